@@ -1,0 +1,144 @@
+"""Recorded-video analysis: wire a source, an estimator, a checker and the chosen sinks together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from posecheck.checker.checker import PoseChecker
+from posecheck.checker.events import Verdict
+from posecheck.errors import NoPersonFound, UnsuitableInput
+from posecheck.estimators import PoseEstimator, make_estimator
+from posecheck.frames import ImageFrame, PoseFrame
+from posecheck.landmarks import Side
+from posecheck.poses.schema import PoseDefinition
+from posecheck.sinks.csv_features import FeatureCSV
+from posecheck.sinks.report import build_report
+from posecheck.sources.recording import RecordingSource, write_recording
+from posecheck.sources.video import VideoFileSource
+
+Progress = Callable[[int, int], None]  # (frames done, frames expected or 0)
+
+
+@dataclass
+class Outputs:
+    """Where to write results; every field is optional."""
+
+    json: Path | None = None
+    csv: Path | None = None
+    annotated: Path | None = None
+
+
+@dataclass
+class AnalysisResult:
+    report: dict[str, Any]
+    verdicts: list[Verdict] = field(default_factory=list)
+
+
+def is_recording(path: str | Path) -> bool:
+    return str(path).endswith(".npz")
+
+
+def estimate_frames(video: VideoFileSource, estimator: PoseEstimator
+                    ) -> Iterator[tuple[ImageFrame, PoseFrame]]:
+    """Run the estimator over every decoded frame, yielding the image with its pose."""
+    for image in video:
+        yield image, estimator.estimate(image)
+
+
+def extract(video_path: str | Path, out_path: str | Path, *, segmentation: bool = True,
+            backend: str = "mediapipe", task_file: str | None = None,
+            progress: Progress | None = None) -> int:
+    """Record what the estimator sees in a video, so checks can re-run without inference."""
+    video = VideoFileSource(video_path)
+    estimator = make_estimator(backend, segmentation=segmentation, task_file=task_file)
+    done = 0
+
+    def frames() -> Iterator[PoseFrame]:
+        nonlocal done
+        for _, pose_frame in estimate_frames(video, estimator):
+            done += 1
+            if progress:
+                progress(done, video.info.frame_count)
+            yield pose_frame
+
+    try:
+        n = write_recording(out_path, frames(), {
+            "source": Path(video_path).name, "fps": video.info.fps, "estimator": estimator.name,
+            "rotation": video.info.rotation, "segmentation": segmentation,
+        })
+    finally:
+        estimator.close()
+    return n
+
+
+def analyze(path: str | Path, pose: PoseDefinition, *, side: Side | None = None,
+            outputs: Outputs | None = None, progress: Progress | None = None,
+            backend: str = "mediapipe", task_file: str | None = None,
+            keep_verdicts: bool = True) -> AnalysisResult:
+    """Judge a video file or a landmark recording against one pose; write the requested outputs."""
+    outputs = outputs or Outputs()
+    checker = PoseChecker(pose, side=side)
+    csv_sink = FeatureCSV(outputs.csv, pose, checker._features) if outputs.csv else None
+    writer = None
+    verdicts: list[Verdict] = []
+    source_info: dict[str, Any] = {"path": str(path)}
+    try:
+        if is_recording(path):
+            recording = RecordingSource(path)
+            source_info.update(kind="landmarks", **{k: recording.meta.get(k) for k in ("source", "fps")})
+            total = len(recording)
+            pairs: Iterator[tuple[ImageFrame | None, PoseFrame]] = ((None, f) for f in recording)
+            estimator = None
+        else:
+            video = VideoFileSource(path)
+            info = video.info
+            source_info.update(kind="video", width=info.width, height=info.height, fps=round(info.fps, 3),
+                               rotation=info.rotation, duration_s=round(info.duration_s, 3))
+            total = info.frame_count
+            estimator = make_estimator(backend, segmentation=True, task_file=task_file)
+            pairs = estimate_frames(video, estimator)
+            if outputs.annotated:
+                from posecheck.sinks.video_writer import H264Writer
+
+                writer = H264Writer(outputs.annotated, info.width, info.height, info.fps)
+        for done, (image, pose_frame) in enumerate(pairs, start=1):
+            verdict = checker.update(pose_frame)
+            if keep_verdicts:
+                verdicts.append(verdict)
+            if csv_sink:
+                csv_sink.write(verdict)
+            if writer is not None and image is not None:
+                from posecheck.sinks.overlay import draw_overlay
+
+                writer.write(draw_overlay(image.rgb, pose_frame, verdict, pose), image.timestamp)
+            if progress:
+                progress(done, total)
+        checker.finish()
+    finally:
+        if csv_sink:
+            csv_sink.close()
+        if writer is not None:
+            writer.close()
+        if not is_recording(path) and "estimator" in locals() and estimator is not None:
+            estimator.close()
+    report = build_report(checker, source_info, verdicts if keep_verdicts else None)
+    if outputs.json:
+        from posecheck.sinks.report import write_report
+
+        write_report(outputs.json, report)
+    _raise_if_unjudgeable(report)
+    return AnalysisResult(report, verdicts)
+
+
+def _raise_if_unjudgeable(report: dict[str, Any]) -> None:
+    """Turn an input that never allowed a verdict into a clear error (after outputs are written)."""
+    if report["frames"] and report["frames_with_person"] == 0:
+        raise NoPersonFound("No person was found in the video.",
+                            "Make sure your whole body is in the picture and the room is well lit.")
+    judged = sum(s["in_position_s"] for s in report["sides"].values())
+    if judged == 0 and report["guidance_s"]:
+        top = next(iter(report["guidance_s"]))
+        raise UnsuitableInput("posecheck could not judge this video.", f"Most of the time: {top}")

@@ -1,0 +1,314 @@
+"""PoseChecker: the one object that judges a stretch, the same for live video, files and regression runs."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from posecheck.checker import guidance
+from posecheck.checker.books import Books
+from posecheck.checker.events import CheckStatus, Event, MistakeSpan, Status, Verdict
+from posecheck.checker.latch import Latch
+from posecheck.checker.sides import CameraSide, SideLatch, ViewKind, working_leg_score
+from posecheck.checker.smoothing import SmoothedFeatures
+from posecheck.features.catalogue import FEATURES, measure
+from posecheck.features.skeleton import Skeleton
+from posecheck.frames import PoseFrame
+from posecheck.landmarks import REGIONS, Side, other
+from posecheck.poses.schema import Check, Condition, PoseDefinition
+
+MAX_CREDIT_GAP_S = 1.0  # longest gap between two good frames that still counts towards a hold
+EXTRA_PEOPLE_AFTER_S = 1.0
+
+
+@dataclass
+class _CheckRuntime:
+    check: Check
+    latch: Latch
+    span: MistakeSpan | None = None
+
+
+class PoseChecker:
+    """Judges one stretch for one person. Feed it `PoseFrame`s in time order; read verdicts and events.
+
+    Pass `side="left"|"right"` to fix the working side instead of detecting it.
+    """
+
+    def __init__(self, pose: PoseDefinition, side: Side | None = None) -> None:
+        self.pose = pose
+        self.forced_side = side
+        self.books = Books(hold_target_s=pose.hold.seconds)
+        self.events: list[Event] = []
+        self._smooth = SmoothedFeatures(pose.smoothing_s)
+        self._camera = CameraSide()
+        self._working = SideLatch(pose.sides.switch_after_s, margin=8.0)
+        if side is not None:
+            self._working.side = side
+        self._view = ViewKind()
+        self._gate_parts = [Latch(c.rising, c.enter, c.exit) for c in pose.position.when]
+        self._gate = Latch(True, 0.5, 0.5, pose.position.settle_s, pose.position.leave_s)
+        self._extra = Latch(True, 0.5, 0.5, EXTRA_PEOPLE_AFTER_S, 0.5)
+        self._checks = [_CheckRuntime(c, Latch(c.rising, c.enter, c.exit, c.min_duration_s,
+                                               c.clear_duration_s)) for c in pose.checks]
+        self._last_t: float | None = None
+        self._last_good_t: float | None = None
+        self._last_guidance: str | None = None
+        self._features = self._needed_features()
+
+    # ------------------------------------------------------------------------------------------
+    def _needed_features(self) -> tuple[str, ...]:
+        names = {"camera_side_score", "view_yaw"}
+        refs: list[tuple[str, str | None]] = [(c.feature, c.limb) for c in self.pose.checks]
+        refs += [(c.feature, c.limb) for c in self.pose.position.when]
+        for feature, limb in refs:
+            if limb is None:
+                names.add(feature)
+            else:
+                names.update({f"left_{feature}", f"right_{feature}"})
+        rule = self.pose.sides.working_leg
+        if rule != "none":
+            from posecheck.checker.sides import WORKING_LEG_RULES
+
+            base = WORKING_LEG_RULES[rule][0]
+            names.update({f"left_{base}", f"right_{base}"})
+        return tuple(sorted(n for n in names if n in FEATURES))
+
+    @property
+    def working_side(self) -> str:
+        if self.pose.sides.working_leg == "none":
+            return "both"
+        return self._working.side or "unknown"
+
+    def _resolve(self, feature: str, limb: str | None) -> str:
+        if limb is None:
+            return feature
+        side = self._working.side
+        if side is None:
+            return ""
+        return f"{side if limb == 'working' else other(side)}_{feature}"
+
+    def _emit(self, t: float, kind: str, message: str, check: str | None = None) -> None:
+        self.events.append(Event(t, kind, message, check, self.working_side))  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------------------------------------
+    def update(self, frame: PoseFrame) -> Verdict:
+        """Judge one frame. Frames must arrive in increasing time order."""
+        t = frame.timestamp
+        dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
+        self._last_t = t
+        b = self.books
+        b.frames += 1
+        b.first_t = t if b.first_t is None else b.first_t
+        b.last_t = t
+
+        if frame.landmarks is None:
+            return self._no_verdict(t, dt, "no_person", guidance.NO_PERSON)
+        b.frames_with_person += 1
+        self._extra.update(t, float(frame.extra_people > 0))
+        if self._extra.is_on:
+            return self._no_verdict(t, dt, "guidance", guidance.TWO_PEOPLE)
+
+        score, _ = measure("camera_side_score", Skeleton(frame.landmarks, frame.width, frame.height))
+        camera_side = self._camera.update(t, score) or "left"
+        sk = Skeleton(frame.landmarks, frame.width, frame.height, camera_side)
+        raw: dict[str, float] = {}
+        unseen: dict[str, tuple[str, ...]] = {}
+        for name in self._features:
+            raw[name], miss = measure(name, sk)
+            if miss:
+                unseen[name] = miss
+        values = self._smooth.update(t, raw)
+
+        # Camera angle: no verdict from the wrong view.
+        view = self._view.update(values.get("view_yaw", math.nan)) or self.pose.camera.view
+        if view not in self.pose.camera.views:
+            return self._no_verdict(t, dt, "guidance", guidance.view_hint(self.pose.camera.view),
+                                    values=values, camera_side=camera_side)
+
+        # Framing: the regions this stretch needs must be in the picture.
+        missing = tuple(r for r in self.pose.position.needs_in_view
+                        if not any(sk.trusted(n) for n in REGIONS[r]))
+        if missing:
+            return self._no_verdict(t, dt, "guidance", guidance.framing_hint(missing), values=values,
+                                    camera_side=camera_side, regions=missing)
+
+        # Working side.
+        rule = self.pose.sides.working_leg
+        if (self.forced_side is None and rule != "none"
+                and self._working.update(t, working_leg_score(rule, values))):
+            self._end_all(t)
+            self._emit(t, "side_switched", f"Now working the {self._working.side} side.")
+
+        # Position gate.
+        gate_ok = self._update_gate(t, values, view)
+        was_in = self._gate.is_on
+        change = self._gate.update(t, 1.0 if gate_ok else 0.0)
+        if change == "on":
+            self._emit(t, "position_entered", "In position.")
+        elif change in ("off", "lost") and was_in:
+            self._emit(t, "position_left", "Out of position.")
+        if not self._gate.is_on:
+            self._end_all(t)
+            return self._no_verdict(t, dt, "not_in_position", self.pose.position.cue, values=values,
+                                    camera_side=camera_side, count_guidance=False)
+
+        side_book = b.side(self.working_side)
+        side_book.in_position_s += min(dt, MAX_CREDIT_GAP_S)
+
+        statuses = self._run_checks(t, values, view)
+        active = [s for s in statuses if s.state == "mistake"]
+        blind = [s for s in statuses if s.state == "unseen" and s.severity == "major"]
+        major_active = [s for s in active if s.severity == "major"]
+        good = not major_active and not blind
+        if good:
+            if self._last_good_t is not None:
+                side_book.hold_s += min(t - self._last_good_t, MAX_CREDIT_GAP_S)
+            self._last_good_t = t
+            if side_book.hold_complete_at is None and side_book.hold_s >= self.pose.hold.seconds - 1e-6:
+                side_book.hold_complete_at = t
+                self._emit(t, "hold_complete", f"Hold complete on the {self.working_side} side.")
+        else:
+            self._last_good_t = None
+
+        regions: tuple[str, ...] = ()
+        if active:
+            status: Status = "mistake"
+            message = sorted(active, key=lambda s: s.severity != "major")[0].cue
+        elif blind:
+            status = "guidance"
+            names = tuple(n for s in blind for n in unseen.get(self._feature_of(s.id), ()))
+            regions = guidance.missing_regions(names)
+            message = guidance.framing_hint(regions)
+            b.add_guidance(message, dt)
+        else:
+            status = "good"
+            message = f"Good form, hold it: {side_book.hold_s:.0f} of {self.pose.hold.seconds:.0f} s."
+            if side_book.hold_complete_at is not None:
+                message = "Hold complete. Well done."
+        self._note_guidance(t, status == "guidance", message)
+        return Verdict(t, status, message, self.working_side, camera_side, True, side_book.hold_s,
+                       self.pose.hold.seconds, tuple(statuses), values, regions)
+
+    # ------------------------------------------------------------------------------------------
+    def _feature_of(self, check_id: str) -> str:
+        c = self.pose.check(check_id)
+        return self._resolve(c.feature, c.limb)
+
+    def _update_gate(self, t: float, values: dict[str, float], view: str) -> bool:
+        ok = True
+        for cond, latch in zip(self.pose.position.when, self._gate_parts, strict=True):
+            if view not in cond.views:
+                latch.reset()
+                continue
+            name = self._resolve(cond.feature, cond.limb)
+            value = values.get(name, math.nan) if name else math.nan
+            latch.update(t, value)
+            ok = ok and latch.is_on
+        return ok
+
+    def _applies(self, check: Check, values: dict[str, float]) -> bool:
+        for g in check.applies_if:
+            name = self._resolve(g.feature, g.limb)
+            x = values.get(name, math.nan) if name else math.nan
+            if math.isnan(x) or (g.above is not None and x <= g.above) or (
+                    g.below is not None and x >= g.below):
+                return False
+        return True
+
+    def _run_checks(self, t: float, values: dict[str, float], view: str) -> list[CheckStatus]:
+        out: list[CheckStatus] = []
+        for rt in self._checks:
+            c = rt.check
+            if view not in c.views or not self._applies(c, values):
+                if rt.span is not None:
+                    rt.span.end_s = t
+                    self._emit(t, "mistake_ended", f"{c.title}: no longer judged.", c.id)
+                    rt.span = None
+                rt.latch.reset()
+                out.append(CheckStatus(c.id, c.title, c.severity, "not_checked", math.nan, c.cue))
+                continue
+            name = self._resolve(c.feature, c.limb)
+            value = values.get(name, math.nan) if name else math.nan
+            change = rt.latch.update(t, value)
+            if change == "on":
+                start = rt.latch.started_at if rt.latch.started_at is not None else t
+                rt.span = MistakeSpan(c.id, c.title, c.severity, self.working_side, start, None,
+                                      c.cue, value)
+                self.books.mistakes.append(rt.span)
+                self._emit(start, "mistake_started", c.cue, c.id)
+            elif change in ("off", "lost") and rt.span is not None:
+                end = rt.latch.offset_t if change == "off" and rt.latch.offset_t is not None else t
+                rt.span.end_s = end
+                self._emit(end, "mistake_ended", f"{c.title}: corrected.", c.id)
+                rt.span = None
+            if rt.span is not None and not math.isnan(value):
+                worse = value > rt.span.worst_value if c.rising else value < rt.span.worst_value
+                if worse:
+                    rt.span.worst_value = value
+            if math.isnan(value):
+                state = "unseen"
+            elif rt.latch.is_on:
+                state = "mistake"
+            elif rt.latch.pending:
+                state = "pending"
+            else:
+                state = "ok"
+            out.append(CheckStatus(c.id, c.title, c.severity, state, value, c.cue))  # type: ignore[arg-type]
+        return out
+
+    def _end_all(self, t: float) -> None:
+        """Close every open mistake span (leaving position, losing the person, switching side)."""
+        for rt in self._checks:
+            if rt.span is not None:
+                rt.span.end_s = t
+                self._emit(t, "mistake_ended", f"{rt.check.title}: no longer judged.", rt.check.id)
+                rt.span = None
+            rt.latch.reset()
+        self._last_good_t = None
+
+    def _note_guidance(self, t: float, is_guidance: bool, message: str) -> None:
+        if is_guidance and message != self._last_guidance:
+            self._emit(t, "not_in_view", message)
+        elif not is_guidance and self._last_guidance is not None:
+            self._emit(t, "back_in_view", "Back in view.")
+        self._last_guidance = message if is_guidance else None
+
+    def _no_verdict(self, t: float, dt: float, status: Status, message: str, *,
+                    values: dict[str, float] | None = None, camera_side: str | None = None,
+                    regions: tuple[str, ...] = (), count_guidance: bool = True) -> Verdict:
+        """A frame with no form verdict: close open mistakes, pause the hold, say what to do."""
+        if status != "not_in_position":
+            self._end_all(t)
+            for latch in self._gate_parts:
+                latch.reset()
+            if self._gate.is_on:
+                self._emit(t, "position_left", "Out of position.")
+            self._gate.reset()
+        if count_guidance:
+            self.books.add_guidance(message, dt)
+        self._note_guidance(t, status in ("no_person", "guidance"), message)
+        side_book = self.books.sides.get(self.working_side)
+        statuses = tuple(CheckStatus(c.id, c.title, c.severity, "not_checked", math.nan, c.cue)
+                         for c in self.pose.checks)
+        return Verdict(t, status, message, self.working_side if self._working.side or
+                       self.pose.sides.working_leg == "none" else None, camera_side, False,
+                       side_book.hold_s if side_book else 0.0, self.pose.hold.seconds, statuses,
+                       values or {}, regions)
+
+    # ------------------------------------------------------------------------------------------
+    def finish(self) -> None:
+        """Close spans still open at the end of the input."""
+        if self._last_t is not None:
+            for rt in self._checks:
+                if rt.span is not None:
+                    rt.span.end_s = self._last_t
+                    rt.span = None
+
+    def summary(self) -> dict[str, object]:
+        """The books as plain data (for reports)."""
+        return self.books.to_dict()
+
+
+def condition_feature(cond: Condition | Check) -> str:
+    """Readable name of what a condition or check measures ("working hip_flexion")."""
+    return f"{cond.limb} {cond.feature}" if cond.limb else cond.feature

@@ -1,0 +1,78 @@
+"""What the checker tells its sinks: a verdict per frame, events, and mistake spans."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Status = Literal["no_person", "guidance", "not_in_position", "good", "mistake"]
+CheckState = Literal["ok", "pending", "mistake", "unseen", "not_checked"]
+EventKind = Literal["mistake_started", "mistake_ended", "hold_complete", "side_switched",
+                    "not_in_view", "back_in_view", "position_entered", "position_left"]
+
+
+@dataclass(frozen=True)
+class CheckStatus:
+    """One check's state in one frame."""
+
+    id: str
+    title: str
+    severity: str
+    state: CheckState
+    value: float
+    cue: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Everything the user should see for one frame."""
+
+    timestamp: float
+    status: Status
+    message: str  # the one thing the user hears now: a cue, guidance, or encouragement
+    side: str | None  # working side ("left", "right", "both"), None before it is known
+    camera_side: str | None
+    in_position: bool
+    hold_s: float
+    hold_target_s: float
+    checks: tuple[CheckStatus, ...] = ()
+    features: dict[str, float] = field(default_factory=dict)
+    unseen_regions: tuple[str, ...] = ()
+
+    @property
+    def active_mistakes(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.checks if c.state == "mistake")
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["active_mistakes"] = list(self.active_mistakes)
+        return d
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened at a moment: a mistake began or ended, a hold completed, ..."""
+
+    timestamp: float
+    kind: EventKind
+    message: str
+    check: str | None = None
+    side: str | None = None
+
+
+@dataclass
+class MistakeSpan:
+    """One stretch of time a mistake was present, from first crossing to clearing."""
+
+    check: str
+    title: str
+    severity: str
+    side: str
+    start_s: float
+    end_s: float | None
+    cue: str
+    worst_value: float
+
+    @property
+    def duration_s(self) -> float:
+        return (self.end_s if self.end_s is not None else self.start_s) - self.start_s

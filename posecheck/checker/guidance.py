@@ -1,0 +1,39 @@
+"""Plain-words guidance for when no verdict is possible: framing, camera angle, people in view."""
+
+from __future__ import annotations
+
+from posecheck.landmarks import region_of
+
+NO_PERSON = "Step into the picture so the camera can see your whole body."
+TWO_PEOPLE = "Only one person should be in view: ask others to step out of the picture."
+TURN_SIDE = "Turn so your side faces the camera."
+FACE_CAMERA = "Face the camera."
+
+_REGION_HINTS = {
+    "feet": "Step back or tilt the camera down so your feet are in view.",
+    "knees": "Step back so your legs are in view.",
+    "head": "Move so your head is in the picture.",
+    "hands": "Keep your hands in the picture.",
+}
+
+
+def missing_regions(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The body regions ("feet", "head", ...) that a list of unseen landmarks belongs to."""
+    seen: list[str] = []
+    for name in names:
+        region = region_of(name)
+        if region not in seen:
+            seen.append(region)
+    return tuple(seen)
+
+
+def framing_hint(regions: tuple[str, ...]) -> str:
+    """What to do when some body regions are not in view."""
+    for region in ("feet", "head", "knees", "hands"):
+        if region in regions:
+            return _REGION_HINTS[region]
+    return "Move back so your whole body is in the picture, with your side to the camera."
+
+
+def view_hint(required_view: str) -> str:
+    return TURN_SIDE if required_view == "side" else FACE_CAMERA

@@ -1,0 +1,159 @@
+"""Command line: `posecheck analyze | extract | poses`.
+
+Exit codes (also in the README):
+  0  success
+  1  unexpected internal error (a bug: please report it)
+  2  bad command-line usage
+  3  the video or landmark file cannot be read
+  4  a pose file is invalid, or the pose id is unknown
+  5  no person was found in the video
+  6  a person was found but could never be judged (wrong camera angle, out of frame)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from posecheck import __version__
+from posecheck.errors import PosecheckError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
+
+
+def _quiet_native_logs() -> None:
+    """MediaPipe and TensorFlow Lite print start-up chatter on stderr; keep the terminal readable."""
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+class _Bar:
+    """A tqdm progress bar fed (done, total) pairs; silent when stderr is not a terminal and --quiet."""
+
+    def __init__(self, desc: str, enabled: bool) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(desc=desc, unit="frame", disable=not enabled, dynamic_ncols=True, leave=False)
+
+    def __call__(self, done: int, total: int) -> None:
+        if total and self._bar.total != total and total >= done:
+            self._bar.total = total
+        self._bar.update(done - self._bar.n)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from posecheck.analysis import Outputs, analyze
+    from posecheck.poses import pose_by_id
+    from posecheck.sinks.report import text_summary
+
+    pose = pose_by_id(args.pose, args.poses_dir)
+    side = None if args.side == "auto" else args.side
+    outputs = Outputs(json=args.json, csv=args.csv, annotated=args.annotated)
+    bar = _Bar(f"Analysing {Path(args.video).name}", not args.quiet)
+    try:
+        result = analyze(args.video, pose, side=side, outputs=outputs, progress=bar,
+                         backend=args.backend, task_file=args.task_file, keep_verdicts=bool(args.json))
+    finally:
+        bar.close()
+    print(text_summary(result.report))
+    for label, path in (("JSON report", args.json), ("CSV features", args.csv),
+                        ("annotated video", args.annotated)):
+        if path:
+            print(f"Wrote {label}: {path}")
+    return EXIT_OK
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from posecheck.analysis import extract
+
+    bar = _Bar(f"Extracting {Path(args.video).name}", not args.quiet)
+    try:
+        n = extract(args.video, args.output, segmentation=not args.no_mask, backend=args.backend,
+                    task_file=args.task_file, progress=bar)
+    finally:
+        bar.close()
+    print(f"Wrote {n} frames of landmarks to {args.output}")
+    return EXIT_OK
+
+
+def _cmd_poses(args: argparse.Namespace) -> int:
+    from posecheck.poses import load_catalogue, load_pose
+
+    if args.check:
+        for path in args.check:
+            pose = load_pose(path)
+            print(f"{path}: OK ({pose.id}: {len(pose.checks)} checks, {'/'.join(pose.camera.views)} view, "
+                  f"hold {pose.hold.seconds:g} s)")
+        return EXIT_OK
+    catalogue = load_catalogue(args.poses_dir)
+    width = max(len(p) for p in catalogue) if catalogue else 10
+    for pose in catalogue.values():
+        checks = ", ".join(c.id for c in pose.checks) or "timer only"
+        views = "+".join(pose.camera.views)
+        print(f"{pose.id:<{width}}  {views:<10} hold {pose.hold.seconds:>4g} s  {checks}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="posecheck",
+                                     description="Form coach for back-pain relief stretches.")
+    parser.add_argument("--version", action="version", version=f"posecheck {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    common.add_argument("--backend", choices=("mediapipe", "tasks"), default="mediapipe",
+                        help="pose estimator (default: MediaPipe's bundled Full model, offline)")
+    common.add_argument("--task-file", help="a pose_landmarker .task file, for --backend tasks")
+
+    a = sub.add_parser("analyze", parents=[common], help="judge a recorded video against a stretch",
+                       description="Judge a video (or a .landmarks.npz recording) against one stretch.")
+    a.add_argument("video", help="video file (mp4, mov, webm, avi, mkv) or .landmarks.npz recording")
+    a.add_argument("--pose", required=True, help="stretch id (see `posecheck poses`) or a pose .yaml file")
+    a.add_argument("--side", choices=("auto", "left", "right"), default="auto",
+                   help="working side; auto detects it (default)")
+    a.add_argument("--json", type=Path, help="write the JSON report here")
+    a.add_argument("--csv", type=Path, help="write per-frame features here")
+    a.add_argument("--annotated", type=Path, help="write an annotated H.264 mp4 here")
+    a.add_argument("--poses-dir", type=Path, help="folder of pose files (default: poses/)")
+    a.set_defaults(func=_cmd_analyze)
+
+    e = sub.add_parser("extract", parents=[common],
+                       help="record landmarks so checks re-run without inference")
+    e.add_argument("video")
+    e.add_argument("-o", "--output", required=True, type=Path, help="output .landmarks.npz file")
+    e.add_argument("--no-mask", action="store_true", help="do not record the person mask")
+    e.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("poses", help="list the stretches, or validate pose files")
+    p.add_argument("--check", nargs="+", metavar="FILE", help="validate these pose files")
+    p.add_argument("--poses-dir", type=Path, help="folder of pose files (default: poses/)")
+    p.set_defaults(func=_cmd_poses)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    _quiet_native_logs()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "output", None) and not str(args.output).endswith(".npz"):
+        parser.error("the landmark file must end in .npz (e.g. clip.landmarks.npz)")
+    try:
+        return int(args.func(args))
+    except PosecheckError as exc:
+        print(f"posecheck: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"  {exc.hint}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("posecheck: interrupted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""The estimator interface, and the person-count check shared by backends."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from typing import Protocol
+
+import numpy as np
+
+from posecheck.frames import ImageFrame, PoseFrame
+
+
+class PoseEstimator(Protocol):
+    """Turns timestamped images into pose frames. One instance per video or live session."""
+
+    name: str
+
+    def estimate(self, frame: ImageFrame) -> PoseFrame: ...
+
+    def close(self) -> None: ...
+
+
+def count_extra_people(mask: np.ndarray | None, person_xy: np.ndarray | None,
+                       min_area_fraction: float = 0.02) -> int:
+    """Count sizeable mask blobs that do not contain the tracked person's landmarks.
+
+    MediaPipe's legacy pose tracks one person, but its segmentation mask shows everyone. A second
+    large blob away from the tracked skeleton means a second person is in view.
+    """
+    if mask is None:
+        return 0
+    import cv2
+
+    binary = (mask > 0.5).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    if n <= 2:
+        return 0
+    h, w = binary.shape
+    min_area = min_area_fraction * h * w
+    person_labels: set[int] = set()
+    if person_xy is not None:
+        for x, y in person_xy:
+            if np.isfinite(x) and np.isfinite(y) and 0 <= x < w and 0 <= y < h:
+                person_labels.add(int(labels[int(y), int(x)]))
+    extra = 0
+    for label in range(1, n):
+        if stats[label, cv2.CC_STAT_AREA] >= min_area and label not in person_labels:
+            extra += 1
+    return extra
+
+
+@contextlib.contextmanager
+def native_stderr_silenced() -> Iterator[None]:
+    """Hide what native libraries (TFLite, glog) print on file descriptor 2 during the block."""
+    if os.environ.get("POSECHECK_NATIVE_LOGS"):
+        yield
+        return
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)

@@ -1,0 +1,346 @@
+"""The named features. Each is a pure function of one `Skeleton` and documents its convention.
+
+Conventions (all in the image plane unless the name says world):
+- Angles are degrees. "Vertical" is the image's vertical: the camera is assumed roughly level.
+- Side-on (sagittal) angles use the body's own axes: superior = mid-hip to mid-shoulder,
+  anterior = the body's front, fixed by which side faces the camera.
+- Distances are divided by the torso length (mid-hip to mid-shoulder, in pixels) so they do not
+  depend on the person's size or distance from the camera.
+- Sided features exist as `left_<name>` and `right_<name>`; pose files name them without the prefix
+  plus `limb: working` or `limb: other`, and the checker picks the side.
+- A feature is NaN when a landmark it needs cannot be trusted: there is no verdict on joints the
+  camera cannot see.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from posecheck.features.geometry import DOWN, UP, angle_between, joint_angle, signed_angle
+from posecheck.features.skeleton import Skeleton, Unseen
+from posecheck.landmarks import SIDES, Side, other
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A named measurement with its unit and the convention a reader needs."""
+
+    name: str
+    unit: str
+    doc: str
+    fn: Callable[[Skeleton], float]
+    sided: bool = False
+    side: Side | None = None
+
+    def __call__(self, sk: Skeleton) -> float:
+        return self.fn(sk)
+
+
+# --------------------------------------------------------------------------------------------
+# Trunk and head
+def trunk_inclination(sk: Skeleton) -> float:
+    return angle_between(sk.mid("shoulder") - sk.mid("hip"), UP)
+
+
+def trunk_lean(sk: Skeleton) -> float:
+    v = sk.mid("shoulder") - sk.mid("hip")
+    return signed_angle(v, UP, np.array([float(sk.facing_x), 0.0]))
+
+
+def neck_flexion(sk: Skeleton) -> float:
+    v = sk.mid("ear") - sk.mid("shoulder")
+    return signed_angle(v, sk.superior, sk.anterior)
+
+
+def front_facing_up(sk: Skeleton) -> float:
+    return float(np.dot(sk.anterior, UP))
+
+
+def hip_height(sk: Skeleton) -> float:
+    return (sk.floor_y - sk.mid("hip")[1]) / sk.torso_length
+
+
+def shoulder_height(sk: Skeleton) -> float:
+    return (sk.floor_y - sk.mid("shoulder")[1]) / sk.torso_length
+
+
+def head_height(sk: Skeleton) -> float:
+    return (sk.floor_y - sk.mid("ear")[1]) / sk.torso_length
+
+
+def shoulder_level_difference(sk: Skeleton) -> float:
+    left, right = sk.p("left_shoulder"), sk.p("right_shoulder")
+    return abs(float(left[1] - right[1])) / sk.torso_length
+
+
+def hip_tilt(sk: Skeleton) -> float:
+    v = sk.p("left_hip") - sk.p("right_hip")
+    if v[0] < 0:
+        v = -v
+    return math.degrees(math.atan2(abs(float(v[1])), float(v[0])))
+
+
+def knee_separation(sk: Skeleton) -> float:
+    return float(np.linalg.norm(sk.p("left_knee") - sk.p("right_knee"))) / sk.torso_length
+
+
+def hips_flexion_min(sk: Skeleton) -> float:
+    values = []
+    for side in SIDES:
+        try:
+            values.append(_hip_flexion(side)(sk))
+        except Unseen:
+            continue
+    if not values:
+        raise Unseen(("left_knee", "right_knee"))
+    return min(values)
+
+
+def shoulder_tilt(sk: Skeleton) -> float:
+    v = _world_pair(sk, "shoulder")
+    return math.degrees(math.asin(min(1.0, abs(float(v[1])) / (float(np.linalg.norm(v)) + 1e-9))))
+
+
+def _world_pair(sk: Skeleton, part: str) -> np.ndarray:
+    return sk.world(f"left_{part}") - sk.world(f"right_{part}")
+
+
+def trunk_twist(sk: Skeleton) -> float:
+    up = (sk.world("left_shoulder") + sk.world("right_shoulder")) / 2 - (
+        sk.world("left_hip") + sk.world("right_hip")) / 2
+    up = up / (np.linalg.norm(up) + 1e-9)
+    shoulders, hips = _world_pair(sk, "shoulder"), _world_pair(sk, "hip")
+    shoulders = shoulders - np.dot(shoulders, up) * up
+    hips = hips - np.dot(hips, up) * up
+    cos = np.dot(shoulders, hips) / (np.linalg.norm(shoulders) * np.linalg.norm(hips) + 1e-9)
+    return math.degrees(math.acos(float(np.clip(cos, -1.0, 1.0))))
+
+
+def view_yaw(sk: Skeleton) -> float:
+    if sk.landmarks.world is not None:
+        try:
+            lr = _world_pair(sk, "shoulder") + _world_pair(sk, "hip")
+            return math.degrees(math.atan2(abs(float(lr[0])), abs(float(lr[2])) + 1e-9))
+        except Unseen:
+            pass
+    # Without world landmarks: shoulder width against torso length (about 0.75 when frontal).
+    width = float(np.linalg.norm(sk.p("left_shoulder") - sk.p("right_shoulder")))
+    return math.degrees(math.asin(min(1.0, width / (0.75 * sk.torso_length))))
+
+
+def camera_side_score(sk: Skeleton) -> float:
+    if sk.landmarks.world is None:
+        raise Unseen(("left_hip",))
+    w, score, n = sk.landmarks.world, 0.0, 0
+    from posecheck.landmarks import INDEX
+
+    for part in ("shoulder", "hip", "knee", "ear", "elbow"):
+        dz = float(w[INDEX[f"right_{part}"], 2] - w[INDEX[f"left_{part}"], 2])
+        if math.isfinite(dz):
+            score += dz
+            n += 1
+    if n == 0:
+        raise Unseen(("left_hip",))
+    return score / n
+
+
+# --------------------------------------------------------------------------------------------
+# Legs (sided)
+def _hip_flexion(side: Side) -> Callable[[Skeleton], float]:
+    def fn(sk: Skeleton) -> float:
+        thigh = sk.side_p(side, "knee") - sk.side_p(side, "hip")
+        return signed_angle(thigh, -sk.superior, sk.anterior)
+    return fn
+
+
+def _leg_raise(side: Side) -> Callable[[Skeleton], float]:
+    def fn(sk: Skeleton) -> float:
+        leg = sk.side_p(side, "ankle") - sk.side_p(side, "hip")
+        return signed_angle(leg, -sk.superior, sk.anterior)
+    return fn
+
+
+def _knee_flexion(side: Side) -> Callable[[Skeleton], float]:
+    def fn(sk: Skeleton) -> float:
+        return 180.0 - joint_angle(sk.side_p(side, "hip"), sk.side_p(side, "knee"),
+                                   sk.side_p(side, "ankle"))
+    return fn
+
+
+def _trunk_thigh_angle(side: Side) -> Callable[[Skeleton], float]:
+    def fn(sk: Skeleton) -> float:
+        return joint_angle(sk.mid("shoulder"), sk.side_p(side, "hip"), sk.side_p(side, "knee"))
+    return fn
+
+
+def _thigh_inclination(side: Side) -> Callable[[Skeleton], float]:
+    def fn(sk: Skeleton) -> float:
+        return angle_between(sk.side_p(side, "knee") - sk.side_p(side, "hip"), DOWN)
+    return fn
+
+
+def _shin_inclination(side: Side) -> Callable[[Skeleton], float]:
+    def fn(sk: Skeleton) -> float:
+        shin = sk.side_p(side, "knee") - sk.side_p(side, "ankle")
+        return signed_angle(shin, UP, np.array([float(sk.facing_x), 0.0]))
+    return fn
+
+
+def _knee_past_toes(side: Side) -> Callable[[Skeleton], float]:
+    def fn(sk: Skeleton) -> float:
+        dx = sk.side_p(side, "knee")[0] - sk.side_p(side, "foot_index")[0]
+        return float(dx) * sk.facing_x / sk.torso_length
+    return fn
+
+
+def _hand_to_ankle(side: Side) -> Callable[[Skeleton], float]:
+    def fn(sk: Skeleton) -> float:
+        ankle = sk.side_p(side, "ankle")
+        dists = []
+        for s in SIDES:
+            try:
+                dists.append(float(np.linalg.norm(sk.side_p(s, "wrist") - ankle)))
+            except Unseen:
+                continue
+        if not dists:
+            raise Unseen(("left_wrist", "right_wrist"))
+        return min(dists) / sk.torso_length
+    return fn
+
+
+def _ankle_to_other_knee(side: Side) -> Callable[[Skeleton], float]:
+    def fn(sk: Skeleton) -> float:
+        d = np.linalg.norm(sk.side_p(side, "ankle") - sk.side_p(other(side), "knee"))
+        return float(d) / sk.torso_length
+    return fn
+
+
+def _knee_to_shoulder(side: Side) -> Callable[[Skeleton], float]:
+    def fn(sk: Skeleton) -> float:
+        return float(np.linalg.norm(sk.side_p(side, "knee") - sk.mid("shoulder"))) / sk.torso_length
+    return fn
+
+
+def _knees_towards(side: Side) -> Callable[[Skeleton], float]:
+    """World-space shift of the knees towards `side`, over hip width (lying twist direction)."""
+    def fn(sk: Skeleton) -> float:
+        hips = sk.world("left_hip") - sk.world("right_hip")
+        width = float(np.linalg.norm(hips)) + 1e-9
+        knees = (sk.world("left_knee") + sk.world("right_knee")) / 2
+        mid_hip = (sk.world("left_hip") + sk.world("right_hip")) / 2
+        shift = float(np.dot(knees - mid_hip, hips / width)) / width
+        return shift if side == "left" else -shift
+    return fn
+
+
+_SIDED: dict[str, tuple[str, str, Callable[[Side], Callable[[Skeleton], float]]]] = {
+    "hip_flexion": ("deg", "Thigh angle from the trunk line, towards the front: 0 standing "
+                    "straight, 90 thigh at a right angle in front, negative behind (extension).",
+                    _hip_flexion),
+    "leg_raise": ("deg", "Hip-to-ankle line from the trunk line, towards the front: 0 leg in "
+                  "line with the body, 90 leg at a right angle (vertical when lying), >90 past it.",
+                  _leg_raise),
+    "knee_flexion": ("deg", "0 when the shank is in line with the thigh, grows as the knee bends.",
+                     _knee_flexion),
+    "trunk_thigh_angle": ("deg", "Angle at the hip between mid-shoulder and knee: 180 standing "
+                          "straight, smaller as the trunk folds towards the thigh.",
+                          _trunk_thigh_angle),
+    "thigh_inclination": ("deg", "Hip-to-knee line from straight down: 0 vertical thigh, "
+                          "90 horizontal.", _thigh_inclination),
+    "shin_inclination": ("deg", "Ankle-to-knee line from vertical: positive when the knee is ahead "
+                         "of the ankle in the direction the person faces (upright poses).",
+                         _shin_inclination),
+    "knee_past_toes": ("torso", "How far the knee is ahead of the toes, in the facing direction, "
+                       "in torso lengths: positive when the knee is past the toes.",
+                       _knee_past_toes),
+    "hand_to_ankle": ("torso", "Distance from the nearer wrist to this leg's ankle, in torso "
+                      "lengths: small when the hands reach for the foot.", _hand_to_ankle),
+    "ankle_to_other_knee": ("torso", "Distance from this ankle to the other knee, in torso "
+                            "lengths: small in a figure-4 cross.", _ankle_to_other_knee),
+    "knee_to_shoulder": ("torso", "Distance from this knee to mid-shoulder, in torso lengths: "
+                         "small when the knee is drawn to the chest.", _knee_to_shoulder),
+    "knees_towards": ("hip widths", "World-space shift of the knees towards this side of the "
+                      "body, in hip widths: positive when the knees fall to this side.",
+                      _knees_towards),
+}
+
+_PLAIN: dict[str, tuple[str, str, Callable[[Skeleton], float]]] = {
+    "trunk_inclination": ("deg", "Hip-to-shoulder line from vertical: 0 upright, 90 horizontal "
+                          "(lying or bent flat), 180 upside down.", trunk_inclination),
+    "trunk_lean": ("deg", "Hip-to-shoulder line from vertical, signed: positive leaning forward "
+                   "(towards where the person faces), negative leaning back. Upright poses.",
+                   trunk_lean),
+    "neck_flexion": ("deg", "Shoulder-to-ear line from the trunk line: 0 head in line, positive "
+                     "chin towards chest (head lifting when lying on the back).", neck_flexion),
+    "front_facing_up": ("cos", "How much the body's front points up: +1 lying on the back, "
+                        "-1 face down, 0 upright.", front_facing_up),
+    "hip_height": ("torso", "Mid-hip height above the floor line (lowest trusted body point), "
+                   "in torso lengths.", hip_height),
+    "shoulder_height": ("torso", "Mid-shoulder height above the floor line, in torso lengths.",
+                        shoulder_height),
+    "head_height": ("torso", "Mid-ear height above the floor line, in torso lengths.",
+                    head_height),
+    "shoulder_level_difference": ("torso", "Vertical gap between the two shoulders, in torso "
+                                  "lengths: 0 when level.", shoulder_level_difference),
+    "hip_tilt": ("deg", "Hip line from horizontal (front view): 0 level.", hip_tilt),
+    "knee_separation": ("torso", "Distance between the knees, in torso lengths.", knee_separation),
+    "hips_flexion_min": ("deg", "The smaller hip_flexion of the two legs (the one that is seen, if "
+                         "only one is): both knees in when large.", hips_flexion_min),
+    "shoulder_tilt": ("deg", "World: the shoulder line from the camera's horizontal plane: 0 both "
+                      "shoulders level (on the floor when lying), grows as one lifts. Assumes a "
+                      "roughly level camera.", shoulder_tilt),
+    "trunk_twist": ("deg", "World: angle between the shoulder line and the hip line around the "
+                    "trunk axis. 0 square, grows as the chest rotates.", trunk_twist),
+    "view_yaw": ("deg", "World: how far the body is turned from side-on: 0 exactly side-on, "
+                 "90 facing the camera (or facing away).", view_yaw),
+    "camera_side_score": ("m", "World: mean depth of right-side joints minus left-side joints: "
+                          "positive when the left side is nearer the camera.", camera_side_score),
+}
+
+
+def _build() -> dict[str, Feature]:
+    features: dict[str, Feature] = {}
+    for name, (unit_, doc, fn) in _PLAIN.items():
+        features[name] = Feature(name, unit_, doc, fn)
+    for name, (unit_, doc, factory) in _SIDED.items():
+        for side in SIDES:
+            features[f"{side}_{name}"] = Feature(f"{side}_{name}", unit_, doc, factory(side),
+                                                 sided=True, side=side)
+    return features
+
+
+FEATURES: dict[str, Feature] = _build()
+SIDED_FEATURES: tuple[str, ...] = tuple(_SIDED)
+PLAIN_FEATURES: tuple[str, ...] = tuple(_PLAIN)
+
+
+def base_names() -> tuple[str, ...]:
+    """Feature names as pose files use them (sided ones without their side prefix)."""
+    return PLAIN_FEATURES + SIDED_FEATURES
+
+
+def measure(name: str, sk: Skeleton) -> tuple[float, tuple[str, ...]]:
+    """Value of one feature and, when NaN, the landmarks it could not see."""
+    try:
+        value = float(FEATURES[name](sk))
+    except Unseen as exc:
+        return math.nan, exc.names
+    except ZeroDivisionError:
+        return math.nan, ()
+    return value, ()
+
+
+def measure_all(sk: Skeleton, names: tuple[str, ...] | None = None
+                ) -> tuple[dict[str, float], dict[str, tuple[str, ...]]]:
+    """Measure many features: values (NaN when unseen) and what each NaN could not see."""
+    values: dict[str, float] = {}
+    missing: dict[str, tuple[str, ...]] = {}
+    for name in names or tuple(FEATURES):
+        values[name], miss = measure(name, sk)
+        if miss:
+            missing[name] = miss
+    return values, missing

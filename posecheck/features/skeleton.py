@@ -1,0 +1,151 @@
+"""A per-frame view of the landmarks that knows which ones can be trusted and the body's axes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from posecheck.features.geometry import rotate90, unit
+from posecheck.frames import Landmarks
+from posecheck.landmarks import INDEX, Side
+
+# Trust rules. MediaPipe's visibility stays high for hidden joints, so a landmark must also sit
+# inside the picture and be attached to a plausible skeleton (see `Skeleton.trusted`).
+MIN_VISIBILITY = 0.3  # far-side joints in side views score 0.4-0.6 yet are placed well
+FRAME_MARGIN = 0.01  # fraction of the frame: points this close to the edge are guesses
+MAX_BONE_TO_TORSO = 1.6  # a thigh or shank longer than 1.6 torso lengths is a bad fit
+
+_BONES_FOR_TRUST = {
+    "knee": "hip", "ankle": "knee", "heel": "ankle", "foot_index": "ankle",
+    "elbow": "shoulder", "wrist": "elbow",
+}
+
+
+class Unseen(Exception):
+    """A feature needed a landmark that is not trustworthy in this frame."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
+
+
+@dataclass
+class Skeleton:
+    """Landmarks of one frame plus the side of the body that faces the camera.
+
+    camera_side decides the sagittal axes: with the left side towards the camera the person faces
+    image-left when upright, and anterior is superior turned 90 degrees anticlockwise on screen.
+    """
+
+    landmarks: Landmarks
+    width: int
+    height: int
+    camera_side: Side = "left"
+    _trust: dict[str, bool] = field(default_factory=dict, repr=False)
+
+    # -- trust -----------------------------------------------------------------------------
+    def trusted(self, name: str) -> bool:
+        """Whether a landmark is usable: finite, visible, inside the frame, on a plausible bone."""
+        if name in self._trust:
+            return self._trust[name]
+        ok = self._trusted_raw(name)
+        self._trust[name] = ok
+        return ok
+
+    def _trusted_raw(self, name: str) -> bool:
+        i = INDEX[name]
+        x, y = self.landmarks.image[i, :2]
+        if not (np.isfinite(x) and np.isfinite(y)):
+            return False
+        if self.landmarks.visibility[i] < MIN_VISIBILITY:
+            return False
+        mx, my = FRAME_MARGIN * self.width, FRAME_MARGIN * self.height
+        if not (mx <= x <= self.width - mx and my <= y <= self.height - my):
+            return False
+        side, _, part = name.partition("_")
+        parent = _BONES_FOR_TRUST.get(part)
+        if parent and side in ("left", "right"):
+            torso = self._torso_length_raw()
+            if torso is not None:
+                bone = float(np.linalg.norm(self.landmarks.image[i, :2]
+                                            - self.landmarks.image[INDEX[f"{side}_{parent}"], :2]))
+                if bone > MAX_BONE_TO_TORSO * torso:
+                    return False
+        return True
+
+    def untrusted(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(n for n in names if not self.trusted(n))
+
+    # -- points ----------------------------------------------------------------------------
+    def p(self, name: str) -> np.ndarray:
+        """Pixel position of a trusted landmark; raises Unseen otherwise."""
+        if not self.trusted(name):
+            raise Unseen((name,))
+        return self.landmarks.image[INDEX[name], :2].astype(float)
+
+    def mid(self, part: str) -> np.ndarray:
+        """Midpoint of a left/right pair ("shoulder", "hip", "ear"), or the one side that is trusted."""
+        names = (f"left_{part}", f"right_{part}")
+        pts = [self.landmarks.image[INDEX[n], :2] for n in names if self.trusted(n)]
+        if not pts:
+            raise Unseen(names)
+        return np.mean(pts, axis=0).astype(float)
+
+    def side_p(self, side: Side, part: str) -> np.ndarray:
+        return self.p(f"{side}_{part}")
+
+    def world(self, name: str) -> np.ndarray:
+        if self.landmarks.world is None:
+            raise Unseen((name,))
+        if not self.trusted(name):
+            raise Unseen((name,))
+        return self.landmarks.world[INDEX[name]].astype(float)
+
+    # -- body scale and axes ---------------------------------------------------------------
+    def _torso_length_raw(self) -> float | None:
+        img, vis = self.landmarks.image, self.landmarks.visibility
+        sh = [INDEX["left_shoulder"], INDEX["right_shoulder"]]
+        hp = [INDEX["left_hip"], INDEX["right_hip"]]
+        if min(vis[sh + hp]) < MIN_VISIBILITY * 0.5:
+            return None
+        d = float(np.linalg.norm(img[sh, :2].mean(axis=0) - img[hp, :2].mean(axis=0)))
+        return d if d > 1.0 else None
+
+    @cached_property
+    def torso_length(self) -> float:
+        """Pixels from mid-hip to mid-shoulder: the unit that makes distances size-free."""
+        d = float(np.linalg.norm(self.mid("shoulder") - self.mid("hip")))
+        if d < 1.0:
+            raise Unseen(("left_shoulder", "left_hip"))
+        return d
+
+    @cached_property
+    def superior(self) -> np.ndarray:
+        """Unit vector along the trunk, from mid-hip towards mid-shoulder."""
+        return unit(self.mid("shoulder") - self.mid("hip"))
+
+    @cached_property
+    def anterior(self) -> np.ndarray:
+        """Unit vector towards the body's front, in the image plane (meaningful in side views)."""
+        return rotate90(self.superior, clockwise_on_screen=self.camera_side == "right")
+
+    @property
+    def facing_x(self) -> int:
+        """+1 when an upright person faces image-right, -1 when image-left."""
+        return 1 if self.camera_side == "right" else -1
+
+    @cached_property
+    def floor_y(self) -> float:
+        """Image y of the lowest trusted body point: the floor line (side view, level camera)."""
+        ys = [self.landmarks.image[i, 1] for i in range(len(self.landmarks.visibility))
+              if i >= 11 and self._is_trusted_index(i)]
+        if not ys:
+            raise Unseen(("left_ankle", "right_ankle"))
+        return float(max(ys))
+
+    def _is_trusted_index(self, i: int) -> bool:
+        from posecheck.landmarks import NAMES
+
+        return self.trusted(NAMES[i])

@@ -1,0 +1,77 @@
+"""Names and indices of MediaPipe's 33 pose landmarks, and left/right pairing."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Side = Literal["left", "right"]
+SIDES: tuple[Side, Side] = ("left", "right")
+
+NAMES: tuple[str, ...] = (
+    "nose",
+    "left_eye_inner", "left_eye", "left_eye_outer",
+    "right_eye_inner", "right_eye", "right_eye_outer",
+    "left_ear", "right_ear",
+    "mouth_left", "mouth_right",
+    "left_shoulder", "right_shoulder",
+    "left_elbow", "right_elbow",
+    "left_wrist", "right_wrist",
+    "left_pinky", "right_pinky",
+    "left_index", "right_index",
+    "left_thumb", "right_thumb",
+    "left_hip", "right_hip",
+    "left_knee", "right_knee",
+    "left_ankle", "right_ankle",
+    "left_heel", "right_heel",
+    "left_foot_index", "right_foot_index",
+)
+INDEX: dict[str, int] = {name: i for i, name in enumerate(NAMES)}
+N_LANDMARKS = len(NAMES)
+
+# Bones drawn on the overlay (pairs of landmark names).
+BONES: tuple[tuple[str, str], ...] = (
+    ("left_shoulder", "right_shoulder"),
+    ("left_hip", "right_hip"),
+    ("left_shoulder", "left_hip"), ("right_shoulder", "right_hip"),
+    ("left_shoulder", "left_elbow"), ("left_elbow", "left_wrist"),
+    ("right_shoulder", "right_elbow"), ("right_elbow", "right_wrist"),
+    ("left_hip", "left_knee"), ("left_knee", "left_ankle"),
+    ("right_hip", "right_knee"), ("right_knee", "right_ankle"),
+    ("left_ankle", "left_heel"), ("left_heel", "left_foot_index"), ("left_ankle", "left_foot_index"),
+    ("right_ankle", "right_heel"), ("right_heel", "right_foot_index"),
+    ("right_ankle", "right_foot_index"),
+    ("left_ear", "left_shoulder"), ("right_ear", "right_shoulder"),
+)
+
+# Body regions, used to tell the user which part of them the camera is missing.
+REGIONS: dict[str, tuple[str, ...]] = {
+    "head": ("nose", "left_ear", "right_ear"),
+    "shoulders": ("left_shoulder", "right_shoulder"),
+    "hands": ("left_wrist", "right_wrist"),
+    "hips": ("left_hip", "right_hip"),
+    "knees": ("left_knee", "right_knee"),
+    "feet": ("left_ankle", "right_ankle", "left_heel", "right_heel",
+             "left_foot_index", "right_foot_index"),
+}
+
+
+def other(side: Side) -> Side:
+    """The opposite body side."""
+    return "right" if side == "left" else "left"
+
+
+def sided(side: Side, part: str) -> str:
+    """Landmark name of `part` ("knee", "hip", ...) on `side`."""
+    return f"{side}_{part}"
+
+
+def region_of(name: str) -> str:
+    """The body region a landmark belongs to ("feet", "head", ...)."""
+    for region, names in REGIONS.items():
+        if name in names:
+            return region
+    base = name.split("_", 1)[-1]
+    for region, names in REGIONS.items():
+        if any(n.endswith(base) for n in names):
+            return region
+    return "body"

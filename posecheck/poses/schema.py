@@ -1,0 +1,213 @@
+"""The schema every pose file must satisfy. Thresholds live here as data, never in code."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from posecheck.features.catalogue import PLAIN_FEATURES, SIDED_FEATURES
+
+Limb = Literal["working", "other"]
+WorkingLegRule = Literal["most_flexed_hip", "least_flexed_hip", "highest_leg", "ankle_over_other_knee",
+                         "knees_fall_side"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_feature(feature: str, limb: str | None) -> None:
+    if feature in SIDED_FEATURES:
+        if limb is None:
+            raise ValueError(f"feature {feature!r} is measured per leg: add `limb: working` or "
+                             f"`limb: other`")
+    elif feature in PLAIN_FEATURES:
+        if limb is not None:
+            raise ValueError(f"feature {feature!r} is not per leg: remove `limb`")
+    else:
+        known = ", ".join(sorted(PLAIN_FEATURES + SIDED_FEATURES))
+        raise ValueError(f"unknown feature {feature!r}; known features: {known}")
+
+
+class Condition(_Strict):
+    """Part of the position gate: true once `above`/`below` is crossed, false again past `until_*`."""
+
+    feature: str
+    limb: Limb | None = None
+    above: float | None = None
+    until_below: float | None = None
+    below: float | None = None
+    until_above: float | None = None
+    views: list[Literal["side", "front"]] = Field(default_factory=lambda: ["side", "front"])
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Condition:
+        _check_feature(self.feature, self.limb)
+        if (self.above is None) == (self.below is None):
+            raise ValueError("give exactly one of `above` or `below`")
+        if self.above is not None:
+            if self.until_below is None or self.until_above is not None:
+                raise ValueError("`above` needs `until_below` (the hysteresis exit), and no `until_above`")
+            if self.until_below > self.above:
+                raise ValueError(f"`until_below` ({self.until_below}) must not exceed `above` ({self.above})")
+        else:
+            if self.until_above is None or self.until_below is not None:
+                raise ValueError("`below` needs `until_above` (the hysteresis exit), and no `until_below`")
+            assert self.below is not None
+            if self.until_above < self.below:
+                raise ValueError(f"`until_above` ({self.until_above}) must not be below "
+                                 f"`below` ({self.below})")
+        return self
+
+    @property
+    def rising(self) -> bool:
+        """True when the condition holds for large values."""
+        return self.above is not None
+
+    @property
+    def enter(self) -> float:
+        return float(self.above if self.above is not None else self.below)  # type: ignore[arg-type]
+
+    @property
+    def exit(self) -> float:
+        return float(self.until_below if self.above is not None else self.until_above)  # type: ignore[arg-type]
+
+
+class Guard(_Strict):
+    """A plain test (no hysteresis) that decides whether a check applies, e.g. only when seated."""
+
+    feature: str
+    limb: Limb | None = None
+    above: float | None = None
+    below: float | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Guard:
+        _check_feature(self.feature, self.limb)
+        if (self.above is None) == (self.below is None):
+            raise ValueError("give exactly one of `above` or `below`")
+        return self
+
+
+class Check(_Strict):
+    """One mistake: flagged when the feature passes `flag_*` for `min_duration_s`, cleared past `clear_*`."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str = Field(min_length=3)
+    feature: str
+    limb: Limb | None = None
+    flag_above: float | None = None
+    clear_below: float | None = None
+    flag_below: float | None = None
+    clear_above: float | None = None
+    min_duration_s: float = Field(default=0.5, ge=0.0, le=10.0)
+    clear_duration_s: float = Field(default=0.3, ge=0.0, le=10.0)
+    severity: Literal["major", "minor"] = "major"
+    cue: str = Field(min_length=3)
+    views: list[Literal["side", "front"]] = Field(default_factory=lambda: ["side", "front"])
+    applies_if: list[Guard] = Field(default_factory=list)
+    evidence: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Check:
+        _check_feature(self.feature, self.limb)
+        if (self.flag_above is None) == (self.flag_below is None):
+            raise ValueError("give exactly one of `flag_above` or `flag_below`")
+        if self.flag_above is not None:
+            if self.clear_below is None or self.clear_above is not None:
+                raise ValueError("`flag_above` needs `clear_below` (the hysteresis exit), "
+                                 "and no `clear_above`")
+            if self.clear_below > self.flag_above:
+                raise ValueError(f"`clear_below` ({self.clear_below}) must not exceed "
+                                 f"`flag_above` ({self.flag_above})")
+        else:
+            if self.clear_above is None or self.clear_below is not None:
+                raise ValueError("`flag_below` needs `clear_above` (the hysteresis exit), "
+                                 "and no `clear_below`")
+            assert self.flag_below is not None
+            if self.clear_above < self.flag_below:
+                raise ValueError(f"`clear_above` ({self.clear_above}) must not be below "
+                                 f"`flag_below` ({self.flag_below})")
+        return self
+
+    @property
+    def rising(self) -> bool:
+        return self.flag_above is not None
+
+    @property
+    def enter(self) -> float:
+        return float(self.flag_above if self.flag_above is not None else self.flag_below)  # type: ignore[arg-type]
+
+    @property
+    def exit(self) -> float:
+        return float(self.clear_below if self.flag_above is not None else self.clear_above)  # type: ignore[arg-type]
+
+
+class Camera(_Strict):
+    """The camera views this stretch can be judged from; the first is the one to suggest."""
+
+    views: list[Literal["side", "front"]] = Field(min_length=1)
+    placement: str = Field(min_length=3)
+
+    @property
+    def view(self) -> str:
+        return self.views[0]
+
+
+class Sides(_Strict):
+    """How the working side is found. `none`: a both-sided stretch, booked under "both"."""
+
+    working_leg: WorkingLegRule | Literal["none"] = "none"
+    switch_after_s: float = Field(default=1.0, ge=0.0, le=10.0)
+
+
+class Hold(_Strict):
+    seconds: float = Field(gt=0, le=3600)
+    per_side: bool = True
+
+
+class Position(_Strict):
+    """The gate: is the user doing this stretch now? All conditions must hold."""
+
+    when: list[Condition] = Field(min_length=1)
+    settle_s: float = Field(default=0.5, ge=0.0, le=10.0)
+    leave_s: float = Field(default=0.8, ge=0.0, le=10.0)
+    cue: str = Field(min_length=3)
+    needs_in_view: list[Literal["head", "shoulders", "hands", "hips", "knees", "feet"]] = Field(
+        default_factory=lambda: ["shoulders", "hips"])
+
+
+class PoseDefinition(_Strict):
+    """A whole stretch: what the camera must see, how to tell the user is in it, and what to check."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str = Field(min_length=3)
+    summary: str = Field(min_length=3)
+    source: str = ""
+    camera: Camera
+    sides: Sides = Sides()
+    hold: Hold
+    position: Position
+    checks: list[Check] = Field(default_factory=list)
+    needs_mask: bool = False
+    smoothing_s: float = Field(default=0.15, ge=0.0, le=2.0)
+
+    @model_validator(mode="after")
+    def _unique_checks(self) -> PoseDefinition:
+        ids = [c.id for c in self.checks]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"check ids must be unique; repeated: {', '.join(dup)}")
+        uses_limb = (any(c.limb for c in self.checks) or any(c.limb for c in self.position.when)
+                     or any(g.limb for c in self.checks for g in c.applies_if))
+        if uses_limb and self.sides.working_leg == "none":
+            raise ValueError("checks use `limb:` but `sides.working_leg` is none: say how to find the "
+                             "working leg")
+        return self
+
+    def check(self, check_id: str) -> Check:
+        for c in self.checks:
+            if c.id == check_id:
+                return c
+        raise KeyError(check_id)

@@ -1,0 +1,1 @@
+"""Sinks: where verdicts go (report, CSV, annotated video, overlay drawing)."""

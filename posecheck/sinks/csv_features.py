@@ -1,0 +1,36 @@
+"""Per-frame CSV: time, status, side, the smoothed features and each check's state."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+from typing import IO
+
+from posecheck.checker.events import Verdict
+from posecheck.poses.schema import PoseDefinition
+
+
+class FeatureCSV:
+    """Write one row per frame. Columns are fixed up front so every row lines up."""
+
+    def __init__(self, path: str | Path, pose: PoseDefinition, feature_names: tuple[str, ...]) -> None:
+        self._fh: IO[str] = Path(path).open("w", newline="", encoding="utf-8")  # noqa: SIM115
+        self._features = feature_names
+        self._checks = tuple(c.id for c in pose.checks)
+        self._w = csv.writer(self._fh)
+        self._w.writerow(["time_s", "status", "side", "camera_side", "in_position", "hold_s", "message",
+                          *self._features, *(f"check_{c}" for c in self._checks)])
+
+    def write(self, v: Verdict) -> None:
+        states = {c.id: c.state for c in v.checks}
+        feats = []
+        for name in self._features:
+            x = v.features.get(name, math.nan)
+            feats.append("" if math.isnan(x) else f"{x:.4f}")
+        self._w.writerow([f"{v.timestamp:.4f}", v.status, v.side or "", v.camera_side or "",
+                          int(v.in_position), f"{v.hold_s:.3f}", v.message, *feats,
+                          *(states.get(c, "") for c in self._checks)])
+
+    def close(self) -> None:
+        self._fh.close()

@@ -1,0 +1,101 @@
+"""Draw the coaching overlay on a frame: skeleton coloured by check state, cue, hold timer, side."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from posecheck.checker.events import Verdict
+from posecheck.frames import PoseFrame
+from posecheck.landmarks import BONES, INDEX
+from posecheck.poses.schema import PoseDefinition
+
+GREEN = (46, 204, 113)
+AMBER = (243, 156, 18)
+RED = (231, 76, 60)
+GREY = (149, 165, 166)
+WHITE = (255, 255, 255)
+DARK = (20, 20, 20)
+
+# Which body parts each feature looks at, so a mistake lights up the bones involved.
+_FEATURE_PARTS: dict[str, tuple[str, ...]] = {
+    "trunk": ("shoulder-hip",), "neck": ("ear-shoulder",), "head": ("ear-shoulder",),
+    "shoulder": ("shoulder-shoulder", "shoulder-hip"), "hip_height": ("shoulder-hip", "hip-hip"),
+    "hip_flexion": ("shoulder-hip", "hip-knee"), "leg_raise": ("hip-knee", "knee-ankle"),
+    "knee": ("hip-knee", "knee-ankle"), "thigh": ("hip-knee",), "shin": ("knee-ankle",),
+    "hand": ("shoulder-elbow", "elbow-wrist"), "ankle": ("knee-ankle",), "hip_tilt": ("hip-hip",),
+}
+
+
+def _bone_key(a: str, b: str) -> str:
+    pa, pb = a.split("_", 1)[-1], b.split("_", 1)[-1]
+    return f"{pa}-{pb}"
+
+
+def _parts_for(feature: str) -> tuple[str, ...]:
+    for key, parts in _FEATURE_PARTS.items():
+        if key in feature:
+            return parts
+    return ("shoulder-hip",)
+
+
+def draw_overlay(rgb: np.ndarray, frame: PoseFrame, verdict: Verdict, pose: PoseDefinition) -> np.ndarray:
+    """Return a copy of `rgb` with the overlay drawn. Pure: no state kept between frames."""
+    img = rgb.copy()
+    h, w = img.shape[:2]
+    scale = max(0.5, min(w, h) / 480.0)
+    states = {c.id: c.state for c in verdict.checks}
+    bone_colour: dict[str, tuple[int, int, int]] = {}
+    for c in pose.checks:
+        state = states.get(c.id)
+        colour = RED if state == "mistake" else AMBER if state == "pending" else None
+        if colour is None:
+            continue
+        for part in _parts_for(c.feature):
+            if bone_colour.get(part) != RED:
+                bone_colour[part] = colour
+    lm = frame.landmarks
+    if lm is not None:
+        pts = lm.image[:, :2]
+        for a, b in BONES:
+            pa, pb = pts[INDEX[a]], pts[INDEX[b]]
+            if not (np.all(np.isfinite(pa)) and np.all(np.isfinite(pb))):
+                continue
+            visible = min(lm.visibility[INDEX[a]], lm.visibility[INDEX[b]]) >= 0.3
+            base = GREEN if verdict.in_position else GREY
+            colour = bone_colour.get(_bone_key(a, b), base) if visible else GREY
+            cv2.line(img, tuple(int(v) for v in pa), tuple(int(v) for v in pb), colour,
+                     max(2, int(3 * scale)), cv2.LINE_AA)
+        for i in range(11, len(pts)):
+            if np.all(np.isfinite(pts[i])) and lm.visibility[i] >= 0.3:
+                cv2.circle(img, (int(pts[i][0]), int(pts[i][1])), max(2, int(3 * scale)), WHITE, -1,
+                           cv2.LINE_AA)
+    _banner(img, verdict, pose, scale)
+    return img
+
+
+def _banner(img: np.ndarray, v: Verdict, pose: PoseDefinition, scale: float) -> None:
+    h, w = img.shape[:2]
+    colour = {"mistake": RED, "good": GREEN, "not_in_position": AMBER}.get(v.status, GREY)
+    bar = int(44 * scale)
+    cv2.rectangle(img, (0, 0), (w, bar), colour, -1)
+    font = cv2.FONT_HERSHEY_SIMPLEX
+    _fit_text(img, v.message, (int(8 * scale), int(bar * 0.68)), 0.7 * scale, WHITE, w - 16)
+    side = v.side if v.side else "?"
+    timer = f"{pose.name} | side: {side} | hold {v.hold_s:4.1f}/{v.hold_target_s:.0f} s"
+    y = h - int(10 * scale)
+    cv2.rectangle(img, (0, y - int(24 * scale)), (w, h), DARK, -1)
+    cv2.putText(img, timer, (int(8 * scale), y), font, 0.55 * scale, WHITE, 1, cv2.LINE_AA)
+    frac = min(1.0, v.hold_s / v.hold_target_s) if v.hold_target_s else 0.0
+    cv2.rectangle(img, (0, h - int(4 * scale)), (int(w * frac), h), GREEN, -1)
+
+
+def _fit_text(img: np.ndarray, text: str, org: tuple[int, int], size: float,
+              colour: tuple[int, int, int], max_w: int) -> None:
+    font = cv2.FONT_HERSHEY_SIMPLEX
+    while size > 0.3:
+        (tw, _), _ = cv2.getTextSize(text, font, size, 2)
+        if tw <= max_w:
+            break
+        size *= 0.9
+    cv2.putText(img, text, org, font, size, colour, 2, cv2.LINE_AA)

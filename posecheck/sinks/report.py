@@ -1,0 +1,85 @@
+"""The JSON report (schema `posecheck-report/1`, documented in docs/report-schema.md) and the text summary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from posecheck import __version__
+from posecheck.checker.checker import PoseChecker
+from posecheck.checker.events import Verdict
+
+REPORT_SCHEMA = "posecheck-report/1"
+
+
+def build_report(checker: PoseChecker, source: dict[str, Any], verdicts: list[Verdict] | None = None
+                 ) -> dict[str, Any]:
+    """Everything about one analysis as plain data."""
+    b = checker.books
+    duration = (b.last_t - b.first_t) if b.first_t is not None and b.last_t is not None else 0.0
+    report: dict[str, Any] = {
+        "schema": REPORT_SCHEMA,
+        "posecheck_version": __version__,
+        "source": source,
+        "pose": {"id": checker.pose.id, "name": checker.pose.name,
+                 "hold_target_s": checker.pose.hold.seconds, "view": checker.pose.camera.view},
+        "frames": b.frames,
+        "frames_with_person": b.frames_with_person,
+        "duration_s": round(duration, 3),
+        **checker.summary(),
+        "events": [
+            {"time_s": round(e.timestamp, 3), "kind": e.kind, "message": e.message,
+             "check": e.check, "side": e.side}
+            for e in checker.events
+        ],
+        "disclaimer": "Form feedback for exercise, not medical advice. Stop if it hurts.",
+    }
+    if verdicts is not None:
+        report["timeline"] = [
+            {"time_s": round(v.timestamp, 3), "status": v.status, "side": v.side,
+             "mistakes": list(v.active_mistakes), "hold_s": round(v.hold_s, 3)}
+            for v in verdicts
+        ]
+    return report
+
+
+def write_report(path: str | Path, report: dict[str, Any]) -> None:
+    Path(path).write_text(json.dumps(report, indent=2, allow_nan=False, default=_clean), encoding="utf-8")
+
+
+def _clean(obj: object) -> object:
+    return str(obj)
+
+
+def _fmt_t(t: float | None) -> str:
+    if t is None:
+        return "end"
+    m, s = divmod(t, 60.0)
+    return f"{int(m)}:{s:04.1f}"
+
+
+def text_summary(report: dict[str, Any]) -> str:
+    """A readable summary for the terminal."""
+    pose = report["pose"]
+    lines = [f"{pose['name']} ({pose['id']}), {report['duration_s']:.1f} s of video, "
+             f"person found in {report['frames_with_person']}/{report['frames']} frames."]
+    sides = report["sides"]
+    if not sides:
+        lines.append("Never in position for this stretch.")
+    for side, s in sides.items():
+        mark = "achieved" if s["hold_achieved"] else "not reached"
+        lines.append(f"  {side:>5} side: in position {s['in_position_s']:.1f} s, good-form hold "
+                     f"{s['hold_s']:.1f} of {pose['hold_target_s']:.0f} s ({mark})")
+    if report["mistakes"]:
+        lines.append("Mistakes:")
+        for m in report["mistakes"]:
+            lines.append(f"  {_fmt_t(m['start_s'])}-{_fmt_t(m['end_s'])}  {m['title']} "
+                         f"({m['severity']}, {m['side']} side): \"{m['cue']}\"")
+    else:
+        lines.append("No mistakes flagged." if sides else "")
+    if report["guidance_s"]:
+        lines.append("Guidance given:")
+        for msg, secs in list(report["guidance_s"].items())[:4]:
+            lines.append(f"  {secs:5.1f} s  {msg}")
+    return "\n".join(line for line in lines if line)

@@ -1,0 +1,1 @@
+"""Sources: where timestamped frames come from (video files, landmark recordings, pushed frames)."""

@@ -1,0 +1,143 @@
+"""Landmark recordings: what the estimator produced for a video, saved so checks re-run without inference.
+
+Format (`.landmarks.npz`, version 1), a NumPy archive with:
+  format        str   "posecheck-landmarks/1"
+  meta          str   JSON: source file, width, height, fps, estimator name, creation settings
+  timestamps    (N,)  float64 seconds
+  present       (N,)  bool: a person was found
+  image         (N, 33, 3) float32 pixels x, y and MediaPipe z (NaN where no person)
+  visibility    (N, 33) float32
+  world         (N, 33, 3) float32 metres (NaN where none)
+  extra_people  (N,)  int16
+  mask          optional (N, h, w) uint8 person mask, 0..255, at reduced size
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from posecheck.errors import UnreadableInput
+from posecheck.frames import Landmarks, PoseFrame
+from posecheck.landmarks import N_LANDMARKS
+
+FORMAT = "posecheck-landmarks/1"
+MASK_MAX_SIDE = 320
+
+
+def _shrink_mask(mask: np.ndarray, max_side: int) -> np.ndarray:
+    import cv2
+
+    h, w = mask.shape[:2]
+    scale = min(1.0, max_side / max(h, w))
+    if scale < 1.0:
+        mask = cv2.resize(mask, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    return np.clip(mask * 255.0 + 0.5, 0, 255).astype(np.uint8)
+
+
+def write_recording(path: str | Path, frames: Iterable[PoseFrame], meta: dict[str, Any]) -> int:
+    """Save pose frames to `path`; returns the number of frames written."""
+    ts: list[float] = []
+    present: list[bool] = []
+    image: list[np.ndarray] = []
+    vis: list[np.ndarray] = []
+    world: list[np.ndarray] = []
+    extra: list[int] = []
+    masks: list[np.ndarray] = []
+    width = height = 0
+    nan3 = np.full((N_LANDMARKS, 3), np.nan, np.float32)
+    for f in frames:
+        width, height = f.width, f.height
+        ts.append(f.timestamp)
+        extra.append(f.extra_people)
+        lm = f.landmarks
+        present.append(lm is not None)
+        image.append(lm.image.astype(np.float32) if lm is not None else nan3)
+        vis.append(lm.visibility.astype(np.float32) if lm is not None
+                   else np.zeros(N_LANDMARKS, np.float32))
+        world.append(lm.world.astype(np.float32) if lm is not None and lm.world is not None
+                     else nan3)
+        if f.mask is not None:
+            masks.append(_shrink_mask(f.mask, MASK_MAX_SIDE))
+    arrays: dict[str, np.ndarray] = {
+        "format": np.array(FORMAT),
+        "meta": np.array(json.dumps({**meta, "width": width, "height": height})),
+        "timestamps": np.asarray(ts, np.float64),
+        "present": np.asarray(present, bool),
+        "image": np.stack(image) if image else np.zeros((0, N_LANDMARKS, 3), np.float32),
+        "visibility": np.stack(vis) if vis else np.zeros((0, N_LANDMARKS), np.float32),
+        "world": np.stack(world) if world else np.zeros((0, N_LANDMARKS, 3), np.float32),
+        "extra_people": np.asarray(extra, np.int16),
+    }
+    if masks and len(masks) == len(ts):
+        arrays["mask"] = np.stack(masks)
+    path = Path(path)
+    with path.open("wb") as fh:
+        np.savez_compressed(fh, **arrays)
+    return len(ts)
+
+
+class RecordingSource:
+    """Replay a landmark recording as `PoseFrame`s, exactly as the estimator produced them."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            with np.load(self.path, allow_pickle=False) as data:
+                arrays = {k: data[k] for k in data.files}
+        except FileNotFoundError as exc:
+            raise UnreadableInput(f"No such file: {self.path}.") from exc
+        except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+            raise UnreadableInput(
+                f"{self.path.name} is not a readable landmark recording ({exc.__class__.__name__}).",
+                "Record one with `posecheck extract VIDEO -o FILE.landmarks.npz`.",
+            ) from exc
+        fmt = str(arrays.get("format", ""))
+        if fmt != FORMAT:
+            raise UnreadableInput(f"{self.path.name} is not a posecheck landmark recording "
+                                  f"(format {fmt or 'missing'!r}, expected {FORMAT!r}).")
+        required = ("meta", "timestamps", "present", "image", "visibility", "world")
+        missing = [k for k in required if k not in arrays]
+        if missing:
+            raise UnreadableInput(f"{self.path.name} lacks the fields {', '.join(missing)}.")
+        n = len(arrays["timestamps"])
+        shapes = {"present": (n,), "image": (n, N_LANDMARKS, 3), "visibility": (n, N_LANDMARKS),
+                  "world": (n, N_LANDMARKS, 3)}
+        for key, shape in shapes.items():
+            if arrays[key].shape != shape:
+                raise UnreadableInput(f"{self.path.name}: field {key!r} has shape "
+                                      f"{arrays[key].shape}, expected {shape}.")
+        if n and np.any(np.diff(arrays["timestamps"]) <= 0):
+            raise UnreadableInput(f"{self.path.name}: timestamps do not increase.")
+        try:
+            self.meta: dict[str, Any] = json.loads(str(arrays["meta"]))
+        except json.JSONDecodeError as exc:
+            raise UnreadableInput(f"{self.path.name}: its meta field is not valid JSON.") from exc
+        self._a = arrays
+        self.width = int(self.meta.get("width", 0))
+        self.height = int(self.meta.get("height", 0))
+        self.has_mask = "mask" in arrays
+
+    def __len__(self) -> int:
+        return len(self._a["timestamps"])
+
+    def __iter__(self) -> Iterator[PoseFrame]:
+        a = self._a
+        extra = a.get("extra_people", np.zeros(len(self), np.int16))
+        for i, t in enumerate(a["timestamps"]):
+            lm = None
+            if a["present"][i]:
+                world = a["world"][i].astype(np.float64)
+                lm = Landmarks(
+                    image=a["image"][i].astype(np.float64),
+                    visibility=a["visibility"][i].astype(np.float64),
+                    world=None if np.isnan(world).all() else world,
+                )
+            mask = a["mask"][i].astype(np.float32) / 255.0 if self.has_mask else None
+            yield PoseFrame(timestamp=float(t), width=self.width, height=self.height,
+                            landmarks=lm, mask=mask, extra_people=int(extra[i]))

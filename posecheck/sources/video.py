@@ -1,0 +1,131 @@
+"""Decode video files frame by frame with PyAV, honouring rotation metadata and container timestamps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+
+from posecheck.errors import UnreadableInput
+from posecheck.frames import ImageFrame
+
+VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv")
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What the container says about the video before decoding."""
+
+    path: Path
+    width: int
+    height: int
+    fps: float
+    duration_s: float
+    frame_count: int
+    rotation: int  # degrees clockwise the frames are turned to display upright
+
+
+def _rotate(rgb: np.ndarray, rotation: int) -> np.ndarray:
+    """Turn a frame so that it displays upright (rotation in degrees, multiples of 90)."""
+    turns = (rotation // 90) % 4
+    if turns == 0:
+        return rgb
+    # PyAV reports the display-matrix rotation counter-clockwise; np.rot90 also turns
+    # counter-clockwise, so the same number of quarter turns puts the picture upright.
+    return np.ascontiguousarray(np.rot90(rgb, k=turns))
+
+
+class VideoFileSource:
+    """Iterate over a video file's frames as `ImageFrame`s with container timestamps (seconds)."""
+
+    def __init__(self, path: str | Path, max_side: int | None = None) -> None:
+        self.path = Path(path)
+        self.max_side = max_side
+        if not self.path.exists():
+            raise UnreadableInput(f"No such file: {self.path}.", "Check the path and try again.")
+        try:
+            container = av.open(str(self.path))
+        except (av.error.FFmpegError, OSError, ValueError) as exc:
+            raise UnreadableInput(
+                f"Cannot open {self.path.name} as a video ({exc.__class__.__name__}).",
+                "Use an mp4, mov, webm, avi or mkv file that plays in a media player.",
+            ) from exc
+        try:
+            if not container.streams.video:
+                raise UnreadableInput(f"{self.path.name} has no video stream.",
+                                      "Choose a file with video in it.")
+            stream = container.streams.video[0]
+            fps = float(stream.average_rate or stream.guessed_rate or 0) or 30.0
+            if stream.duration is not None and stream.time_base is not None:
+                duration = float(stream.duration * stream.time_base)
+            elif container.duration is not None:
+                duration = container.duration / 1_000_000
+            else:
+                duration = 0.0
+            frames = int(stream.frames or round(duration * fps))
+            width, height = int(stream.codec_context.width), int(stream.codec_context.height)
+            rotation = self._probe_rotation(container)
+        finally:
+            container.close()
+        if rotation % 180:
+            width, height = height, width
+        self.info = VideoInfo(self.path, width, height, fps, duration, frames, rotation)
+
+    def _probe_rotation(self, container: av.container.InputContainer) -> int:
+        """Rotation from the first frame's display matrix (phones store portrait video sideways)."""
+        try:
+            for frame in container.decode(video=0):
+                return int(round(getattr(frame, "rotation", 0) or 0)) % 360
+        except av.error.FFmpegError:
+            return 0
+        return 0
+
+    def __iter__(self) -> Iterator[ImageFrame]:
+        try:
+            container = av.open(str(self.path))
+        except (av.error.FFmpegError, OSError) as exc:
+            raise UnreadableInput(f"Cannot open {self.path.name}: {exc}") from exc
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        decoded = 0
+        last_t = -1.0
+        try:
+            for frame in container.decode(stream):
+                if frame.pts is None or frame.time_base is None:
+                    t = last_t + 1.0 / self.info.fps if last_t >= 0 else 0.0
+                else:
+                    t = float(frame.pts * frame.time_base)
+                if t <= last_t:  # broken or repeated timestamps: keep time moving forward
+                    t = last_t + 1e-3
+                last_t = t
+                rgb = frame.to_ndarray(format="rgb24")
+                rgb = _rotate(rgb, int(round(getattr(frame, "rotation", 0) or 0)))
+                if self.max_side and max(rgb.shape[:2]) > self.max_side:
+                    rgb = _downscale(rgb, self.max_side)
+                decoded += 1
+                yield ImageFrame(timestamp=t, rgb=rgb)
+        except av.error.FFmpegError as exc:
+            if decoded == 0:
+                raise UnreadableInput(
+                    f"{self.path.name} could not be decoded ({exc.__class__.__name__}).",
+                    "The file may be corrupt or use an unusual codec: re-export it as H.264 mp4.",
+                ) from exc
+            # A damaged tail: keep what decoded, stop quietly; the report says where it ended.
+            self.truncated_at = last_t
+        finally:
+            container.close()
+        if decoded == 0:
+            raise UnreadableInput(f"{self.path.name} contains no decodable video frames.",
+                                  "Check that the file plays in a media player.")
+
+
+def _downscale(rgb: np.ndarray, max_side: int) -> np.ndarray:
+    import cv2
+
+    h, w = rgb.shape[:2]
+    scale = max_side / max(h, w)
+    return cv2.resize(rgb, (max(1, round(w * scale)), max(1, round(h * scale))),
+                      interpolation=cv2.INTER_AREA)
