@@ -83,6 +83,10 @@ class VideoFileSource:
             return 0
         return 0
 
+    def _decode(self, container: av.container.InputContainer, stream: av.video.stream.VideoStream
+                ) -> Iterator[av.VideoFrame]:
+        return _decode_packets(container, stream, self)
+
     def __iter__(self) -> Iterator[ImageFrame]:
         try:
             container = av.open(str(self.path))
@@ -90,36 +94,46 @@ class VideoFileSource:
             raise UnreadableInput(f"Cannot open {self.path.name}: {exc}") from exc
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        self.truncated_at: float | None = None
         decoded = 0
         last_t = -1.0
         try:
-            for frame in container.decode(stream):
-                if frame.pts is None or frame.time_base is None:
+            for av_frame in self._decode(container, stream):
+                if av_frame.pts is None or av_frame.time_base is None:
                     t = last_t + 1.0 / self.info.fps if last_t >= 0 else 0.0
                 else:
-                    t = float(frame.pts * frame.time_base)
+                    t = float(av_frame.pts * av_frame.time_base)
                 if t <= last_t:  # broken or repeated timestamps: keep time moving forward
                     t = last_t + 1e-3
                 last_t = t
-                rgb = frame.to_ndarray(format="rgb24")
-                rgb = _rotate(rgb, int(round(getattr(frame, "rotation", 0) or 0)))
+                rgb = av_frame.to_ndarray(format="rgb24")
+                rgb = _rotate(rgb, round(getattr(av_frame, "rotation", 0) or 0))
                 if self.max_side and max(rgb.shape[:2]) > self.max_side:
                     rgb = _downscale(rgb, self.max_side)
                 decoded += 1
                 yield ImageFrame(timestamp=t, rgb=rgb)
-        except av.error.FFmpegError as exc:
-            if decoded == 0:
-                raise UnreadableInput(
-                    f"{self.path.name} could not be decoded ({exc.__class__.__name__}).",
-                    "The file may be corrupt or use an unusual codec: re-export it as H.264 mp4.",
-                ) from exc
-            # A damaged tail: keep what decoded, stop quietly; the report says where it ended.
-            self.truncated_at = last_t
         finally:
             container.close()
         if decoded == 0:
             raise UnreadableInput(f"{self.path.name} contains no decodable video frames.",
                                   "Check that the file plays in a media player.")
+
+
+def _decode_packets(container: av.container.InputContainer, stream: av.video.stream.VideoStream,
+                    owner: VideoFileSource) -> Iterator[av.VideoFrame]:
+    """Decode packet by packet; on a damaged or cut file, flush what the decoder still holds."""
+    try:
+        for packet in container.demux(stream):
+            try:
+                yield from packet.decode()
+            except av.error.InvalidDataError:
+                continue  # one corrupt packet: skip it, keep going
+    except av.error.FFmpegError:
+        owner.truncated_at = -1.0
+    try:
+        yield from stream.codec_context.decode(None)
+    except av.error.FFmpegError:
+        return
 
 
 def _downscale(rgb: np.ndarray, max_side: int) -> np.ndarray:

@@ -1,0 +1,90 @@
+"""Read known-truth label files: the generator's `posecheck-labels/1` and the older starter format.
+
+Both become a `ClipLabels`: the pose, the working side, mistake spans with severities in degrees,
+and per-frame severities, so calibration and regression runs can compare verdicts with the truth.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from posecheck.errors import UnreadableInput
+
+# The starter clips name mistakes differently from the pose files' check ids.
+_STARTER_NAMES = {"lumbar_rounding": "lumbar_rounding", "lumbar_hyperextension": "arched_lower_back"}
+_STARTER_POSES = {"lunge": "hip_flexor_stretch", "standing_forward_bend": "hamstring_stretch",
+                  "supine_hamstring": "hamstring_stretch_supine",
+}
+
+
+@dataclass(frozen=True)
+class LabelledMistake:
+    check: str
+    severity_deg: float
+    start_s: float
+    end_s: float
+
+
+@dataclass
+class ClipLabels:
+    """The truth about one clip."""
+
+    path: Path
+    pose: str
+    side: str | None
+    camera_side: str | None
+    yaw_deg: float
+    compensated: bool
+    mistakes: list[LabelledMistake]
+    frame_times: list[float]
+    frame_severity: list[dict[str, float]]  # per frame: check id -> severity in degrees
+    keypoints: list[dict[str, list[float]]] = field(default_factory=list)
+    body: str = ""
+
+    def severity_at(self, i: int, check: str) -> float:
+        return self.frame_severity[i].get(check, 0.0)
+
+
+def load_labels(path: str | Path) -> ClipLabels:
+    path = Path(path)
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise UnreadableInput(f"{path.name}: not a readable label file ({exc.__class__.__name__}).") from exc
+    if data.get("format") == "posecheck-labels/1":
+        return _from_v1(path, data)
+    if "frames" in data and "fps" in data:
+        return _from_starter(path, data)
+    raise UnreadableInput(f"{path.name}: unknown label format.")
+
+
+def _from_v1(path: Path, d: dict[str, Any]) -> ClipLabels:
+    frames = d["frames"]
+    body = d.get("body", {})
+    return ClipLabels(
+        path=path, pose=d["pose"], side=d.get("side"), camera_side=d.get("camera_side"),
+        yaw_deg=float(d.get("view", {}).get("yaw_deg", 0.0)), compensated=bool(d.get("compensated")),
+        mistakes=[LabelledMistake(m["check"], float(m["severity_deg"]), float(m["start_s"]),
+                                  float(m["end_s"])) for m in d.get("mistakes", [])],
+        frame_times=[float(f["t"]) for f in frames],
+        frame_severity=[{k: float(v) for k, v in f.get("active_mistakes", {}).items()} for f in frames],
+        keypoints=[f.get("kp2d", {}) for f in frames],
+        body=str(body.get("skin_tone", "")) if isinstance(body, dict) else "",
+    )
+
+
+def _from_starter(path: Path, d: dict[str, Any]) -> ClipLabels:
+    frames = d["frames"]
+    fps = float(d["fps"])
+    first = frames[0]
+    pose = _STARTER_POSES.get(first.get("pose", ""), first.get("pose", ""))
+    sev = []
+    for f in frames:
+        check = _STARTER_NAMES.get(f.get("label", ""))
+        sev.append({check: abs(float(f.get("severity_deg", 0.0)))} if check else {})
+    return ClipLabels(path=path, pose=pose, side=None, camera_side=None, yaw_deg=0.0, compensated=False,
+                      mistakes=[], frame_times=[f["frame"] / fps for f in frames], frame_severity=sev,
+                      keypoints=[f.get("gt_kp2d", {}) for f in frames])

@@ -1,0 +1,109 @@
+"""End to end with the real MediaPipe model on committed clips: video in, verdicts and files out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import av
+import pytest
+
+from posecheck.analysis import Outputs, analyze, extract
+from posecheck.cli import main
+from posecheck.poses import pose_by_id
+from posecheck.sources.recording import RecordingSource
+
+STARTER = Path(__file__).resolve().parents[1] / "samples" / "starter"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def lunge_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Outputs]:
+    out = tmp_path_factory.mktemp("lunge")
+    outputs = Outputs(json=out / "r.json", csv=out / "f.csv", annotated=out / "a.mp4")
+    result = analyze(STARTER / "lunge_arch.mp4", pose_by_id("hip_flexor_stretch"), outputs=outputs)
+    return result.report, outputs
+
+
+def test_lunge_finds_person_side_and_the_arch(lunge_run: tuple[dict, Outputs]) -> None:
+    report, _ = lunge_run
+    assert report["frames"] == 24
+    assert report["frames_with_person"] == 24
+    # The left knee is on the mat in this clip: the left hip flexor is the one stretched.
+    assert list(report["sides"]) == ["left"]
+    assert report["sides"]["left"]["in_position_s"] > 2.0
+    arches = [m for m in report["mistakes"] if m["check"] == "arched_lower_back"]
+    assert len(arches) == 1
+    # Lumbar extension ramps 0 -> 27 deg over 2.9 s; 15 deg is reached at about 1.6 s.
+    assert 1.0 <= arches[0]["start_s"] <= 2.2
+    assert arches[0]["cue"].startswith("Tuck your tailbone")
+    # The hold counts only good form: the time before the arch, not the time after.
+    assert report["sides"]["left"]["hold_s"] < arches[0]["start_s"] + 0.01
+
+
+def test_lunge_outputs_are_complete(lunge_run: tuple[dict, Outputs]) -> None:
+    report, outputs = lunge_run
+    on_disk = json.loads(outputs.json.read_text())
+    assert on_disk["schema"] == "posecheck-report/1"
+    assert on_disk["mistakes"] == report["mistakes"]
+    assert len(on_disk["timeline"]) == 24
+    rows = outputs.csv.read_text().strip().splitlines()
+    assert len(rows) == 25 and rows[0].startswith("time_s,status,side")
+    with av.open(str(outputs.annotated)) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.name == "h264"
+        frames = list(container.decode(stream))
+    assert len(frames) == 24
+    assert (frames[0].width, frames[0].height) == (640, 480)
+
+
+def test_extract_then_replay_matches_live(tmp_path: Path) -> None:
+    rec = tmp_path / "fb.landmarks.npz"
+    assert extract(STARTER / "fwdbend_lumbar.mp4", rec) == 24
+    replay = RecordingSource(rec)
+    assert len(replay) == 24 and replay.has_mask
+    pose = pose_by_id("hamstring_stretch")
+    from_video = analyze(STARTER / "fwdbend_lumbar.mp4", pose).report
+    from_landmarks = analyze(rec, pose).report
+    assert from_landmarks["sides"] == from_video["sides"]
+    assert from_landmarks["mistakes"] == from_video["mistakes"]
+
+
+def test_cli_analyze_prints_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["analyze", str(STARTER / "lunge_arch.landmarks.npz"), "--pose", "hip_flexor_stretch",
+                 "--quiet", "--json", str(tmp_path / "r.json")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "left side: in position" in out
+    assert "Arched lower back" in out
+
+
+def test_corrupt_video_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "broken.mp4"
+    bad.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"garbage" * 200)
+    code = main(["analyze", str(bad), "--pose", "hamstring_stretch", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "broken.mp4" in err and "Traceback" not in err
+
+
+def test_no_person_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import numpy as np
+
+    from posecheck.sinks.video_writer import H264Writer
+
+    empty = tmp_path / "empty_room.mp4"
+    writer = H264Writer(empty, 320, 240, fps=10)
+    for i in range(10):
+        writer.write(np.full((240, 320, 3), 90 + i, np.uint8), i / 10)
+    writer.close()
+    code = main(["analyze", str(empty), "--pose", "knee_to_chest", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 5
+    assert "No person was found" in err
+
+
+def test_unknown_pose_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["analyze", str(STARTER / "lunge_arch.landmarks.npz"), "--pose", "headstand", "-q"])
+    assert code == 4
+    assert "Known poses" in capsys.readouterr().err
