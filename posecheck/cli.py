@@ -8,11 +8,13 @@ Exit codes (also in the README):
   4  a pose file is invalid, or the pose id is unknown
   5  no person was found in the video
   6  a person was found but could never be judged (wrong camera angle, out of frame)
+  7  `regress`: a result got worse than the committed baseline
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -99,6 +101,39 @@ def _cmd_poses(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_regress(args: argparse.Namespace) -> int:
+    from posecheck import regress
+
+    bar = _Bar("Judging samples", not args.quiet)
+    bar._bar.unit = "clip"
+    try:
+        outcomes = regress.run(args.samples, from_landmarks=args.from_landmarks, progress=bar)
+    finally:
+        bar.close()
+    if not outcomes:
+        print(f"posecheck: no *.labels.json files under {args.samples}.", file=sys.stderr)
+        return 3
+    current = regress.metrics(outcomes)
+    table = regress.markdown(outcomes, current)
+    print(table)
+    if args.report:
+        mode = "from recorded landmarks" if args.from_landmarks else "with pose inference"
+        args.report.write_text(f"# Regression report\n\n{len(outcomes)} clips under `{args.samples}`, "
+                               f"judged {mode}.\n\n{regress.__doc__}\n\n{table}\n", encoding="utf-8")
+    baseline = args.baseline or args.samples / "regress_baseline.json"
+    if args.update_baseline:
+        regress.save_baseline(baseline, current)
+        print(f"Baseline written to {baseline}")
+        return EXIT_OK
+    if baseline.exists():
+        worse = regress.compare(current, json.loads(baseline.read_text(encoding="utf-8")))
+        if worse:
+            print("\nWorse than the baseline:", *worse, sep="\n  ", file=sys.stderr)
+            return 7
+        print(f"\nNothing worse than the baseline ({baseline}).")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="posecheck",
                                      description="Form coach for back-pain relief stretches.")
@@ -129,6 +164,16 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", required=True, type=Path, help="output .landmarks.npz file")
     e.add_argument("--no-mask", action="store_true", help="do not record the person mask")
     e.set_defaults(func=_cmd_extract)
+
+    r = sub.add_parser("regress", help="judge labelled samples and compare with the known truth")
+    r.add_argument("samples", type=Path, help="folder of clips with *.labels.json")
+    r.add_argument("--from-landmarks", action="store_true",
+                   help="replay recorded .landmarks.npz files instead of running the model")
+    r.add_argument("--report", type=Path, help="write the tables as Markdown here")
+    r.add_argument("--baseline", type=Path, help="baseline JSON (default: SAMPLES/regress_baseline.json)")
+    r.add_argument("--update-baseline", action="store_true", help="save these results as the baseline")
+    r.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    r.set_defaults(func=_cmd_regress)
 
     p = sub.add_parser("poses", help="list the stretches, or validate pose files")
     p.add_argument("--check", nargs="+", metavar="FILE", help="validate these pose files")

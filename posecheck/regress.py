@@ -1,0 +1,225 @@
+"""Regression runs: judge every labelled sample and compare verdicts with the known truth.
+
+Scoring, per clip and per check (severities are the labelled joint angles, in degrees):
+- A check *must flag* a clip when some frame's labelled severity is >= MUST_FLAG_DEG; it is
+  *detected* when the checker flags that check within TOLERANCE_S of those frames.
+- A check *must stay silent* on a clip when no frame's severity exceeds SILENT_DEG (correct clips
+  and below-threshold clips); any flag of that check there is a false alarm.
+- Between the two (the grey zone) a clip is not scored for that check.
+- False-alarm seconds: flagged time outside the must-flag frames (widened by the tolerance).
+- Side: the working side the checker booked the most in-position time for, against the label.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from posecheck.checker.checker import PoseChecker
+from posecheck.errors import PosecheckError
+from posecheck.labels import ClipLabels, load_labels
+from posecheck.poses import pose_by_id
+from posecheck.poses.schema import PoseDefinition
+
+MUST_FLAG_DEG = 15.0
+SILENT_DEG = 8.0
+TOLERANCE_S = 0.6  # flag start may lag the labelled plateau by the smoothing + min duration
+SEVERITY_BUCKETS = ((0.0, SILENT_DEG, f"<={SILENT_DEG:g}"), (SILENT_DEG, MUST_FLAG_DEG, "grey"),
+                    (MUST_FLAG_DEG, 25.0, "15-25"), (25.0, math.inf, ">=25"))
+
+
+@dataclass
+class CheckOutcome:
+    pose: str
+    check: str
+    clip: str
+    expected: str  # "flag", "silent" or "grey"
+    flagged: bool
+    severity_deg: float
+    yaw_deg: float
+    compensated: bool
+    false_alarm_s: float
+    onset_error_s: float | None
+
+
+@dataclass
+class ClipOutcome:
+    clip: str
+    pose: str
+    side_expected: str | None
+    side_found: str | None
+    in_position_s: float
+    hold_s: float
+    checks: list[CheckOutcome] = field(default_factory=list)
+    error: str = ""
+
+
+def _frames(clip_labels: ClipLabels, from_landmarks: bool) -> Any:
+    rec = clip_labels.path.with_name(clip_labels.path.name.replace(".labels.json", ".landmarks.npz"))
+    if from_landmarks:
+        from posecheck.sources.recording import RecordingSource
+
+        return iter(RecordingSource(rec))
+    video = rec.with_name(rec.name.replace(".landmarks.npz", ".mp4"))
+    from posecheck.analysis import estimate_frames
+    from posecheck.estimators import make_estimator
+    from posecheck.sources.video import VideoFileSource
+
+    return (pf for _, pf in estimate_frames(VideoFileSource(video), make_estimator()))
+
+
+def run_clip(clip_labels: ClipLabels, pose: PoseDefinition, from_landmarks: bool = True) -> ClipOutcome:
+    """Judge one labelled clip and score every check of its pose."""
+    checker = PoseChecker(pose)
+    flags: dict[str, list[float]] = defaultdict(list)  # check -> times it was flagged
+    times: list[float] = []
+    for frame in _frames(clip_labels, from_landmarks):
+        verdict = checker.update(frame)
+        times.append(frame.timestamp)
+        for cid in verdict.active_mistakes:
+            flags[cid].append(frame.timestamp)
+    checker.finish()
+    sides = checker.books.sides
+    side_found = max(sides, key=lambda s: sides[s].in_position_s) if sides else None
+    outcome = ClipOutcome(clip_labels.path.name.replace(".labels.json", ""), pose.id, clip_labels.side,
+                          side_found, sum(b.in_position_s for b in sides.values()),
+                          sum(b.hold_s for b in sides.values()))
+    t0 = times[0] if times else 0.0
+    label_t = [t0 + t for t in clip_labels.frame_times]
+    dt = (times[-1] - times[0]) / max(1, len(times) - 1) if len(times) > 1 else 0.0
+    clip_view = "side" if clip_labels.yaw_deg < 45 else "front"
+    for check in pose.checks:
+        if clip_view not in check.views:
+            continue  # this clip's camera cannot judge the check: it scores nothing either way
+        sev = [clip_labels.severity_at(i, check.id) for i in range(len(clip_labels.frame_severity))]
+        worst = max(sev, default=0.0)
+        must = [t for t, s in zip(label_t, sev, strict=False) if s >= MUST_FLAG_DEG]
+        expected = "flag" if worst >= MUST_FLAG_DEG else "silent" if worst <= SILENT_DEG else "grey"
+        flagged_t = flags.get(check.id, [])
+        if must:
+            lo, hi = min(must) - TOLERANCE_S, max(must) + TOLERANCE_S
+            hits = [t for t in flagged_t if lo <= t <= hi]
+            flagged = bool(hits)
+            outside = [t for t in flagged_t if not lo <= t <= hi]
+            onset = (min(hits) - min(must)) if hits else None
+        else:
+            flagged, outside, onset = bool(flagged_t), flagged_t, None
+        outcome.checks.append(CheckOutcome(
+            pose.id, check.id, outcome.clip, expected, flagged, worst, clip_labels.yaw_deg,
+            clip_labels.compensated, len(outside) * dt, onset))
+    return outcome
+
+
+def run(root: Path, from_landmarks: bool = True, progress: Any = None) -> list[ClipOutcome]:
+    """Judge every `*.labels.json` under root."""
+    outcomes: list[ClipOutcome] = []
+    paths = sorted(root.rglob("*.labels.json"))
+    for n, path in enumerate(paths, start=1):
+        try:
+            labels = load_labels(path)
+            pose = pose_by_id(labels.pose)
+            outcomes.append(run_clip(labels, pose, from_landmarks))
+        except PosecheckError as exc:
+            outcomes.append(ClipOutcome(path.name, "?", None, None, 0.0, 0.0, error=str(exc)))
+        if progress:
+            progress(n, len(paths))
+    return outcomes
+
+
+def _rate(num: int, den: int) -> float | None:
+    return None if den == 0 else num / den
+
+
+def metrics(outcomes: list[ClipOutcome]) -> dict[str, dict[str, Any]]:
+    """Per pose/check: sensitivity, specificity, false-alarm seconds and counts."""
+    groups: dict[str, list[CheckOutcome]] = defaultdict(list)
+    for o in outcomes:
+        for c in o.checks:
+            groups[f"{c.pose}/{c.check}"].append(c)
+            if c.compensated:
+                groups[f"{c.pose}/{c.check} (compensated)"].append(c)
+    out: dict[str, dict[str, Any]] = {}
+    for key, cs in sorted(groups.items()):
+        pos = [c for c in cs if c.expected == "flag"]
+        neg = [c for c in cs if c.expected == "silent"]
+        out[key] = {
+            "must_flag": len(pos), "detected": sum(c.flagged for c in pos),
+            "sensitivity": _rate(sum(c.flagged for c in pos), len(pos)),
+            "must_be_silent": len(neg), "silent": sum(not c.flagged for c in neg),
+            "specificity": _rate(sum(not c.flagged for c in neg), len(neg)),
+            "false_alarm_s": round(sum(c.false_alarm_s for c in cs), 3),
+        }
+    sides = [o for o in outcomes if o.side_expected and not o.error]
+    right_side = sum(o.side_found == o.side_expected for o in sides)
+    out["(all)/side"] = {"clips": len(sides), "side_correct": _rate(right_side, len(sides))}
+    return out
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.0f}%"
+
+
+def markdown(outcomes: list[ClipOutcome], m: dict[str, dict[str, Any]]) -> str:
+    """The regress table, with breakdowns by severity bucket and camera angle."""
+    lines = ["| pose/check | must flag | sensitivity | must be silent | specificity | false alarm (s) |",
+             "|---|---|---|---|---|---|"]
+    for key, v in m.items():
+        if key == "(all)/side":
+            continue
+        lines.append(f"| {key} | {v['must_flag']} | {_pct(v['sensitivity'])} | {v['must_be_silent']} | "
+                     f"{_pct(v['specificity'])} | {v['false_alarm_s']:.1f} |")
+    side = m.get("(all)/side", {})
+    lines += ["", f"Working side correct: {_pct(side.get('side_correct'))} of "
+              f"{side.get('clips', 0)} clips.", ""]
+    lines += ["By severity bucket and camera yaw (flagged / clips):", "",
+              "| pose/check | " + " | ".join(b[2] for b in SEVERITY_BUCKETS) + " | yaw 0-10 | yaw 10-25 |",
+              "|---|" + "---|" * (len(SEVERITY_BUCKETS) + 2)]
+    by: dict[str, list[CheckOutcome]] = defaultdict(list)
+    for o in outcomes:
+        for c in o.checks:
+            by[f"{c.pose}/{c.check}"].append(c)
+    for key, cs in sorted(by.items()):
+        cells = []
+        for lo, hi, _ in SEVERITY_BUCKETS:
+            b = [c for c in cs if (lo < c.severity_deg <= hi) or (lo == 0 and c.severity_deg == 0)]
+            cells.append(f"{sum(c.flagged for c in b)}/{len(b)}" if b else "-")
+        for lo, hi in ((0, 10), (10, 90)):
+            b = [c for c in cs if lo <= c.yaw_deg < hi and c.expected != "grey"]
+            ok = sum((c.flagged if c.expected == "flag" else not c.flagged) for c in b)
+            cells.append(f"{ok}/{len(b)} right" if b else "-")
+        lines.append(f"| {key} | " + " | ".join(cells) + " |")
+    errors = [o for o in outcomes if o.error]
+    if errors:
+        lines += ["", "Clips that could not be run:", ""] + [f"- {o.clip}: {o.error}" for o in errors]
+    return "\n".join(lines)
+
+
+def compare(current: dict[str, dict[str, Any]], baseline: dict[str, dict[str, Any]],
+            slack: float = 1e-9) -> list[str]:
+    """Everything that got worse than the baseline."""
+    worse = []
+    for key, base in baseline.items():
+        cur = current.get(key)
+        if cur is None:
+            worse.append(f"{key}: no longer measured")
+            continue
+        for metric in ("sensitivity", "specificity", "side_correct"):
+            b, c = base.get(metric), cur.get(metric)
+            if b is not None and (c is None or c < b - slack):
+                worse.append(f"{key}: {metric} {_pct(c)} < baseline {_pct(b)}")
+        b_fa, c_fa = base.get("false_alarm_s"), cur.get("false_alarm_s")
+        if b_fa is not None and c_fa is not None and c_fa > b_fa + 0.25:
+            worse.append(f"{key}: false alarms {c_fa:.2f} s > baseline {b_fa:.2f} s")
+    return worse
+
+
+def save_baseline(path: Path, m: dict[str, dict[str, Any]]) -> None:
+    path.write_text(json.dumps(m, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def outcomes_json(outcomes: list[ClipOutcome]) -> list[dict[str, Any]]:
+    return [asdict(o) for o in outcomes]

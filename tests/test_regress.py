@@ -1,0 +1,53 @@
+"""The fast regression run over the committed samples, from their recorded landmarks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from posecheck import regress
+from posecheck.cli import main
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+def test_regress_from_landmarks_is_not_worse_than_baseline(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "regress.md"
+    code = main(["regress", str(SAMPLES), "--from-landmarks", "--quiet", "--report", str(report)])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert "Nothing worse than the baseline" in out.out
+    assert "| pose/check |" in report.read_text()
+
+
+def test_starter_ramps_are_scored_against_their_labels() -> None:
+    outcomes = regress.run(SAMPLES / "starter", from_landmarks=True)
+    by_check = {(c.pose, c.check): c for o in outcomes for c in o.checks}
+    arch = by_check[("hip_flexor_stretch", "arched_lower_back")]
+    assert arch.expected == "flag" and arch.flagged
+    assert arch.onset_error_s is not None and abs(arch.onset_error_s) < 1.0
+    # The landmark proxy for lumbar rounding is set at the flat-back limit: this 36 deg ramp with a
+    # 55 deg hinge stays below it. Reported honestly as a miss until the silhouette feature lands.
+    rounding = by_check[("hamstring_stretch", "lumbar_rounding")]
+    assert rounding.expected == "flag" and not rounding.flagged
+    # The front-only hip-shift check is not scored on a side-on clip.
+    assert ("hip_flexor_stretch", "hip_shift") not in by_check
+
+
+def test_compare_reports_what_got_worse() -> None:
+    base = {"a/b": {"sensitivity": 1.0, "specificity": 1.0, "false_alarm_s": 0.0}}
+    cur = {"a/b": {"sensitivity": 0.5, "specificity": 1.0, "false_alarm_s": 1.0}}
+    worse = regress.compare(cur, base)
+    assert any("sensitivity 50% < baseline 100%" in w for w in worse)
+    assert any("false alarms 1.00 s" in w for w in worse)
+    assert regress.compare(base, base) == []
+
+
+def test_regress_exit_code_when_worse(tmp_path: Path) -> None:
+    baseline = tmp_path / "base.json"
+    baseline.write_text(json.dumps({"hamstring_stretch/lumbar_rounding": {"sensitivity": 1.0}}))
+    code = main(["regress", str(SAMPLES / "starter"), "--from-landmarks", "-q", "--baseline", str(baseline)])
+    assert code == 7
