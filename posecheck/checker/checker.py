@@ -9,7 +9,13 @@ from posecheck.checker import guidance
 from posecheck.checker.books import Books
 from posecheck.checker.events import CheckStatus, Event, MistakeSpan, Status, Verdict
 from posecheck.checker.latch import Latch
-from posecheck.checker.sides import CameraSide, SideLatch, ViewKind, working_leg_score
+from posecheck.checker.sides import (
+    WORKING_LEG_RULES,
+    CameraSide,
+    SideLatch,
+    ViewKind,
+    working_leg_score,
+)
 from posecheck.checker.smoothing import SmoothedFeatures
 from posecheck.features.catalogue import FEATURES, measure
 from posecheck.features.skeleton import Skeleton
@@ -41,7 +47,9 @@ class PoseChecker:
         self.events: list[Event] = []
         self._smooth = SmoothedFeatures(pose.smoothing_s)
         self._camera = CameraSide()
-        self._working = SideLatch(pose.sides.switch_after_s, margin=8.0)
+        rule = pose.sides.working_leg
+        margin = WORKING_LEG_RULES[rule][2] if rule != "none" else 0.0
+        self._working = SideLatch(pose.sides.switch_after_s, margin=margin)
         if side is not None:
             self._working.side = side
         self._view = ViewKind()
@@ -51,7 +59,11 @@ class PoseChecker:
         self._checks = [_CheckRuntime(c, Latch(c.rising, c.enter, c.exit, c.min_duration_s,
                                                c.clear_duration_s)) for c in pose.checks]
         self._last_t: float | None = None
-        self._last_good_t: float | None = None
+        # Time is credited as a left sum: the interval up to each frame counts for the state the
+        # previous frame was in, so a transition is timed at the frame that shows it, whatever the
+        # frame rate.
+        self._prev_good: tuple[float, str] | None = None  # (time, side) of the previous good frame
+        self._prev_in_position: tuple[float, str] | None = None
         self._last_guidance: str | None = None
         self._features = self._needed_features()
 
@@ -67,8 +79,6 @@ class PoseChecker:
                 names.update({f"left_{feature}", f"right_{feature}"})
         rule = self.pose.sides.working_leg
         if rule != "none":
-            from posecheck.checker.sides import WORKING_LEG_RULES
-
             base = WORKING_LEG_RULES[rule][0]
             names.update({f"left_{base}", f"right_{base}"})
         return tuple(sorted(n for n in names if n in FEATURES))
@@ -96,6 +106,7 @@ class PoseChecker:
         t = frame.timestamp
         dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
         self._last_t = t
+        self._credit(t)
         b = self.books
         b.frames += 1
         b.first_t = t if b.first_t is None else b.first_t
@@ -153,22 +164,19 @@ class PoseChecker:
                                     camera_side=camera_side, count_guidance=False)
 
         side_book = b.side(self.working_side)
-        side_book.in_position_s += min(dt, MAX_CREDIT_GAP_S)
+        self._prev_in_position = (t, self.working_side)
 
         statuses = self._run_checks(t, values, view)
         active = [s for s in statuses if s.state == "mistake"]
         blind = [s for s in statuses if s.state == "unseen" and s.severity == "major"]
         major_active = [s for s in active if s.severity == "major"]
-        good = not major_active and not blind
-        if good:
-            if self._last_good_t is not None:
-                side_book.hold_s += min(t - self._last_good_t, MAX_CREDIT_GAP_S)
-            self._last_good_t = t
-            if side_book.hold_complete_at is None and side_book.hold_s >= self.pose.hold.seconds - 1e-6:
-                side_book.hold_complete_at = t
-                self._emit(t, "hold_complete", f"Hold complete on the {self.working_side} side.")
-        else:
-            self._last_good_t = None
+        # Good form: in position (every condition still holding, not just within the leave delay),
+        # no major mistake, and every major check could be judged.
+        good = gate_ok and not major_active and not blind
+        self._prev_good = (t, self.working_side) if good else None
+        if side_book.hold_complete_at is None and side_book.hold_s >= self.pose.hold.seconds - 1e-6:
+            side_book.hold_complete_at = t
+            self._emit(t, "hold_complete", f"Hold complete on the {self.working_side} side.")
 
         regions: tuple[str, ...] = ()
         if active:
@@ -190,6 +198,16 @@ class PoseChecker:
                        self.pose.hold.seconds, tuple(statuses), values, regions)
 
     # ------------------------------------------------------------------------------------------
+    def _credit(self, t: float) -> None:
+        """Credit the time since the previous frame to the state that frame was in."""
+        if self._prev_in_position is not None:
+            t0, side = self._prev_in_position
+            self.books.side(side).in_position_s += min(t - t0, MAX_CREDIT_GAP_S)
+        if self._prev_good is not None:
+            t0, side = self._prev_good
+            self.books.side(side).hold_s += min(t - t0, MAX_CREDIT_GAP_S)
+        self._prev_in_position = self._prev_good = None
+
     def _feature_of(self, check_id: str) -> str:
         c = self.pose.check(check_id)
         return self._resolve(c.feature, c.limb)
@@ -264,7 +282,6 @@ class PoseChecker:
                 self._emit(t, "mistake_ended", f"{rt.check.title}: no longer judged.", rt.check.id)
                 rt.span = None
             rt.latch.reset()
-        self._last_good_t = None
 
     def _note_guidance(self, t: float, is_guidance: bool, message: str) -> None:
         if is_guidance and message != self._last_guidance:

@@ -7,14 +7,15 @@ import math
 from posecheck.checker.smoothing import TimeEMA
 from posecheck.landmarks import Side
 
-# The working-leg rules a pose file may name: the feature compared between legs and whether the
-# larger value marks the working leg.
-WORKING_LEG_RULES: dict[str, tuple[str, bool]] = {
-    "most_flexed_hip": ("hip_flexion", True),
-    "least_flexed_hip": ("hip_flexion", False),
-    "highest_leg": ("leg_raise", True),
-    "ankle_over_other_knee": ("ankle_to_other_knee", False),
-    "knees_fall_side": ("knees_towards", True),
+# The working-leg rules a pose file may name: the feature compared between legs, whether the
+# larger value marks the working leg, and the margin (in the feature's unit) the other leg must win
+# by before the side switches.
+WORKING_LEG_RULES: dict[str, tuple[str, bool, float]] = {
+    "most_flexed_hip": ("hip_flexion", True, 8.0),
+    "least_flexed_hip": ("hip_flexion", False, 8.0),
+    "highest_leg": ("leg_raise", True, 8.0),
+    "ankle_over_other_knee": ("ankle_to_other_knee", False, 0.3),
+    "knees_fall_side": ("knees_towards", True, 0.2),
 }
 
 
@@ -69,7 +70,7 @@ class CameraSide:
 
 def working_leg_score(rule: str, values: dict[str, float]) -> float:
     """Left-minus-right evidence that the left leg is the working one (NaN if unmeasurable)."""
-    feature, larger_wins = WORKING_LEG_RULES[rule]
+    feature, larger_wins, _ = WORKING_LEG_RULES[rule]
     diff = values.get(f"left_{feature}", math.nan) - values.get(f"right_{feature}", math.nan)
     if rule == "knees_fall_side":
         diff = values.get("left_knees_towards", math.nan)

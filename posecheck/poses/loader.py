@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import yaml
@@ -53,7 +54,14 @@ def load_pose(path: str | Path) -> PoseDefinition:
         lines = []
         for err in exc.errors():
             msg = err["msg"].removeprefix("Value error, ")
-            lines.append(f"{path}: {_field_path(err['loc'])}: {msg}")
+            where = _field_path(err["loc"])
+            # Cross-field rules name the offending field first ("clear_below: ..."): extend the path.
+            named = re.match(r"^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+)*): (.*)$", msg, flags=re.S)
+            if named:
+                sub = named.group(1)
+                where = sub if where == "(top level)" else f"{where}{'' if sub.startswith('[') else '.'}{sub}"
+                msg = named.group(2)
+            lines.append(f"{path}: {where}: {msg}")
         raise PoseDefinitionError("\n".join(lines)) from exc
     if path.suffix in (".yaml", ".yml") and path.stem != pose.id:
         raise PoseDefinitionError(f"{path}: id: {pose.id!r} must match the file name {path.stem!r}.")

@@ -20,14 +20,14 @@ class _Strict(BaseModel):
 def _check_feature(feature: str, limb: str | None) -> None:
     if feature in SIDED_FEATURES:
         if limb is None:
-            raise ValueError(f"feature {feature!r} is measured per leg: add `limb: working` or "
-                             f"`limb: other`")
+            raise ValueError(f"limb: feature {feature!r} is measured per leg: add `limb: working` "
+                             f"or `limb: other`")
     elif feature in PLAIN_FEATURES:
         if limb is not None:
-            raise ValueError(f"feature {feature!r} is not per leg: remove `limb`")
+            raise ValueError(f"limb: feature {feature!r} is not per leg: remove `limb`")
     else:
         known = ", ".join(sorted(PLAIN_FEATURES + SIDED_FEATURES))
-        raise ValueError(f"unknown feature {feature!r}; known features: {known}")
+        raise ValueError(f"feature: unknown feature {feature!r}; known features: {known}")
 
 
 class Condition(_Strict):
@@ -45,18 +45,20 @@ class Condition(_Strict):
     def _consistent(self) -> Condition:
         _check_feature(self.feature, self.limb)
         if (self.above is None) == (self.below is None):
-            raise ValueError("give exactly one of `above` or `below`")
+            raise ValueError("above: give exactly one of `above` or `below`")
         if self.above is not None:
             if self.until_below is None or self.until_above is not None:
-                raise ValueError("`above` needs `until_below` (the hysteresis exit), and no `until_above`")
+                raise ValueError("until_below: `above` needs `until_below` (the hysteresis exit), "
+                                 "and no `until_above`")
             if self.until_below > self.above:
-                raise ValueError(f"`until_below` ({self.until_below}) must not exceed `above` ({self.above})")
+                raise ValueError(f"until_below: {self.until_below} must not exceed `above` ({self.above})")
         else:
             if self.until_above is None or self.until_below is not None:
-                raise ValueError("`below` needs `until_above` (the hysteresis exit), and no `until_below`")
+                raise ValueError("until_above: `below` needs `until_above` (the hysteresis exit), "
+                                 "and no `until_below`")
             assert self.below is not None
             if self.until_above < self.below:
-                raise ValueError(f"`until_above` ({self.until_above}) must not be below "
+                raise ValueError(f"until_above: {self.until_above} must not be below "
                                  f"`below` ({self.below})")
         return self
 
@@ -86,7 +88,7 @@ class Guard(_Strict):
     def _consistent(self) -> Guard:
         _check_feature(self.feature, self.limb)
         if (self.above is None) == (self.below is None):
-            raise ValueError("give exactly one of `above` or `below`")
+            raise ValueError("above: give exactly one of `above` or `below`")
         return self
 
 
@@ -113,21 +115,21 @@ class Check(_Strict):
     def _consistent(self) -> Check:
         _check_feature(self.feature, self.limb)
         if (self.flag_above is None) == (self.flag_below is None):
-            raise ValueError("give exactly one of `flag_above` or `flag_below`")
+            raise ValueError("flag_above: give exactly one of `flag_above` or `flag_below`")
         if self.flag_above is not None:
             if self.clear_below is None or self.clear_above is not None:
-                raise ValueError("`flag_above` needs `clear_below` (the hysteresis exit), "
+                raise ValueError("clear_below: `flag_above` needs `clear_below` (the hysteresis exit), "
                                  "and no `clear_above`")
             if self.clear_below > self.flag_above:
-                raise ValueError(f"`clear_below` ({self.clear_below}) must not exceed "
+                raise ValueError(f"clear_below: {self.clear_below} must not exceed "
                                  f"`flag_above` ({self.flag_above})")
         else:
             if self.clear_above is None or self.clear_below is not None:
-                raise ValueError("`flag_below` needs `clear_above` (the hysteresis exit), "
+                raise ValueError("clear_above: `flag_below` needs `clear_above` (the hysteresis exit), "
                                  "and no `clear_below`")
             assert self.flag_below is not None
             if self.clear_above < self.flag_below:
-                raise ValueError(f"`clear_above` ({self.clear_above}) must not be below "
+                raise ValueError(f"clear_above: {self.clear_above} must not be below "
                                  f"`flag_below` ({self.flag_below})")
         return self
 
@@ -196,14 +198,14 @@ class PoseDefinition(_Strict):
     @model_validator(mode="after")
     def _unique_checks(self) -> PoseDefinition:
         ids = [c.id for c in self.checks]
-        dup = sorted({i for i in ids if ids.count(i) > 1})
-        if dup:
-            raise ValueError(f"check ids must be unique; repeated: {', '.join(dup)}")
+        for n, check_id in enumerate(ids):
+            if check_id in ids[:n]:
+                raise ValueError(f"checks[{n}].id: check id {check_id!r} is used twice; ids must be unique")
         uses_limb = (any(c.limb for c in self.checks) or any(c.limb for c in self.position.when)
                      or any(g.limb for c in self.checks for g in c.applies_if))
         if uses_limb and self.sides.working_leg == "none":
-            raise ValueError("checks use `limb:` but `sides.working_leg` is none: say how to find the "
-                             "working leg")
+            raise ValueError("sides.working_leg: checks use `limb:` but `sides.working_leg` is none: "
+                             "say how to find the working leg")
         return self
 
     def check(self, check_id: str) -> Check:

@@ -88,11 +88,14 @@ class RecordingSource:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         try:
-            with np.load(self.path, allow_pickle=False) as data:
+            loaded = np.load(self.path, allow_pickle=False)
+            if not isinstance(loaded, np.lib.npyio.NpzFile):
+                raise ValueError("a single array, not an archive")
+            with loaded as data:
                 arrays = {k: data[k] for k in data.files}
         except FileNotFoundError as exc:
             raise UnreadableInput(f"No such file: {self.path}.") from exc
-        except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        except (OSError, ValueError, TypeError, zipfile.BadZipFile, EOFError) as exc:
             raise UnreadableInput(
                 f"{self.path.name} is not a readable landmark recording ({exc.__class__.__name__}).",
                 "Record one with `posecheck extract VIDEO -o FILE.landmarks.npz`.",
@@ -105,9 +108,16 @@ class RecordingSource:
         missing = [k for k in required if k not in arrays]
         if missing:
             raise UnreadableInput(f"{self.path.name} lacks the fields {', '.join(missing)}.")
-        n = len(arrays["timestamps"])
+        ts = arrays["timestamps"]
+        if ts.ndim != 1 or not np.issubdtype(ts.dtype, np.number) or not np.all(np.isfinite(ts)):
+            raise UnreadableInput(f"{self.path.name}: timestamps must be one finite number per frame.")
+        n = len(ts)
         shapes = {"present": (n,), "image": (n, N_LANDMARKS, 3), "visibility": (n, N_LANDMARKS),
                   "world": (n, N_LANDMARKS, 3)}
+        if "extra_people" in arrays:
+            shapes["extra_people"] = (n,)
+        if "mask" in arrays and (arrays["mask"].ndim != 3 or arrays["mask"].shape[0] != n):
+            raise UnreadableInput(f"{self.path.name}: field 'mask' must hold one 2D mask per frame.")
         for key, shape in shapes.items():
             if arrays[key].shape != shape:
                 raise UnreadableInput(f"{self.path.name}: field {key!r} has shape "
@@ -118,6 +128,8 @@ class RecordingSource:
             self.meta: dict[str, Any] = json.loads(str(arrays["meta"]))
         except json.JSONDecodeError as exc:
             raise UnreadableInput(f"{self.path.name}: its meta field is not valid JSON.") from exc
+        if not isinstance(self.meta, dict):
+            raise UnreadableInput(f"{self.path.name}: its meta field must be a JSON object.")
         self._a = arrays
         self.width = int(self.meta.get("width", 0))
         self.height = int(self.meta.get("height", 0))
