@@ -30,6 +30,30 @@ def _check_feature(feature: str, limb: str | None) -> None:
         raise ValueError(f"feature: unknown feature {feature!r}; known features: {known}")
 
 
+def _check_hysteresis(up: float | None, up_exit: float | None, down: float | None,
+                      down_exit: float | None, names: tuple[str, str, str, str]) -> None:
+    """Exactly one direction, with its exit level on the far side of its entry level.
+
+    Errors start with the offending field's name, which the loader adds to the field path.
+    """
+    n_up, n_up_exit, n_down, n_down_exit = names
+    if (up is None) == (down is None):
+        raise ValueError(f"{n_up}: give exactly one of `{n_up}` or `{n_down}`")
+    if up is not None:
+        if up_exit is None or down_exit is not None:
+            raise ValueError(f"{n_up_exit}: `{n_up}` needs `{n_up_exit}` (the hysteresis exit), "
+                             f"and no `{n_down_exit}`")
+        if up_exit > up:
+            raise ValueError(f"{n_up_exit}: {up_exit} must not exceed `{n_up}` ({up})")
+        return
+    assert down is not None
+    if down_exit is None or up_exit is not None:
+        raise ValueError(f"{n_down_exit}: `{n_down}` needs `{n_down_exit}` (the hysteresis exit), "
+                         f"and no `{n_up_exit}`")
+    if down_exit < down:
+        raise ValueError(f"{n_down_exit}: {down_exit} must not be below `{n_down}` ({down})")
+
+
 class Condition(_Strict):
     """Part of the position gate: true once `above`/`below` is crossed, false again past `until_*`."""
 
@@ -44,22 +68,8 @@ class Condition(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Condition:
         _check_feature(self.feature, self.limb)
-        if (self.above is None) == (self.below is None):
-            raise ValueError("above: give exactly one of `above` or `below`")
-        if self.above is not None:
-            if self.until_below is None or self.until_above is not None:
-                raise ValueError("until_below: `above` needs `until_below` (the hysteresis exit), "
-                                 "and no `until_above`")
-            if self.until_below > self.above:
-                raise ValueError(f"until_below: {self.until_below} must not exceed `above` ({self.above})")
-        else:
-            if self.until_above is None or self.until_below is not None:
-                raise ValueError("until_above: `below` needs `until_above` (the hysteresis exit), "
-                                 "and no `until_below`")
-            assert self.below is not None
-            if self.until_above < self.below:
-                raise ValueError(f"until_above: {self.until_above} must not be below "
-                                 f"`below` ({self.below})")
+        _check_hysteresis(self.above, self.until_below, self.below, self.until_above,
+                          ("above", "until_below", "below", "until_above"))
         return self
 
     @property
@@ -114,23 +124,8 @@ class Check(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Check:
         _check_feature(self.feature, self.limb)
-        if (self.flag_above is None) == (self.flag_below is None):
-            raise ValueError("flag_above: give exactly one of `flag_above` or `flag_below`")
-        if self.flag_above is not None:
-            if self.clear_below is None or self.clear_above is not None:
-                raise ValueError("clear_below: `flag_above` needs `clear_below` (the hysteresis exit), "
-                                 "and no `clear_above`")
-            if self.clear_below > self.flag_above:
-                raise ValueError(f"clear_below: {self.clear_below} must not exceed "
-                                 f"`flag_above` ({self.flag_above})")
-        else:
-            if self.clear_above is None or self.clear_below is not None:
-                raise ValueError("clear_above: `flag_below` needs `clear_above` (the hysteresis exit), "
-                                 "and no `clear_below`")
-            assert self.flag_below is not None
-            if self.clear_above < self.flag_below:
-                raise ValueError(f"clear_above: {self.clear_above} must not be below "
-                                 f"`flag_below` ({self.flag_below})")
+        _check_hysteresis(self.flag_above, self.clear_below, self.flag_below, self.clear_above,
+                          ("flag_above", "clear_below", "flag_below", "clear_above"))
         return self
 
     @property
