@@ -537,8 +537,8 @@ def test_front_only_pose_asks_to_face_the_camera() -> None:
 
 def test_diagonal_view_is_not_judged() -> None:
     pose = pose_by_id("hip_flexor_stretch")  # side or front
-    # the whole body turned 45 deg from side-on: neither side (<= 35) nor front (>= 55)
-    s, c = math.sin(math.radians(45)), math.cos(math.radians(45))
+    # the whole body turned 55 deg from side-on: neither side (<= 45) nor front (>= 65)
+    s, c = math.sin(math.radians(55)), math.cos(math.radians(55))
     turned = {f"{side}_{part}": (sign * 0.1 * s, -0.5 if part == "shoulder" else 0.0, sign * 0.1 * c)
               for side, sign in (("left", -1.0), ("right", 1.0)) for part in ("shoulder", "hip")}
     fig = lunge("left").with_world(**turned)

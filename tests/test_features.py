@@ -283,8 +283,10 @@ CASES: list[tuple[str, object, float, float]] = [
     ("left_hand_to_ankle", lunge_with_hands,
      math.hypot(180 * math.sin(math.radians(20)) + 170, 180 * math.cos(math.radians(20)) - 120) / 200, LEN),
     # ankle_to_other_knee: this ankle to the other knee, torso lengths (small in a figure-4)
-    ("left_ankle_to_other_knee", figure_four, 20.0 / 200.0, LEN),
-    ("right_ankle_to_other_knee", figure_four, math.hypot(160.0, 180.0) / 200.0, LEN),
+    # measured in world space (the cross lies along the line of sight when side-on): the builder
+    # maps 1 px to 2.5 mm and puts the near and far sides 0.2 m apart in depth; torso 0.5 m
+    ("left_ankle_to_other_knee", figure_four, math.hypot(20.0 * 0.0025, 0.2) / 0.5, LEN),
+    ("right_ankle_to_other_knee", figure_four, math.hypot(160.0 * 0.0025, 180.0 * 0.0025, 0.2) / 0.5, LEN),
     # knee_to_shoulder: knee to mid-shoulder, torso lengths
     ("left_knee_to_shoulder", knee_near_chest, 1.0, LEN),
     ("right_knee_to_shoulder", knee_near_chest, 380.0 / 200.0, LEN),  # straight leg: knee 180 px past hip

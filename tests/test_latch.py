@@ -227,9 +227,10 @@ def test_camera_side_switches_after_smoothing_and_one_second() -> None:
 
 
 @pytest.mark.parametrize(("yaws", "kinds"), [
-    ([30, 40, 44.9, 46], ["side", "side", "side", "diagonal"]),
-    ([60, 50, 45, 44], ["front", "front", "front", "diagonal"]),
-    ([40, 35, 50, 55, 36, 34], ["diagonal", "side", "diagonal", "front", "diagonal", "side"]),
+    # side-on entered at <= 45, left above 55; frontal entered at >= 65, left below 55
+    ([40, 50, 54.9, 56], ["side", "side", "side", "diagonal"]),
+    ([70, 60, 55, 54], ["front", "front", "front", "diagonal"]),
+    ([50, 45, 60, 65, 46, 44], ["diagonal", "side", "diagonal", "front", "diagonal", "side"]),
 ])
 def test_view_kind_dead_band(yaws: list[float], kinds: list[str]) -> None:
     vk = ViewKind()

@@ -61,23 +61,26 @@ def collect(root: Path) -> dict[tuple[str, str], list[tuple[float, float, str]]]
 
 def table(pairs: dict[tuple[str, str], list[tuple[float, float, str]]]) -> str:
     rows = ["| pose | check | frames | clips | severity range (deg) | slope per deg | r | "
-            f"feature at {SILENT_DEG:g} deg | feature at {MUST_FLAG_DEG:g} deg | thresholds in poses/ |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
+            f"feature at {SILENT_DEG:g} deg | feature at {MUST_FLAG_DEG:g} deg | correct-form 1%-99% | "
+            "thresholds in poses/ |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for (pose_id, check_id), data in sorted(pairs.items()):
         sev = np.array([d[0] for d in data])
         val = np.array([d[1] for d in data])
         clips = len({d[2] for d in data})
         check = pose_by_id(pose_id).check(check_id)
         current = f"flag {check.enter:g} / clear {check.exit:g}"
+        ok = val[sev <= SILENT_DEG]
+        spread = (f"{np.percentile(ok, 1):.3g} to {np.percentile(ok, 99):.3g}" if len(ok) else "-")
         if np.ptp(sev) < 1e-6:
             rows.append(f"| {pose_id} | {check_id} | {len(sev)} | {clips} | {sev.min():.0f} (no ramp) "
-                        f"| - | - | mean {val.mean():.3g} ± {val.std():.2g} | - | {current} |")
+                        f"| - | - | mean {val.mean():.3g} ± {val.std():.2g} | - | {spread} | {current} |")
             continue
         slope, intercept = np.polyfit(sev, val, 1)
         r = float(np.corrcoef(sev, val)[0, 1])
         rows.append(f"| {pose_id} | {check_id} | {len(sev)} | {clips} | {sev.min():.0f}-{sev.max():.0f} | "
                     f"{slope:.3g} | {r:.2f} | {intercept + slope * SILENT_DEG:.3g} | "
-                    f"{intercept + slope * MUST_FLAG_DEG:.3g} | {current} |")
+                    f"{intercept + slope * MUST_FLAG_DEG:.3g} | {spread} | {current} |")
     return "\n".join(rows)
 
 

@@ -212,10 +212,20 @@ def _hand_to_ankle(side: Side) -> Callable[[Skeleton], float]:
     return fn
 
 
+def _world_torso(sk: Skeleton) -> float:
+    mid_sh = (sk.world("left_shoulder") + sk.world("right_shoulder")) / 2
+    mid_hip = (sk.world("left_hip") + sk.world("right_hip")) / 2
+    length = float(np.linalg.norm(mid_sh - mid_hip))
+    if length < 1e-6:
+        raise Unseen(("left_shoulder", "left_hip"))
+    return length
+
+
 def _ankle_to_other_knee(side: Side) -> Callable[[Skeleton], float]:
+    """In world space: a figure-4 cross is along the camera's line of sight when side-on."""
     def fn(sk: Skeleton) -> float:
-        d = np.linalg.norm(sk.side_p(side, "ankle") - sk.side_p(other(side), "knee"))
-        return float(d) / sk.torso_length
+        d = np.linalg.norm(sk.world(f"{side}_ankle") - sk.world(f"{other(side)}_knee"))
+        return float(d) / _world_torso(sk)
     return fn
 
 
@@ -259,7 +269,7 @@ _SIDED: dict[str, tuple[str, str, Callable[[Side], Callable[[Skeleton], float]]]
                        _knee_past_toes),
     "hand_to_ankle": ("torso", "Distance from the nearer wrist to this leg's ankle, in torso "
                       "lengths: small when the hands reach for the foot.", _hand_to_ankle),
-    "ankle_to_other_knee": ("torso", "Distance from this ankle to the other knee, in torso "
+    "ankle_to_other_knee": ("torso", "World: distance from this ankle to the other knee, in torso "
                             "lengths: small in a figure-4 cross.", _ankle_to_other_knee),
     "knee_to_shoulder": ("torso", "Distance from this knee to mid-shoulder, in torso lengths: "
                          "small when the knee is drawn to the chest.", _knee_to_shoulder),
