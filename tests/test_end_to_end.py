@@ -25,20 +25,37 @@ def lunge_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Outputs]:
     return result.report, outputs
 
 
-def test_lunge_finds_person_side_and_the_arch(lunge_run: tuple[dict, Outputs]) -> None:
+def test_lunge_finds_person_and_side(lunge_run: tuple[dict, Outputs]) -> None:
     report, _ = lunge_run
     assert report["frames"] == 24
     assert report["frames_with_person"] == 24
     # The left knee is on the mat in this clip: the left hip flexor is the one stretched.
     assert list(report["sides"]) == ["left"]
-    assert report["sides"]["left"]["in_position_s"] > 2.0
-    arches = [m for m in report["mistakes"] if m["check"] == "arched_lower_back"]
-    assert len(arches) == 1
+    left = report["sides"]["left"]
+    assert left["in_position_s"] > 2.0
+    # The shipped arch threshold sits past the spread of correct lunges (docs/accuracy.md), and
+    # this clip's trunk leans back at most about 11 deg: no arch verdict, the hold runs throughout.
+    assert report["mistakes"] == []
+    assert left["hold_s"] == pytest.approx(left["in_position_s"], abs=0.15)
+
+
+def test_users_own_pose_file_flags_the_arch(tmp_path: Path) -> None:
+    """A stricter pose file of the user's own, loaded by path, flags the ramping arch in time."""
+    import yaml
+
+    data = yaml.safe_load((Path(__file__).resolve().parents[1] / "poses" / "hip_flexor_stretch.yaml")
+                          .read_text())
+    arch = next(c for c in data["checks"] if c["id"] == "arched_lower_back")
+    arch["flag_below"], arch["clear_above"] = -8.0, -5.5  # the starter clip's 15 deg point
+    own = tmp_path / "hip_flexor_stretch.yaml"
+    own.write_text(yaml.safe_dump(data))
+    report = analyze(STARTER / "lunge_arch.landmarks.npz", pose_by_id(str(own))).report
+    (m,) = [m for m in report["mistakes"] if m["check"] == "arched_lower_back"]
     # Lumbar extension ramps 0 -> 27 deg over 2.9 s; 15 deg is reached at about 1.6 s.
-    assert 1.0 <= arches[0]["start_s"] <= 2.2
-    assert arches[0]["cue"].startswith("Tuck your tailbone")
-    # The hold counts only good form: the time before the arch, not the time after.
-    assert report["sides"]["left"]["hold_s"] < arches[0]["start_s"] + 0.01
+    assert 1.0 <= m["start_s"] <= 2.2
+    assert m["cue"].startswith("Tuck your tailbone")
+    # The hold counts only good form: the time before the arch is confirmed, not after.
+    assert report["sides"]["left"]["hold_s"] < m["start_s"] + 0.5 + 0.01
 
 
 def test_lunge_outputs_are_complete(lunge_run: tuple[dict, Outputs]) -> None:
@@ -75,7 +92,7 @@ def test_cli_analyze_prints_summary(tmp_path: Path, capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     assert code == 0
     assert "left side: in position" in out
-    assert "Arched lower back" in out
+    assert "No mistakes flagged." in out
 
 
 def test_corrupt_video_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
