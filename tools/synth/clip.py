@@ -1,0 +1,300 @@
+"""A clip: timeline of parameters -> posed bodies -> rendered frames -> H.264 mp4 + labels."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from tools.synth import body as B
+from tools.synth.poses import PRONE_OVER, STRETCHES, SUPINE, Built
+from tools.synth.scene import Camera, Look, Prop, frame_camera, random_look, vertex_colors
+
+FPS = 15
+WIDTH, HEIGHT = 640, 480
+
+PHENOTYPES: dict[str, dict[str, float]] = {
+    "male_average": {
+        "gender": 0.0,
+        "age": 0.75,
+        "muscle": 0.5,
+        "weight": 0.5,
+        "height": 0.6,
+        "proportions": 0.5,
+    },
+    "female_slim": {
+        "gender": 1.0,
+        "age": 0.7,
+        "muscle": 0.4,
+        "weight": 0.3,
+        "height": 0.45,
+        "proportions": 0.5,
+    },
+    "male_heavy_older": {
+        "gender": 0.0,
+        "age": 0.95,
+        "muscle": 0.4,
+        "weight": 0.85,
+        "height": 0.45,
+        "proportions": 0.5,
+    },
+    "female_tall": {
+        "gender": 1.0,
+        "age": 0.85,
+        "muscle": 0.5,
+        "weight": 0.65,
+        "height": 0.8,
+        "proportions": 0.5,
+    },
+    "male_tall_lean": {
+        "gender": 0.1,
+        "age": 0.72,
+        "muscle": 0.7,
+        "weight": 0.35,
+        "height": 0.85,
+        "proportions": 0.5,
+    },
+}
+
+TIMINGS = ("hold", "ramp", "pulse")
+
+
+@dataclass
+class Move:
+    """A non-mistake parameter change: ``param`` goes to ``to`` between start_s and end_s."""
+
+    param: str
+    to: float
+    start_s: float
+    end_s: float
+    leaves_position: bool = False  # the person leaves the stretch position
+
+
+@dataclass
+class ClipSpec:
+    """Everything that defines one clip (anything left None is drawn from the seed)."""
+
+    name: str
+    pose: str
+    side: str = "left"  # working side
+    camera_side: str = "left"  # body side facing the camera
+    mistake: str | None = None
+    severity: float = 0.0
+    compensated: bool = False
+    timing: str = "hold"
+    duration_s: float = 3.0
+    overrides: dict[str, float] = field(default_factory=dict)
+    moves: list[Move] = field(default_factory=list)
+    body: str | None = None
+    skin: str | None = None
+    yaw_deg: float | None = None
+    elevation_deg: float | None = None
+    seed: int = 0
+
+
+def activation(timing: str, t: float, dur: float) -> float:
+    """Fraction of the mistake's severity present at time ``t`` (0..1)."""
+    if timing == "hold":
+        return 1.0
+    if timing == "ramp":  # correct until 0.5 s, linear to full at dur - 1 s, then hold
+        return float(np.clip((t - 0.5) / max(dur - 1.5, 0.1), 0.0, 1.0))
+    if timing == "pulse":  # in 1.0->1.3 s, hold, out 2.2->2.5 s
+        if t < 1.0 or t >= 2.5:
+            return 0.0
+        if t < 1.3:
+            return (t - 1.0) / 0.3
+        if t <= 2.2:
+            return 1.0
+        return (2.5 - t) / 0.3
+    raise ValueError(timing)
+
+
+def plateau(timing: str, dur: float) -> tuple[float, float]:
+    """When the severity is at its plateau: (start_s, end_s)."""
+    return {"hold": (0.0, dur), "ramp": (dur - 1.0, dur), "pulse": (1.3, 2.2)}[timing]
+
+
+def frame_params(spec: ClipSpec, t: float) -> tuple[dict[str, float], float]:
+    """Parameters at time ``t`` and the mistake activation."""
+    st = STRETCHES[spec.pose]
+    q = dict(st.defaults)
+    q.update(spec.overrides)
+    a = 0.0
+    if spec.mistake:
+        a = activation(spec.timing, t, spec.duration_s)
+        for k, d in st.mistakes[spec.mistake].deltas(spec.severity, spec.compensated).items():
+            q[k] = q[k] + a * d
+    for m in spec.moves:
+        f = float(np.clip((t - m.start_s) / max(m.end_s - m.start_s, 1e-6), 0.0, 1.0))
+        q[m.param] = q[m.param] + f * (m.to - q[m.param])
+    return q, a
+
+
+def world_rotation(orientation: str, pitch_deg: float = 0.0) -> np.ndarray:
+    """Body frame -> world for an orientation (lying bodies have the head towards +Y)."""
+    base = {SUPINE: B.rot_x(-90), PRONE_OVER: B.rot_x(180)}.get(orientation, np.eye(3))
+    return B.rot_x(pitch_deg) @ base
+
+
+_BODIES: dict[str, B.Body] = {}
+
+
+def get_body(name: str) -> B.Body:
+    """One Body per phenotype name, cached."""
+    if name not in _BODIES:
+        _BODIES[name] = B.Body(PHENOTYPES[name])
+    return _BODIES[name]
+
+
+def place(body: B.Body, built: Built, mirror: bool) -> tuple[B.Posed, float]:
+    """Pose the body and put it on the floor; returns the body and the solved pitch."""
+    pose = built.pose.mirrored() if mirror else built.pose
+    posed = body.pose(pose, world_rotation(built.orientation, built.pitch_deg))
+    c = built.contact
+
+    def idx(regions: list[str]) -> np.ndarray:
+        names = [_mirror_region(r) if mirror else r for r in regions]
+        return np.concatenate([body.region_idx[r] for r in names])
+
+    second = idx(c.second) if c.second else None
+    return B.solve_contact(posed, idx(c.first), second, c.first_h, c.second_h)
+
+
+def _mirror_region(r: str) -> str:
+    if r.endswith(".L"):
+        return r[:-2] + ".R"
+    if r.endswith(".R"):
+        return r[:-2] + ".L"
+    return r
+
+
+def make_props(body: B.Body, built: Built, posed: B.Posed, mirror: bool, look: Look) -> list[Prop]:
+    """Props whose tops sit under the region they support (computed on the first frame)."""
+    props: list[Prop] = []
+    wood = (150, 110, 70)
+    for kind, region in built.contact.props.items():
+        r = _mirror_region(region) if mirror else region
+        v = posed.vertices[body.region_idx[r]]
+        low = v[v[:, 2].argmin()]
+        top = float(max(low[2], 0.02))
+        if kind == "step":
+            props.append(Prop("box", (low[0], low[1] - 0.05, top / 2), (0.40, 0.32, top), wood))
+        elif kind == "seat":
+            props.append(Prop("box", (low[0], low[1] + 0.02, top / 2), (0.45, 0.40, top), wood))
+        elif kind == "towel":
+            hip_y = 0.5 * (posed.keypoints["left_hip"][1] + posed.keypoints["right_hip"][1])
+            props.append(Prop("cylinder", (low[0], hip_y + 0.13, 0.045), (0.055, 0.55, 0), (200, 190, 150)))
+        elif kind == "bed":
+            hip_y = 0.5 * (posed.keypoints["left_hip"][1] + posed.keypoints["right_hip"][1])
+            props.append(
+                Prop(
+                    "box",
+                    (posed.vertices[:, 0].mean(), hip_y + 0.06 + 1.0, top / 2),
+                    (0.9, 2.0, top),
+                    (235, 235, 240),
+                )
+            )
+    kneeling = any(r.startswith("shin") for r in built.contact.second or [])
+    if built.orientation == SUPINE or kneeling:
+        c = posed.vertices.mean(0)
+        props.append(Prop("box", (c[0], c[1], 0.002), (0.75, 2.0, 0.004), look.mat_rgb))
+    return props
+
+
+@dataclass
+class Rendered:
+    """Frames and everything the labels need."""
+
+    frames: list[np.ndarray]
+    times: list[float]
+    params: list[dict[str, float]]
+    activations: list[float]
+    kp2d: list[dict[str, list[float]]]
+    measured: list[dict[str, float]]
+    camera: Camera
+    look: Look
+    props: list[Prop]
+    phenotype_name: str
+    key_light_deg: float
+
+
+def measure(body: B.Body, posed: B.Posed) -> dict[str, float]:
+    """Measured quantities of the posed 3D body (not set parameters)."""
+    k = posed.keypoints
+    sh = 0.5 * (k["left_shoulder"] + k["right_shoulder"])
+    hp = 0.5 * (k["left_hip"] + k["right_hip"])
+    d = sh - hp
+    trunk = math.degrees(math.atan2(math.hypot(d[0], d[1]), d[2]))
+    pelvis_low = float(posed.vertices[body.region_idx["pelvis"], 2].min())
+    sh_low = float(posed.vertices[body.region_idx["thorax"], 2].min())
+    return {
+        "trunk_from_vertical_deg": round(trunk, 2),
+        "pelvis_lowest_cm": round(100 * pelvis_low, 2),
+        "upper_back_lowest_cm": round(100 * sh_low, 2),
+        "hip_height_cm": round(100 * float(hp[2]), 2),
+    }
+
+
+def render_clip(spec: ClipSpec, renderer) -> Rendered:
+    """Pose every frame, frame the camera on the whole clip, render."""
+    rng = np.random.default_rng(spec.seed)
+    st = STRETCHES[spec.pose]
+    body_name = spec.body or str(rng.choice(list(PHENOTYPES)))
+    look = random_look(rng, spec.skin)
+    yaw = spec.yaw_deg if spec.yaw_deg is not None else float(rng.uniform(0, 25))
+    lo, hi = st.elevation_range
+    elev = spec.elevation_deg if spec.elevation_deg is not None else float(rng.uniform(lo, hi))
+    height_jitter = float(rng.uniform(-0.08, 0.08))
+    key_light = float(rng.uniform(-60, 60))
+    body = get_body(body_name)
+    colors = vertex_colors(body, look)
+    mirror = spec.side == "right"
+    n = int(round(spec.duration_s * FPS))
+    times = [i / FPS for i in range(n)]
+    posed_all, params, acts = [], [], []
+    for t in times:
+        q, a = frame_params(spec, t)
+        built = st.build(q)
+        posed, pitch = place(body, built, mirror)
+        q = {k: round(v, 3) for k, v in q.items()}
+        q["solved_pitch_deg"] = round(pitch, 3)
+        posed_all.append((posed, built))
+        params.append(q)
+        acts.append(a)
+    # centre the body on the origin using the first frame
+    off = posed_all[0][0].vertices.mean(0) * np.array([1, 1, 0])
+    posed_all = [(B.translate(p, -off), b) for p, b in posed_all]
+    allv = np.concatenate([p.vertices[::7] for p, _ in posed_all])
+    # camera on the body's left (+X) when the left side faces it
+    cam = frame_camera(allv, yaw, elev, spec.camera_side == "left", height_jitter)
+    props = make_props(body, posed_all[0][1], posed_all[0][0], mirror, look)
+    renderer.setup(cam, look, props, allv.mean(0), key_light)
+    frames, kp2d, measured = [], [], []
+    names = [*B.COCO_NAMES_17, *B.COCO_FOOT_NAMES]
+    for posed, _ in posed_all:
+        frames.append(renderer.render(posed.vertices, body.faces, colors))
+        pts = cam.project(np.stack([posed.keypoints[k] for k in names]))
+        kp2d.append(
+            {k: [round(float(x), 2), round(float(y), 2)] for k, (x, y) in zip(names, pts, strict=True)}
+        )
+        measured.append(measure(body, posed))
+    return Rendered(frames, times, params, acts, kp2d, measured, cam, look, props, body_name, key_light)
+
+
+def write_mp4(frames: list[np.ndarray], path: Path, fps: int = FPS, crf: int = 28) -> None:
+    """Encode RGB frames as H.264 (libx264, yuv420p), deterministic (one thread)."""
+    import av
+
+    with av.open(str(path), mode="w") as out:
+        stream = out.add_stream("libx264", rate=fps)
+        stream.width, stream.height = frames[0].shape[1], frames[0].shape[0]
+        stream.pix_fmt = "yuv420p"
+        stream.options = {"crf": str(crf), "preset": "medium", "threads": "1"}
+        stream.codec_context.thread_count = 1
+        for f in frames:
+            for pkt in stream.encode(av.VideoFrame.from_ndarray(f, format="rgb24")):
+                out.mux(pkt)
+        for pkt in stream.encode():
+            out.mux(pkt)
