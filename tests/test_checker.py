@@ -716,3 +716,13 @@ def test_timer_only_pose_books_under_both(camera_side: str) -> None:
     assert verdicts[-1].status == "good" and verdicts[-1].side == "both"
     hold = checker.summary()["sides"]["both"]["hold_s"]  # type: ignore[index]
     assert hold == pytest.approx(3.0 - pose.position.settle_s, abs=1e-3)
+
+
+def test_guard_features_are_measured_and_switch_a_check_on_and_off() -> None:
+    # glute_stretch's forward_bend applies only when seated (front not facing up). Its guard
+    # feature must be measured even though no check or gate condition reads it otherwise.
+    pose = pose_by_id("glute_stretch")
+    check = pose.check("forward_bend")
+    assert [g.feature for g in check.applies_if] == ["front_facing_up"]
+    checker = PoseChecker(pose)
+    assert "front_facing_up" in checker._features

@@ -72,6 +72,7 @@ class PoseChecker:
         names = {"camera_side_score", "view_yaw"}
         refs: list[tuple[str, str | None]] = [(c.feature, c.limb) for c in self.pose.checks]
         refs += [(c.feature, c.limb) for c in self.pose.position.when]
+        refs += [(g.feature, g.limb) for c in self.pose.checks for g in c.applies_if]
         for feature, limb in refs:
             if limb is None:
                 names.add(feature)
