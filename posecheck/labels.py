@@ -43,6 +43,7 @@ class ClipLabels:
     frame_severity: list[dict[str, float]]  # per frame: check id -> severity in degrees
     keypoints: list[dict[str, list[float]]] = field(default_factory=list)
     body: str = ""
+    in_position_s: float | None = None  # labelled time in position, when the format gives it
 
     def severity_at(self, i: int, check: str) -> float:
         return self.frame_severity[i].get(check, 0.0)
@@ -73,6 +74,8 @@ def _from_v1(path: Path, d: dict[str, Any]) -> ClipLabels:
         frame_severity=[{k: float(v) for k, v in f.get("active_mistakes", {}).items()} for f in frames],
         keypoints=[f.get("kp2d", {}) for f in frames],
         body=str(body.get("skin_tone", "")) if isinstance(body, dict) else "",
+        in_position_s=sum(float(p["end_s"]) - float(p["start_s"]) for p in d["in_position"])
+        if "in_position" in d else None,
     )
 
 

@@ -28,6 +28,7 @@ from posecheck.poses.schema import PoseDefinition
 MUST_FLAG_DEG = 15.0
 SILENT_DEG = 8.0
 TOLERANCE_S = 0.6  # flag start may lag the labelled plateau by the smoothing + min duration
+HOLD_TOLERANCE_S = 0.5  # hold time against labelled in-position time less the settle delay
 SEVERITY_BUCKETS = ((0.0, SILENT_DEG, f"<={SILENT_DEG:g}"), (SILENT_DEG, MUST_FLAG_DEG, "grey"),
                     (MUST_FLAG_DEG, 25.0, "15-25"), (25.0, math.inf, ">=25"))
 
@@ -56,6 +57,7 @@ class ClipOutcome:
     hold_s: float
     checks: list[CheckOutcome] = field(default_factory=list)
     error: str = ""
+    hold_expected_s: float | None = None  # only for clips with no mistake that must be flagged
 
 
 def _frames(clip_labels: ClipLabels, from_landmarks: bool) -> Any:
@@ -111,6 +113,10 @@ def run_clip(clip_labels: ClipLabels, pose: PoseDefinition, from_landmarks: bool
         outcome.checks.append(CheckOutcome(
             pose.id, check.id, outcome.clip, expected, flagged, worst, clip_labels.yaw_deg,
             clip_labels.compensated, len(outside) * dt, onset))
+    must_flag_major = any(c.expected == "flag" and pose.check(c.check).severity == "major"
+                          for c in outcome.checks)
+    if clip_labels.in_position_s is not None and not must_flag_major:
+        outcome.hold_expected_s = max(0.0, clip_labels.in_position_s - pose.position.settle_s)
     return outcome
 
 
@@ -156,6 +162,9 @@ def metrics(outcomes: list[ClipOutcome]) -> dict[str, dict[str, Any]]:
     sides = [o for o in outcomes if o.side_expected and not o.error]
     right_side = sum(o.side_found == o.side_expected for o in sides)
     out["(all)/side"] = {"clips": len(sides), "side_correct": _rate(right_side, len(sides))}
+    holds = [o for o in outcomes if o.hold_expected_s is not None and not o.error]
+    within = sum(abs(o.hold_s - o.hold_expected_s) <= HOLD_TOLERANCE_S for o in holds)  # type: ignore[operator]
+    out["(all)/hold"] = {"clips": len(holds), "hold_within_tolerance": _rate(within, len(holds))}
     return out
 
 
@@ -168,13 +177,16 @@ def markdown(outcomes: list[ClipOutcome], m: dict[str, dict[str, Any]]) -> str:
     lines = ["| pose/check | must flag | sensitivity | must be silent | specificity | false alarm (s) |",
              "|---|---|---|---|---|---|"]
     for key, v in m.items():
-        if key == "(all)/side":
+        if key.startswith("(all)/"):
             continue
         lines.append(f"| {key} | {v['must_flag']} | {_pct(v['sensitivity'])} | {v['must_be_silent']} | "
                      f"{_pct(v['specificity'])} | {v['false_alarm_s']:.1f} |")
     side = m.get("(all)/side", {})
     lines += ["", f"Working side correct: {_pct(side.get('side_correct'))} of "
-              f"{side.get('clips', 0)} clips.", ""]
+              f"{side.get('clips', 0)} clips.",
+              f"Hold time within {HOLD_TOLERANCE_S:g} s of the labelled good-form time: "
+              f"{_pct(m.get('(all)/hold', {}).get('hold_within_tolerance'))} of "
+              f"{m.get('(all)/hold', {}).get('clips', 0)} clips without a major mistake.", ""]
     lines += ["By severity bucket and camera yaw (flagged / clips):", "",
               "| pose/check | " + " | ".join(b[2] for b in SEVERITY_BUCKETS) + " | yaw 0-10 | yaw 10-25 |",
               "|---|" + "---|" * (len(SEVERITY_BUCKETS) + 2)]
@@ -207,7 +219,7 @@ def compare(current: dict[str, dict[str, Any]], baseline: dict[str, dict[str, An
         if cur is None:
             worse.append(f"{key}: no longer measured")
             continue
-        for metric in ("sensitivity", "specificity", "side_correct"):
+        for metric in ("sensitivity", "specificity", "side_correct", "hold_within_tolerance"):
             b, c = base.get(metric), cur.get(metric)
             if b is not None and (c is None or c < b - slack):
                 worse.append(f"{key}: {metric} {_pct(c)} < baseline {_pct(b)}")
