@@ -87,7 +87,9 @@ def run_clip(clip_labels: ClipLabels, pose: PoseDefinition, from_landmarks: bool
     checker.finish()
     sides = checker.books.sides
     side_found = max(sides, key=lambda s: sides[s].in_position_s) if sides else None
-    outcome = ClipOutcome(clip_labels.path.name.replace(".labels.json", ""), pose.id, clip_labels.side,
+    two_sided = pose.sides.working_leg == "none"  # booked as "both": no side to score
+    outcome = ClipOutcome(clip_labels.path.name.replace(".labels.json", ""), pose.id,
+                          None if two_sided else clip_labels.side,
                           side_found, sum(b.in_position_s for b in sides.values()),
                           sum(b.hold_s for b in sides.values()))
     t0 = times[0] if times else 0.0

@@ -440,15 +440,10 @@ def _figure_four(working: str) -> Figure:
 
 
 @functools.cache
-def _knees_towards_gate() -> float:
-    pose = pose_by_id("lower_back_rotation")
-    return next(c.enter for c in pose.position.when if c.feature == "knees_towards")
-
-
 def _knees_fallen(t: float) -> Figure:
-    # knees fall 0.1 hip widths past the gate's threshold towards the near side (world z < 0),
-    # then as far towards the far side from 3.0; the hips are 0.2 m apart
-    z = (_knees_towards_gate() + 0.1) * 0.2 * (-1.0 if t < 3.0 else 1.0)
+    # knees fall 0.4 hip widths (twice the side-switch margin) towards the near side (world
+    # z < 0), then as far towards the far side from 3.0; the hips are 0.2 m apart
+    z = 0.4 * 0.2 * (-1.0 if t < 3.0 else 1.0)
     return _knees_up().with_depth(left_knee=z, right_knee=z)
 
 
@@ -695,16 +690,19 @@ def test_knee_to_chest_hips_lifting(camera_side: str) -> None:
     pose = pose_by_id("knee_to_chest")
     lifting = pose.check("hips_lifting")
     flat = lying_knee_to_chest("left", 120.0)
-    lifted = flat.moved(left_hip=(600.0, 640.0), right_hip=(600.0, 640.0))
-    height = 72.0 / math.hypot(200.0, 60.0)  # (floor 712 - hip 640) / torso = 0.345
+    # the shipped threshold is parked past correct form (docs/accuracy.md): it takes a full bridge
+    lifted = flat.moved(left_hip=(600.0, 420.0), right_hip=(600.0, 420.0))
+    height = 292.0 / math.hypot(200.0, 280.0)  # (floor 712 - hip 420) / torso = 0.849
     assert lifting.feature == "hip_height" and height > lifting.enter + 0.05
     fig = lambda t: (lifted if t >= 2.0 else flat).facing(camera_side)  # noqa: E731
     checker, verdicts = run(pose, frames(regular_times(0.0, 4.0, 20.0), fig))
     v = by_time(verdicts)
     assert v[1.9].status == "good" and v[1.9].side == "left"
-    assert v[4.0].active_mistakes == ("hips_lifting",) and v[4.0].message == lifting.cue
+    # a full bridge also tilts the trunk under the resting head, so head_lifting may join it; the
+    # hips come first in the pose file, so theirs is the cue the user hears
+    assert v[4.0].active_mistakes[0] == "hips_lifting" and v[4.0].message == lifting.cue
     assert v[4.0].features["hip_height"] == pytest.approx(height, abs=1e-3)
-    assert [m.check for m in checker.books.mistakes] == ["hips_lifting"]
+    assert [m.check for m in checker.books.mistakes][0] == "hips_lifting"
 
 
 @pytest.mark.parametrize("camera_side", SIDES)
