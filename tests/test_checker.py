@@ -700,9 +700,9 @@ def test_knee_to_chest_hips_lifting(camera_side: str) -> None:
     assert v[1.9].status == "good" and v[1.9].side == "left"
     # a full bridge also tilts the trunk under the resting head, so head_lifting may join it; the
     # hips come first in the pose file, so theirs is the cue the user hears
-    assert v[4.0].active_mistakes[0] == "hips_lifting" and v[4.0].message == lifting.cue
+    assert "hips_lifting" in v[4.0].active_mistakes and v[4.0].message == lifting.cue
     assert v[4.0].features["hip_height"] == pytest.approx(height, abs=1e-3)
-    assert [m.check for m in checker.books.mistakes][0] == "hips_lifting"
+    assert "hips_lifting" in [m.check for m in checker.books.mistakes]
 
 
 @pytest.mark.parametrize("camera_side", SIDES)
