@@ -83,18 +83,15 @@ def main(argv: list[str] | None = None) -> int:
     import mediapipe as mp
 
     rows = []
-    with mp.solutions.pose.Pose(static_image_mode=False, model_complexity=1) as pm:
-        for mp4 in sorted(a.dir.glob("*.mp4")):
-            if a.match in mp4.name:
-                # a fresh tracker per clip, as a new session would have
-                pm.reset() if hasattr(pm, "reset") else None
-                rows.append(check_clip(mp4, pm))
-                r = rows[-1]
-                print(
-                    f"{r['clip']:80s} {r['detected']:3d}/{r['frames']:3d} "
-                    f"err {r['median_err_px'] or float('nan'):.1f}px",
-                    flush=True,
-                )
+    for mp4 in sorted(a.dir.glob("*.mp4")):
+        if a.match not in mp4.name:
+            continue
+        # a fresh tracker per clip, as a new session would have
+        with mp.solutions.pose.Pose(static_image_mode=False, model_complexity=1) as pm:
+            rows.append(check_clip(mp4, pm))
+        r = rows[-1]
+        err = r["median_err_px"] if r["median_err_px"] is not None else float("nan")
+        print(f"{r['clip']:80s} {r['detected']:3d}/{r['frames']:3d} err {err:.1f}px", flush=True)
     by_pose: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by_pose[r["pose"]].append(r)
