@@ -81,8 +81,9 @@ def analyze(path: str | Path, pose: PoseDefinition, *, side: Side | None = None,
     """Judge a video file or a landmark recording against one pose; write the requested outputs."""
     outputs = outputs or Outputs()
     checker = PoseChecker(pose, side=side)
-    csv_sink = FeatureCSV(outputs.csv, pose, checker._features) if outputs.csv else None
+    csv_sink = FeatureCSV(outputs.csv, pose, checker.feature_names) if outputs.csv else None
     writer = None
+    estimator: PoseEstimator | None = None
     verdicts: list[Verdict] = []
     source_info: dict[str, Any] = {"path": str(path)}
     try:
@@ -91,7 +92,6 @@ def analyze(path: str | Path, pose: PoseDefinition, *, side: Side | None = None,
             source_info.update(kind="landmarks", **{k: recording.meta.get(k) for k in ("source", "fps")})
             total = len(recording)
             pairs: Iterator[tuple[ImageFrame | None, PoseFrame]] = ((None, f) for f in recording)
-            estimator = None
         else:
             video = VideoFileSource(path)
             info = video.info
@@ -122,7 +122,7 @@ def analyze(path: str | Path, pose: PoseDefinition, *, side: Side | None = None,
             csv_sink.close()
         if writer is not None:
             writer.close()
-        if not is_recording(path) and "estimator" in locals() and estimator is not None:
+        if estimator is not None:
             estimator.close()
     report = build_report(checker, source_info, verdicts if keep_verdicts else None)
     if outputs.json:

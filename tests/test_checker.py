@@ -723,4 +723,4 @@ def test_guard_features_are_measured_and_switch_a_check_on_and_off() -> None:
     check = pose.check("forward_bend")
     assert [g.feature for g in check.applies_if] == ["front_facing_up"]
     checker = PoseChecker(pose)
-    assert "front_facing_up" in checker._features
+    assert "front_facing_up" in checker.feature_names

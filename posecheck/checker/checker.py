@@ -85,6 +85,11 @@ class PoseChecker:
         return tuple(sorted(n for n in names if n in FEATURES))
 
     @property
+    def feature_names(self) -> tuple[str, ...]:
+        """The features this pose reads, in a fixed order (the CSV's columns)."""
+        return self._features
+
+    @property
     def working_side(self) -> str:
         if self.pose.sides.working_leg == "none":
             return "both"
