@@ -15,14 +15,16 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from posecheck.checker.checker import PoseChecker
-from posecheck.errors import PosecheckError
+from posecheck.errors import PosecheckError, PoseDefinitionError
+from posecheck.frames import PoseFrame
 from posecheck.labels import ClipLabels, load_labels
-from posecheck.poses import pose_by_id
+from posecheck.poses import load_catalogue
 from posecheck.poses.schema import PoseDefinition
 
 MUST_FLAG_DEG = 15.0
@@ -60,18 +62,25 @@ class ClipOutcome:
     hold_expected_s: float | None = None  # only for clips with no mistake that must be flagged
 
 
-def _frames(clip_labels: ClipLabels, from_landmarks: bool) -> Any:
+def _frames(clip_labels: ClipLabels, from_landmarks: bool) -> Iterator[PoseFrame]:
+    """The clip's pose frames: replayed from its recording, or estimated from its video."""
     rec = clip_labels.path.with_name(clip_labels.path.name.replace(".labels.json", ".landmarks.npz"))
     if from_landmarks:
         from posecheck.sources.recording import RecordingSource
 
-        return iter(RecordingSource(rec))
+        yield from RecordingSource(rec)
+        return
     video = rec.with_name(rec.name.replace(".landmarks.npz", ".mp4"))
     from posecheck.analysis import estimate_frames
     from posecheck.estimators import make_estimator
     from posecheck.sources.video import VideoFileSource
 
-    return (pf for _, pf in estimate_frames(VideoFileSource(video), make_estimator()))
+    estimator = make_estimator()
+    try:
+        for _, pose_frame in estimate_frames(VideoFileSource(video), estimator):
+            yield pose_frame
+    finally:
+        estimator.close()
 
 
 def run_clip(clip_labels: ClipLabels, pose: PoseDefinition, from_landmarks: bool = True) -> ClipOutcome:
@@ -126,11 +135,13 @@ def run(root: Path, from_landmarks: bool = True, progress: Any = None) -> list[C
     """Judge every `*.labels.json` under root."""
     outcomes: list[ClipOutcome] = []
     paths = sorted(root.rglob("*.labels.json"))
+    catalogue = load_catalogue()
     for n, path in enumerate(paths, start=1):
         try:
             labels = load_labels(path)
-            pose = pose_by_id(labels.pose)
-            outcomes.append(run_clip(labels, pose, from_landmarks))
+            if labels.pose not in catalogue:
+                raise PoseDefinitionError(f"Unknown pose {labels.pose!r}.")
+            outcomes.append(run_clip(labels, catalogue[labels.pose], from_landmarks))
         except PosecheckError as exc:
             outcomes.append(ClipOutcome(path.name, "?", None, None, 0.0, 0.0, error=str(exc)))
         if progress:
