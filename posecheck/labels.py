@@ -1,7 +1,7 @@
 """Read known-truth label files: the generator's `posecheck-labels/1` and the older starter format.
 
-Both become a `ClipLabels`: the pose, the working side, mistake spans with severities in degrees,
-and per-frame severities, so calibration and regression runs can compare verdicts with the truth.
+Both become a `ClipLabels`: the pose, the working side, per-frame severities in degrees and
+ground-truth keypoints, so calibration and regression runs can compare verdicts with the truth.
 """
 
 from __future__ import annotations
@@ -20,14 +20,6 @@ _STARTER_POSES = {"lunge": "hip_flexor_stretch", "standing_forward_bend": "hamst
 }
 
 
-@dataclass(frozen=True)
-class LabelledMistake:
-    check: str
-    severity_deg: float
-    start_s: float
-    end_s: float
-
-
 @dataclass
 class ClipLabels:
     """The truth about one clip."""
@@ -35,14 +27,11 @@ class ClipLabels:
     path: Path
     pose: str
     side: str | None
-    camera_side: str | None
     yaw_deg: float
     compensated: bool
-    mistakes: list[LabelledMistake]
     frame_times: list[float]
     frame_severity: list[dict[str, float]]  # per frame: check id -> severity in degrees
     keypoints: list[dict[str, list[float]]] = field(default_factory=list)
-    body: str = ""
     in_position_s: float | None = None  # labelled time in position, when the format gives it
 
     def severity_at(self, i: int, check: str) -> float:
@@ -64,16 +53,12 @@ def load_labels(path: str | Path) -> ClipLabels:
 
 def _from_v1(path: Path, d: dict[str, Any]) -> ClipLabels:
     frames = d["frames"]
-    body = d.get("body", {})
     return ClipLabels(
-        path=path, pose=d["pose"], side=d.get("side"), camera_side=d.get("camera_side"),
+        path=path, pose=d["pose"], side=d.get("side"),
         yaw_deg=float(d.get("view", {}).get("yaw_deg", 0.0)), compensated=bool(d.get("compensated")),
-        mistakes=[LabelledMistake(m["check"], float(m["severity_deg"]), float(m["start_s"]),
-                                  float(m["end_s"])) for m in d.get("mistakes", [])],
         frame_times=[float(f["t"]) for f in frames],
         frame_severity=[{k: float(v) for k, v in f.get("active_mistakes", {}).items()} for f in frames],
         keypoints=[f.get("kp2d", {}) for f in frames],
-        body=str(body.get("skin_tone", "")) if isinstance(body, dict) else "",
         in_position_s=sum(float(p["end_s"]) - float(p["start_s"]) for p in d["in_position"])
         if "in_position" in d else None,
     )
@@ -88,6 +73,6 @@ def _from_starter(path: Path, d: dict[str, Any]) -> ClipLabels:
     for f in frames:
         check = _STARTER_NAMES.get(f.get("label", ""))
         sev.append({check: abs(float(f.get("severity_deg", 0.0)))} if check else {})
-    return ClipLabels(path=path, pose=pose, side=None, camera_side=None, yaw_deg=0.0, compensated=False,
-                      mistakes=[], frame_times=[f["frame"] / fps for f in frames], frame_severity=sev,
+    return ClipLabels(path=path, pose=pose, side=None, yaw_deg=0.0, compensated=False,
+                      frame_times=[f["frame"] / fps for f in frames], frame_severity=sev,
                       keypoints=[f.get("gt_kp2d", {}) for f in frames])
