@@ -83,10 +83,6 @@ class VideoFileSource:
             return 0
         return 0
 
-    def _decode(self, container: av.container.InputContainer, stream: av.video.stream.VideoStream
-                ) -> Iterator[av.VideoFrame]:
-        return _decode_packets(container, stream, self)
-
     def __iter__(self) -> Iterator[ImageFrame]:
         try:
             container = av.open(str(self.path))
@@ -94,11 +90,10 @@ class VideoFileSource:
             raise UnreadableInput(f"Cannot open {self.path.name}: {exc}") from exc
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
-        self.truncated_at: float | None = None
         decoded = 0
         last_t = -1.0
         try:
-            for av_frame in self._decode(container, stream):
+            for av_frame in _decode_packets(container, stream):
                 if av_frame.pts is None or av_frame.time_base is None:
                     t = last_t + 1.0 / self.info.fps if last_t >= 0 else 0.0
                 else:
@@ -119,8 +114,8 @@ class VideoFileSource:
                                   "Check that the file plays in a media player.")
 
 
-def _decode_packets(container: av.container.InputContainer, stream: av.video.stream.VideoStream,
-                    owner: VideoFileSource) -> Iterator[av.VideoFrame]:
+def _decode_packets(container: av.container.InputContainer, stream: av.video.stream.VideoStream
+                    ) -> Iterator[av.VideoFrame]:
     """Decode packet by packet; on a damaged or cut file, flush what the decoder still holds."""
     try:
         for packet in container.demux(stream):
@@ -129,7 +124,7 @@ def _decode_packets(container: av.container.InputContainer, stream: av.video.str
             except av.error.InvalidDataError:
                 continue  # one corrupt packet: skip it, keep going
     except av.error.FFmpegError:
-        owner.truncated_at = -1.0
+        pass  # the file ends early: keep every frame decoded so far
     try:
         yield from stream.codec_context.decode(None)
     except av.error.FFmpegError:
