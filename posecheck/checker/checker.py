@@ -103,6 +103,11 @@ class PoseChecker:
             return ""
         return f"{side if limb == 'working' else other(side)}_{feature}"
 
+    def _value(self, values: dict[str, float], feature: str, limb: str | None) -> float:
+        """A feature's smoothed value for the limb named (NaN before the working side is known)."""
+        name = self._resolve(feature, limb)
+        return values.get(name, math.nan) if name else math.nan
+
     def _emit(self, t: float, kind: str, message: str, check: str | None = None) -> None:
         self.events.append(Event(t, kind, message, check, self.working_side))  # type: ignore[arg-type]
 
@@ -224,16 +229,13 @@ class PoseChecker:
             if view not in cond.views:
                 latch.reset()
                 continue
-            name = self._resolve(cond.feature, cond.limb)
-            value = values.get(name, math.nan) if name else math.nan
-            latch.update(t, value)
+            latch.update(t, self._value(values, cond.feature, cond.limb))
             ok = ok and latch.is_on
         return ok
 
     def _applies(self, check: Check, values: dict[str, float]) -> bool:
         for g in check.applies_if:
-            name = self._resolve(g.feature, g.limb)
-            x = values.get(name, math.nan) if name else math.nan
+            x = self._value(values, g.feature, g.limb)
             if math.isnan(x) or (g.above is not None and x <= g.above) or (
                     g.below is not None and x >= g.below):
                 return False
@@ -244,15 +246,10 @@ class PoseChecker:
         for rt in self._checks:
             c = rt.check
             if view not in c.views or not self._applies(c, values):
-                if rt.span is not None:
-                    rt.span.end_s = t
-                    self._emit(t, "mistake_ended", f"{c.title}: no longer judged.", c.id)
-                    rt.span = None
-                rt.latch.reset()
+                self._stop_judging(rt, t)
                 out.append(CheckStatus(c.id, c.title, c.severity, "not_checked", math.nan, c.cue))
                 continue
-            name = self._resolve(c.feature, c.limb)
-            value = values.get(name, math.nan) if name else math.nan
+            value = self._value(values, c.feature, c.limb)
             change = rt.latch.update(t, value)
             if change == "on":
                 start = rt.latch.started_at if rt.latch.started_at is not None else t
@@ -283,11 +280,15 @@ class PoseChecker:
     def _end_all(self, t: float) -> None:
         """Close every open mistake span (leaving position, losing the person, switching side)."""
         for rt in self._checks:
-            if rt.span is not None:
-                rt.span.end_s = t
-                self._emit(t, "mistake_ended", f"{rt.check.title}: no longer judged.", rt.check.id)
-                rt.span = None
-            rt.latch.reset()
+            self._stop_judging(rt, t)
+
+    def _stop_judging(self, rt: _CheckRuntime, t: float) -> None:
+        """The check can no longer be judged: end its open span at t and forget its latch."""
+        if rt.span is not None:
+            rt.span.end_s = t
+            self._emit(t, "mistake_ended", f"{rt.check.title}: no longer judged.", rt.check.id)
+            rt.span = None
+        rt.latch.reset()
 
     def _note_guidance(self, t: float, is_guidance: bool, message: str) -> None:
         if is_guidance and message != self._last_guidance:
