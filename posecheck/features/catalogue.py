@@ -106,12 +106,17 @@ def shoulder_tilt(sk: Skeleton) -> float:
 
 
 def _world_pair(sk: Skeleton, part: str) -> np.ndarray:
+    """World vector from the right to the left landmark of a pair."""
     return sk.world(f"left_{part}") - sk.world(f"right_{part}")
 
 
+def _world_mid(sk: Skeleton, part: str) -> np.ndarray:
+    """World midpoint of a left/right pair."""
+    return (sk.world(f"left_{part}") + sk.world(f"right_{part}")) / 2
+
+
 def trunk_twist(sk: Skeleton) -> float:
-    up = (sk.world("left_shoulder") + sk.world("right_shoulder")) / 2 - (
-        sk.world("left_hip") + sk.world("right_hip")) / 2
+    up = _world_mid(sk, "shoulder") - _world_mid(sk, "hip")
     up = up / (np.linalg.norm(up) + 1e-9)
     shoulders, hips = _world_pair(sk, "shoulder"), _world_pair(sk, "hip")
     shoulders = shoulders - np.dot(shoulders, up) * up
@@ -213,9 +218,7 @@ def _hand_to_ankle(side: Side) -> Callable[[Skeleton], float]:
 
 
 def _world_torso(sk: Skeleton) -> float:
-    mid_sh = (sk.world("left_shoulder") + sk.world("right_shoulder")) / 2
-    mid_hip = (sk.world("left_hip") + sk.world("right_hip")) / 2
-    length = float(np.linalg.norm(mid_sh - mid_hip))
+    length = float(np.linalg.norm(_world_mid(sk, "shoulder") - _world_mid(sk, "hip")))
     if length < 1e-6:
         raise Unseen(("left_shoulder", "left_hip"))
     return length
@@ -238,11 +241,9 @@ def _knee_to_shoulder(side: Side) -> Callable[[Skeleton], float]:
 def _knees_towards(side: Side) -> Callable[[Skeleton], float]:
     """World-space shift of the knees towards `side`, over hip width (lying twist direction)."""
     def fn(sk: Skeleton) -> float:
-        hips = sk.world("left_hip") - sk.world("right_hip")
+        hips = _world_pair(sk, "hip")
         width = float(np.linalg.norm(hips)) + 1e-9
-        knees = (sk.world("left_knee") + sk.world("right_knee")) / 2
-        mid_hip = (sk.world("left_hip") + sk.world("right_hip")) / 2
-        shift = float(np.dot(knees - mid_hip, hips / width)) / width
+        shift = float(np.dot(_world_mid(sk, "knee") - _world_mid(sk, "hip"), hips / width)) / width
         return shift if side == "left" else -shift
     return fn
 
