@@ -32,12 +32,12 @@ def _quiet_native_logs() -> None:
 
 
 class _Bar:
-    """A tqdm progress bar fed (done, total) pairs; silent when stderr is not a terminal and --quiet."""
+    """A tqdm progress bar fed (done, total) pairs; silent with --quiet."""
 
-    def __init__(self, desc: str, enabled: bool) -> None:
+    def __init__(self, desc: str, enabled: bool, unit: str = "frame") -> None:
         from tqdm import tqdm
 
-        self._bar = tqdm(desc=desc, unit="frame", disable=not enabled, dynamic_ncols=True, leave=False)
+        self._bar = tqdm(desc=desc, unit=unit, disable=not enabled, dynamic_ncols=True, leave=False)
 
     def __call__(self, done: int, total: int) -> None:
         if total and self._bar.total != total and total >= done:
@@ -104,8 +104,7 @@ def _cmd_poses(args: argparse.Namespace) -> int:
 def _cmd_regress(args: argparse.Namespace) -> int:
     from posecheck import regress
 
-    bar = _Bar("Judging samples", not args.quiet)
-    bar._bar.unit = "clip"
+    bar = _Bar("Judging samples", not args.quiet, unit="clip")
     try:
         outcomes = regress.run(args.samples, from_landmarks=args.from_landmarks, progress=bar)
     finally:
