@@ -65,8 +65,16 @@ def sided(side: Side, part: str) -> str:
     return f"{side}_{part}"
 
 
+# Not landmarks, but things a feature can miss the way it misses a joint: the back's outline on the
+# person mask (hidden, or merged with an arm or a prop), and the mask itself (not recorded).
+BACK_OUTLINE = "back_outline"
+PERSON_MASK = "person_mask"
+
+
 def region_of(name: str) -> str:
     """The body region a landmark belongs to ("feet", "head", ...)."""
+    if name in (BACK_OUTLINE, PERSON_MASK):
+        return "back" if name == BACK_OUTLINE else "mask"
     for region, names in REGIONS.items():
         if name in names:
             return region

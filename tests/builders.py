@@ -20,6 +20,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+import cv2
 import numpy as np
 
 from posecheck.features.skeleton import Skeleton
@@ -29,6 +30,7 @@ from posecheck.landmarks import INDEX, N_LANDMARKS, NAMES, SIDES, Side, other
 WIDTH, HEIGHT = 1200, 900
 VISIBILITY = 0.95
 M_PER_PX = 0.0025  # 200 px of torso = 0.5 m
+NEUTRAL_BACK = -20.0  # back_curve that generated bodies read when neutral (docs/spine.md)
 HALF_DEPTH_M = 0.1  # auto world depth of a side view: near side z = -0.1 m, far side z = +0.1 m
 
 Point = tuple[float, float]
@@ -100,6 +102,7 @@ class Figure:
     depth: Mapping[str, float] = field(default_factory=dict)
     world: Mapping[str, XYZ] = field(default_factory=dict)
     has_world: bool = True
+    back_bend: float | None = NEUTRAL_BACK  # the painted back outline's bend (see `silhouette`)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "points", complete(self.points))
@@ -127,6 +130,13 @@ class Figure:
 
     def without_world(self) -> Figure:
         return replace(self, has_world=False)
+
+    def with_back(self, bend: float) -> Figure:
+        """The same landmarks with a back outline bent by `bend` degrees (+ rounded, - arched)."""
+        return replace(self, back_bend=bend)
+
+    def without_mask(self) -> Figure:
+        return replace(self, back_bend=None)
 
     def mirrored(self) -> Figure:
         """The same body turned round: the other side faces the camera, anatomy unchanged."""
@@ -173,12 +183,73 @@ class Figure:
             vis[INDEX[name]] = v
         return Landmarks(image=image, visibility=vis, world=world if self.has_world else None)
 
+    def mask(self) -> np.ndarray | None:
+        return None if self.back_bend is None else silhouette(self, self.back_bend)
+
     def frame(self, t: float, extra_people: int = 0) -> PoseFrame:
         return PoseFrame(timestamp=t, width=self.width, height=self.height, landmarks=self.landmarks(),
-                         extra_people=extra_people)
+                         mask=self.mask(), extra_people=extra_people)
 
     def skeleton(self, camera_side: Side | None = None) -> Skeleton:
-        return Skeleton(self.landmarks(), self.width, self.height, camera_side or self.camera_side)
+        return Skeleton(self.landmarks(), self.width, self.height, camera_side or self.camera_side,
+                        self.mask())
+
+
+# --------------------------------------------------------------------------------------------
+# Person masks. The trunk is painted as a polygon around the mid-hip to mid-shoulder chord: a
+# front outline FRONT_DEPTH torso lengths in front of it, and a back outline made of two straight
+# stretches that meet at BACK_KINK with an angle of `bend` degrees between them (0 flat, positive
+# rounded, negative hollow), BACK_DEPTH behind the chord at hip level. Limbs are thick lines and
+# the head a disc, so arms and legs merge with the trunk as they do in a real mask.
+BACK_DEPTH = 0.25
+FRONT_DEPTH = 0.2
+BACK_KINK = 0.45
+MASK_SCALE = 0.5  # the painted mask is half the frame size, as a recording's reduced mask is
+_LIMBS = (("shoulder", "elbow"), ("elbow", "wrist"), ("hip", "knee"), ("knee", "ankle"))
+
+
+def back_profile(stations: np.ndarray, bend: float) -> np.ndarray:
+    """Back outline distance from the chord (torso lengths) at chord stations, for `bend` degrees."""
+    lo = math.tan(math.radians(bend / 2))
+    hi = math.tan(math.radians(-bend / 2))
+    kink = BACK_DEPTH + lo * BACK_KINK
+    return np.where(stations <= BACK_KINK, BACK_DEPTH + lo * stations,
+                    kink + hi * (stations - BACK_KINK))
+
+
+def trunk_polygon(fig: Figure, bend: float) -> np.ndarray:
+    """The trunk outline in frame pixels: back from below the hip to above the shoulder, then front."""
+    hip = fig.mid_hip()
+    shoulder = (np.array(fig.points["left_shoulder"]) + np.array(fig.points["right_shoulder"])) / 2
+    chord = shoulder - hip
+    length = float(np.hypot(*chord))
+    sup = chord / length
+    # anterior: a left-side-on upright body faces image-left, a right-side-on one image-right
+    ant = np.array([sup[1], -sup[0]]) if fig.camera_side == "left" else np.array([-sup[1], sup[0]])
+    t = np.linspace(-0.15, 1.1, 60)
+    back = hip + t[:, None] * chord - back_profile(t, bend)[:, None] * length * ant
+    front = hip + t[::-1, None] * chord + FRONT_DEPTH * length * ant
+    return np.vstack([back, front])
+
+
+def silhouette(fig: Figure, bend: float, scale: float = MASK_SCALE) -> np.ndarray:
+    """A 0..1 float32 person mask of the figure at `scale` times the frame size."""
+    h, w = round(fig.height * scale), round(fig.width * scale)
+    img = np.zeros((h, w), np.uint8)
+    length = float(np.hypot(*(np.array(fig.points["left_shoulder"]) - fig.mid_hip())))
+    if length < 1.0:  # a degenerate figure (shoulders on the hips) has no trunk to paint
+        return img.astype(np.float32)
+    poly = np.round(trunk_polygon(fig, bend) * scale * 16).astype(np.int32)
+    cv2.fillPoly(img, [poly], 255, cv2.LINE_AA, shift=4)
+    thick = max(1, round(0.18 * length * scale))
+    for side in SIDES:
+        for a, b in _LIMBS:
+            pa = np.round(np.array(fig.points[f"{side}_{a}"]) * scale).astype(int)
+            pb = np.round(np.array(fig.points[f"{side}_{b}"]) * scale).astype(int)
+            cv2.line(img, (int(pa[0]), int(pa[1])), (int(pb[0]), int(pb[1])), 255, thick, cv2.LINE_AA)
+    ear = np.round(np.array(fig.points[f"{fig.camera_side}_ear"]) * scale).astype(int)
+    cv2.circle(img, (int(ear[0]), int(ear[1])), max(1, round(0.2 * length * scale)), 255, -1, cv2.LINE_AA)
+    return img.astype(np.float32) / 255.0
 
 
 def no_person(t: float, width: int = WIDTH, height: int = HEIGHT) -> PoseFrame:

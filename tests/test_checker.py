@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from builders import (
     LYING_HIP,
+    NEUTRAL_BACK,
     THIGH,
     Figure,
     frames,
@@ -394,7 +395,8 @@ def test_real_hamstring_stretch_switches_sides(camera_side: str) -> None:
     tau, switch_after = pose.smoothing_s, pose.sides.switch_after_s
     hip_gate = next(c for c in pose.position.when if c.feature == "hip_flexion")
     # heel on the step, leaning 20: the working hip at 60 + 20 = 80 deg, the standing one at 20
-    assert hip_gate.enter < 80.0 < pose.check("lumbar_rounding").enter
+    # the working hip at 80 deg is in position, and the painted neutral back is not rounded
+    assert hip_gate.enter < 80.0 and pose.check("lumbar_rounding").exit > NEUTRAL_BACK
     times = regular_times(0.0, 7.0, 20.0)
     fig = lambda t: heel_on_step("left" if t < 3.0 else "right").facing(camera_side)  # noqa: E731
     checker, verdicts = run(pose, frames(times, fig))
@@ -546,11 +548,11 @@ def test_feet_out_of_frame_gives_framing_guidance_and_no_verdict(camera_side: st
     pose = pose_by_id("hamstring_stretch")
     assert "feet" in pose.position.needs_in_view
     rounding = pose.check("lumbar_rounding")
-    # folded far down the whole time: hip_flexion = leg 60 + lean 60 = 120 deg
-    assert rounding.rising and rounding.enter < 120.0
+    # folded down with a rounded back the whole time: the back outline bent 5 deg outwards
+    assert rounding.feature == "back_curve" and rounding.rising and rounding.enter < 5.0
     # the feet leave the picture at 2.0
     def fig(t: float) -> Figure:
-        f = heel_on_step("left", lean=60.0).facing(camera_side)  # type: ignore[arg-type]
+        f = heel_on_step("left", lean=60.0).with_back(5.0).facing(camera_side)  # type: ignore[arg-type]
         return feet_cut(f) if t >= 2.0 else f
 
     checker, verdicts = run(pose, frames(regular_times(0.0, 3.0, 10.0), fig))
@@ -628,24 +630,63 @@ def first_crossing(times: Sequence[float], t_step: float, before: float, after: 
 
 @pytest.mark.parametrize("camera_side", SIDES)
 def test_hip_flexor_stretch_arched_back(camera_side: str) -> None:
+    """The upright-trunk arch: the landmarks do not move at all, only the back's outline does."""
     pose = pose_by_id("hip_flexor_stretch")
     arch = pose.check("arched_lower_back")
-    assert arch.feature == "trunk_lean" and not arch.rising and arch.enter - 4 > -20.0
-    # kneeling on the left knee; the trunk leans back 20 deg from 2.0
+    assert arch.feature == "back_curve" and not arch.rising and arch.exit < NEUTRAL_BACK
+    # kneeling on the left knee, trunk upright; the lower back hollows to -45 deg from 2.0
     times = regular_times(0.0, 4.0, 20.0)
-    fig = lambda t: lunge("left", lean=-20.0 if t >= 2.0 else 0.0).facing(camera_side)  # noqa: E731
+    upright = lunge("left").facing(camera_side)  # type: ignore[arg-type]
+    fig = lambda t: upright.with_back(-45.0 if t >= 2.0 else NEUTRAL_BACK)  # noqa: E731
     checker, verdicts = run(pose, frames(times, fig))
     v = by_time(verdicts)
     assert v[1.9].status == "good" and v[1.9].side == "left" and v[1.9].camera_side == camera_side
     assert v[4.0].status == "mistake" and v[4.0].active_mistakes == ("arched_lower_back",)
     assert v[4.0].message == arch.cue
+    # every landmark feature is the same before and after: the arch is seen in the mask alone
+    landmark_features = [k for k in v[1.9].features if k != "back_curve"]
+    assert landmark_features
+    assert all(v[4.0].features[k] == pytest.approx(v[1.9].features[k], abs=1e-9) for k in landmark_features)
     (span,) = checker.books.mistakes
-    start = first_crossing(times, 2.0, 0.0, -20.0, pose.smoothing_s, arch.enter)
-    assert span.start_s == pytest.approx(start) and span.side == "left"
-    confirmed = min(t for t in times if t >= start + arch.min_duration_s - 1e-9)
+    before, after = v[1.9].features["back_curve"], v[4.0].features["back_curve"]
+    assert before == pytest.approx(NEUTRAL_BACK, abs=1.0) and after == pytest.approx(-45.0, abs=1.0)
+    start = first_crossing(times, 2.0, before, after, pose.smoothing_s, arch.enter)
+    assert span.start_s == pytest.approx(start, abs=0.051) and span.side == "left"
+    confirmed = min(t for t in times if t >= span.start_s + arch.min_duration_s - 1e-9)
     assert v[round(confirmed, 9)].status == "mistake"
     assert v[round(max(t for t in times if t < confirmed), 9)].status == "good"
-    assert v[4.0].features["trunk_lean"] == pytest.approx(-20.0, abs=0.01)
+
+
+@pytest.mark.parametrize("camera_side", SIDES)
+def test_rounded_back_and_flat_back_hinge_at_the_same_lean(camera_side: str) -> None:
+    """SYNTH.md's compensated case: identical landmarks, only the back's shape differs."""
+    pose = pose_by_id("hamstring_stretch")
+    times = regular_times(0.0, 3.0, 20.0)
+    hinge = heel_on_step("left", lean=40.0).facing(camera_side)  # type: ignore[arg-type]
+    # the flat-back hinge keeps the neutral hollow; the rounded back has lost it and bows out
+    _, flat = run(pose, frames(times, lambda t: hinge.with_back(NEUTRAL_BACK)))
+    _, rounded = run(pose, frames(times, lambda t: hinge.with_back(-5.0)))
+    assert all(v.active_mistakes == () for v in flat)
+    assert flat[-1].status == "good" and flat[-1].hold_s > 2.0
+    assert rounded[-1].active_mistakes == ("lumbar_rounding",)
+    assert rounded[-1].message == pose.check("lumbar_rounding").cue
+    assert rounded[-1].hold_s < flat[-1].hold_s
+    landmark_features = [k for k in flat[-1].features if k != "back_curve"]
+    assert "left_hip_flexion" in landmark_features
+    assert all(rounded[-1].features[k] == pytest.approx(flat[-1].features[k], abs=1e-9)
+               for k in landmark_features)
+
+
+def test_no_person_mask_pauses_the_back_check_with_a_reason() -> None:
+    """A recording made without the mask cannot judge the back: say so, do not count the hold."""
+    pose = pose_by_id("hamstring_stretch")
+    fig = heel_on_step("left", lean=40.0).without_mask()
+    _, verdicts = run(pose, frames(regular_times(0.0, 2.0, 20.0), lambda t: fig))
+    last = verdicts[-1]
+    assert last.status == "guidance" and last.in_position and last.hold_s == 0.0
+    assert last.unseen_regions == ("mask",) and "no person mask" in last.message
+    (status,) = [c for c in last.checks if c.id == "lumbar_rounding"]
+    assert status.state == "unseen"
 
 
 @pytest.mark.parametrize("camera_side", SIDES)

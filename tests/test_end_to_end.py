@@ -33,10 +33,17 @@ def test_lunge_finds_person_and_side(lunge_run: tuple[dict, Outputs]) -> None:
     assert list(report["sides"]) == ["left"]
     left = report["sides"]["left"]
     assert left["in_position_s"] > 2.0
-    # The shipped arch threshold sits past the spread of correct lunges (docs/accuracy.md), and
-    # this clip's trunk leans back at most about 11 deg: no arch verdict, the hold runs throughout.
-    assert report["mistakes"] == []
-    assert left["hold_s"] == pytest.approx(left["in_position_s"], abs=0.15)
+    # Lumbar extension ramps 0 -> 27 deg over 2.9 s with the trunk kept upright. The back's outline
+    # crosses the shipped arch threshold late in the ramp (about 25 deg, past the 15 deg that must be
+    # flagged): one arch verdict, and the hold stops counting once it is confirmed.
+    (m,) = report["mistakes"]
+    assert m["check"] == "arched_lower_back" and m["side"] == "left"
+    assert 1.6 <= m["start_s"] <= 2.6
+    # good form counts from entering the position until the arch is confirmed (min_duration_s later)
+    entered = next(e["time_s"] for e in report["events"] if e["kind"] == "position_entered")
+    confirm = pose_by_id("hip_flexor_stretch").check("arched_lower_back").min_duration_s
+    assert left["hold_s"] == pytest.approx(m["start_s"] + confirm - entered, abs=0.126)  # 8 fps
+    assert left["hold_s"] < left["in_position_s"] - 0.2
 
 
 def test_users_own_pose_file_flags_the_arch(tmp_path: Path) -> None:
@@ -46,7 +53,7 @@ def test_users_own_pose_file_flags_the_arch(tmp_path: Path) -> None:
     data = yaml.safe_load((Path(__file__).resolve().parents[1] / "poses" / "hip_flexor_stretch.yaml")
                           .read_text())
     arch = next(c for c in data["checks"] if c["id"] == "arched_lower_back")
-    arch["flag_below"], arch["clear_above"] = -8.0, -5.5  # the starter clip's 15 deg point
+    arch["flag_below"], arch["clear_above"] = -35.0, -33.0  # back_curve near the clip's 15 deg point
     own = tmp_path / "hip_flexor_stretch.yaml"
     own.write_text(yaml.safe_dump(data))
     report = analyze(STARTER / "lunge_arch.landmarks.npz", pose_by_id(str(own))).report
@@ -83,7 +90,12 @@ def test_extract_then_replay_matches_live(tmp_path: Path) -> None:
     from_video = analyze(STARTER / "fwdbend_lumbar.mp4", pose).report
     from_landmarks = analyze(rec, pose).report
     assert from_landmarks["sides"] == from_video["sides"]
-    assert from_landmarks["mistakes"] == from_video["mistakes"]
+    # the recording stores the mask at the size it is traced at, as bytes: the same verdicts, and
+    # the worst back_curve within the byte rounding
+    strip = [{k: v for k, v in m.items() if k != "worst_value"} for m in from_video["mistakes"]]
+    assert [{k: v for k, v in m.items() if k != "worst_value"} for m in from_landmarks["mistakes"]] == strip
+    for live, replay in zip(from_video["mistakes"], from_landmarks["mistakes"], strict=True):
+        assert replay["worst_value"] == pytest.approx(live["worst_value"], abs=0.1)
 
 
 def test_cli_analyze_prints_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -92,7 +104,7 @@ def test_cli_analyze_prints_summary(tmp_path: Path, capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     assert code == 0
     assert "left side: in position" in out
-    assert "No mistakes flagged." in out
+    assert "Arched lower back" in out and "Tuck your tailbone" in out
 
 
 def test_corrupt_video_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

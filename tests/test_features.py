@@ -23,6 +23,7 @@ from builders import (
     at,
     both,
     frontal,
+    heel_on_step,
     leg_forward,
     lunge,
     lying_face_down,
@@ -188,8 +189,26 @@ def knees_fallen_near_side() -> Figure:
     return lying_knee_to_chest("left", 100.0).with_depth(left_knee=-0.06, right_knee=-0.06)
 
 
+def flat_back() -> Figure:
+    return standing().with_back(0.0)
+
+
+def rounded_back() -> Figure:
+    return heel_on_step("left", lean=45.0).with_back(15.0)
+
+
+def arched_back() -> Figure:
+    return lunge("left").with_back(-35.0)
+
+
+MASK_DEG = 1.0  # the painted mask is anti-aliased pixels: the outline's angle is good to a degree
+
 # (feature, figure, expected). Sided features name the left_ or right_ variant.
 CASES: list[tuple[str, object, float, float]] = [
+    # back_curve: the bend painted into the mask's back outline, + rounded, - arched
+    ("back_curve", flat_back, 0.0, MASK_DEG),
+    ("back_curve", rounded_back, 15.0, MASK_DEG),
+    ("back_curve", arched_back, -35.0, MASK_DEG),
     # trunk_inclination: hip-to-shoulder line from vertical, unsigned: 0 upright, 90 lying
     ("trunk_inclination", standing, 0.0, DEG),
     ("trunk_inclination", trunk_forward_345, ATAN_3_4, DEG),
@@ -372,6 +391,7 @@ def _swap(name: str) -> str:
 
 # (feature, figure, landmarks to lose, names measure() reports)
 NAN_CASES: list[tuple[str, object, tuple[str, ...], tuple[str, ...]]] = [
+    ("back_curve", standing, ("left_hip", "right_hip"), ("left_hip", "right_hip")),
     ("trunk_inclination", standing, ("left_shoulder", "right_shoulder"), ("left_shoulder", "right_shoulder")),
     ("trunk_lean", standing, ("left_shoulder", "right_shoulder"), ("left_shoulder", "right_shoulder")),
     ("neck_flexion", standing, ("left_ear", "right_ear"), ("left_ear", "right_ear")),

@@ -26,12 +26,14 @@ def test_regress_from_landmarks_is_not_worse_than_baseline(tmp_path: Path,
 def test_starter_ramps_are_scored_against_their_labels() -> None:
     outcomes = regress.run(SAMPLES / "starter", from_landmarks=True)
     by_check = {(c.pose, c.check): c for o in outcomes for c in o.checks}
-    # The landmark proxies for the lumbar checks sit past the spread of correct form, so these
-    # ramps are missed: reported honestly as misses until the silhouette feature lands.
+    # The back's outline catches both lumbar ramps, but late: the render bends the mesh spine less
+    # than the joint angle set, so the outline crosses the threshold about 1 s (some 10 deg) after
+    # the labelled 15 deg point. The onset error says so.
     arch = by_check[("hip_flexor_stretch", "arched_lower_back")]
-    assert arch.expected == "flag" and not arch.flagged and arch.onset_error_s is None
+    assert arch.expected == "flag" and arch.flagged and arch.onset_error_s == pytest.approx(1.0, abs=0.15)
     rounding = by_check[("hamstring_stretch", "lumbar_rounding")]
-    assert rounding.expected == "flag" and not rounding.flagged
+    assert rounding.expected == "flag" and rounding.flagged
+    assert rounding.onset_error_s == pytest.approx(1.0, abs=0.15)
     # The front-only hip-shift check is not scored on a side-on clip.
     assert ("hip_flexor_stretch", "hip_shift") not in by_check
 
@@ -47,6 +49,7 @@ def test_compare_reports_what_got_worse() -> None:
 
 def test_regress_exit_code_when_worse(tmp_path: Path) -> None:
     baseline = tmp_path / "base.json"
-    baseline.write_text(json.dumps({"hamstring_stretch/lumbar_rounding": {"sensitivity": 1.0}}))
+    # a baseline that measured a sensitivity the starter clips cannot (no head-lifting clip)
+    baseline.write_text(json.dumps({"hamstring_stretch_supine/head_lifting": {"sensitivity": 1.0}}))
     code = main(["regress", str(SAMPLES / "starter"), "--from-landmarks", "-q", "--baseline", str(baseline)])
     assert code == 7

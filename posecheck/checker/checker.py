@@ -132,7 +132,7 @@ class PoseChecker:
 
         score, _ = measure("camera_side_score", Skeleton(frame.landmarks, frame.width, frame.height))
         camera_side = self._camera.update(t, score) or "left"
-        sk = Skeleton(frame.landmarks, frame.width, frame.height, camera_side)
+        sk = Skeleton(frame.landmarks, frame.width, frame.height, camera_side, frame.mask)
         raw: dict[str, float] = {}
         unseen: dict[str, tuple[str, ...]] = {}
         for name in self._features:

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from posecheck.features import silhouette
 from posecheck.features.geometry import DOWN, UP, angle_between, joint_angle, signed_angle
 from posecheck.features.skeleton import Skeleton, Unseen
-from posecheck.landmarks import SIDES, Side, other
+from posecheck.landmarks import BACK_OUTLINE, SIDES, Side, other
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,13 @@ def hips_flexion_min(sk: Skeleton) -> float:
 def shoulder_tilt(sk: Skeleton) -> float:
     v = _world_pair(sk, "shoulder")
     return math.degrees(math.asin(min(1.0, abs(float(v[1])) / (float(np.linalg.norm(v)) + 1e-9))))
+
+
+def back_curve(sk: Skeleton) -> float:
+    value = silhouette.back_curve(sk.trunk_outline)
+    if math.isnan(value):
+        raise Unseen((BACK_OUTLINE,))
+    return value
 
 
 def _world_pair(sk: Skeleton, part: str) -> np.ndarray:
@@ -304,6 +312,11 @@ _PLAIN: dict[str, tuple[str, str, Callable[[Skeleton], float]]] = {
     "shoulder_tilt": ("deg", "World: the shoulder line from the camera's horizontal plane: 0 both "
                       "shoulders level (on the floor when lying), grows as one lifts. Assumes a "
                       "roughly level camera.", shoulder_tilt),
+    "back_curve": ("deg", "Person mask: bend of the back's outline between the lumbar stretch "
+                   "(hip level to a third of the way up) and the upper back, side view. 0 a flat "
+                   "back, positive rounded (flexed), negative arched (hollow). A neutral back reads "
+                   "about -20 (see docs/spine.md). Unseen when the outline cannot be traced.",
+                   back_curve),
     "trunk_twist": ("deg", "World: angle between the shoulder line and the hip line around the "
                     "trunk axis. 0 square, grows as the chest rotates.", trunk_twist),
     "view_yaw": ("deg", "World: how far the body is turned from side-on: 0 exactly side-on, "
@@ -325,6 +338,7 @@ def _build() -> dict[str, Feature]:
 
 
 FEATURES: dict[str, Feature] = _build()
+MASK_FEATURES: frozenset[str] = frozenset({"back_curve"})  # read the person mask, not only landmarks
 SIDED_FEATURES: tuple[str, ...] = tuple(_SIDED)
 PLAIN_FEATURES: tuple[str, ...] = tuple(_PLAIN)
 

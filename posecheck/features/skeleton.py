@@ -8,8 +8,9 @@ from functools import cached_property
 import numpy as np
 
 from posecheck.features.geometry import rotate90, unit
+from posecheck.features.silhouette import TrunkOutline, trace, working_mask
 from posecheck.frames import Landmarks
-from posecheck.landmarks import INDEX, Side
+from posecheck.landmarks import BACK_OUTLINE, INDEX, PERSON_MASK, Side
 
 # Trust rules. MediaPipe's visibility stays high for hidden joints, so a landmark must also sit
 # inside the picture and be attached to a plausible skeleton (see `Skeleton.trusted`).
@@ -37,12 +38,14 @@ class Skeleton:
 
     camera_side decides the sagittal axes: with the left side towards the camera the person faces
     image-left when upright, and anterior is superior turned 90 degrees anticlockwise on screen.
+    mask is the person mask (0..1, any size with the frame's aspect ratio) or None.
     """
 
     landmarks: Landmarks
     width: int
     height: int
     camera_side: Side = "left"
+    mask: np.ndarray | None = field(default=None, repr=False)
     _trust: dict[str, bool] = field(default_factory=dict, repr=False)
 
     # -- trust -----------------------------------------------------------------------------
@@ -130,6 +133,18 @@ class Skeleton:
     def anterior(self) -> np.ndarray:
         """Unit vector towards the body's front, in the image plane (meaningful in side views)."""
         return rotate90(self.superior, clockwise_on_screen=self.camera_side == "right")
+
+    @cached_property
+    def trunk_outline(self) -> TrunkOutline:
+        """The back and front outlines of the trunk traced on the person mask (mask pixels)."""
+        if self.mask is None:
+            raise Unseen((PERSON_MASK,))
+        mask = working_mask(self.mask)
+        scale = mask.shape[1] / self.width
+        outline = trace(mask, self.mid("hip") * scale, self.mid("shoulder") * scale, self.anterior)
+        if outline is None:
+            raise Unseen((BACK_OUTLINE,))
+        return outline
 
     @property
     def facing_x(self) -> int:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from posecheck.features.catalogue import PLAIN_FEATURES, SIDED_FEATURES
+from posecheck.features.catalogue import MASK_FEATURES, PLAIN_FEATURES, SIDED_FEATURES
 
 Limb = Literal["working", "other"]
 WorkingLegRule = Literal["most_flexed_hip", "least_flexed_hip", "highest_leg", "ankle_over_other_knee",
@@ -187,7 +187,6 @@ class PoseDefinition(_Strict):
     hold: Hold
     position: Position
     checks: list[Check] = Field(default_factory=list)
-    needs_mask: bool = False
     smoothing_s: float = Field(default=0.15, ge=0.0, le=2.0)
 
     @model_validator(mode="after")
@@ -202,6 +201,13 @@ class PoseDefinition(_Strict):
             raise ValueError("sides.working_leg: checks use `limb:` but `sides.working_leg` is none: "
                              "say how to find the working leg")
         return self
+
+    @property
+    def needs_mask(self) -> bool:
+        """Whether any check, condition or guard reads the person mask (the estimator must give it)."""
+        used = {c.feature for c in self.checks} | {c.feature for c in self.position.when}
+        used |= {g.feature for c in self.checks for g in c.applies_if}
+        return bool(used & MASK_FEATURES)
 
     def check(self, check_id: str) -> Check:
         for c in self.checks:

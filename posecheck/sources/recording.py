@@ -23,21 +23,16 @@ from typing import Any
 import numpy as np
 
 from posecheck.errors import UnreadableInput
+from posecheck.features.silhouette import WORK_SIDE, working_mask
 from posecheck.frames import Landmarks, PoseFrame
 from posecheck.landmarks import N_LANDMARKS
 
 FORMAT = "posecheck-landmarks/1"
-MASK_MAX_SIDE = 320
+MASK_MAX_SIDE = WORK_SIDE  # the size the back outline is traced at: replay reads what live read
 
 
-def _shrink_mask(mask: np.ndarray, max_side: int) -> np.ndarray:
-    import cv2
-
-    h, w = mask.shape[:2]
-    scale = min(1.0, max_side / max(h, w))
-    if scale < 1.0:
-        mask = cv2.resize(mask, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
-    return np.clip(mask * 255.0 + 0.5, 0, 255).astype(np.uint8)
+def _shrink_mask(mask: np.ndarray) -> np.ndarray:
+    return np.clip(working_mask(mask) * 255.0 + 0.5, 0, 255).astype(np.uint8)
 
 
 def write_recording(path: str | Path, frames: Iterable[PoseFrame], meta: dict[str, Any]) -> int:
@@ -63,7 +58,7 @@ def write_recording(path: str | Path, frames: Iterable[PoseFrame], meta: dict[st
         world.append(lm.world.astype(np.float32) if lm is not None and lm.world is not None
                      else nan3)
         if f.mask is not None:
-            masks.append(_shrink_mask(f.mask, MASK_MAX_SIDE))
+            masks.append(_shrink_mask(f.mask))
     arrays: dict[str, np.ndarray] = {
         "format": np.array(FORMAT),
         "meta": np.array(json.dumps({**meta, "width": width, "height": height})),

@@ -1,0 +1,137 @@
+"""The back's outline from the person mask: where the landmarks cannot see the lumbar spine.
+
+MediaPipe has no landmark between the shoulders and the hips, so a rounded lower back and a
+flat-back hip hinge at the same trunk lean give the same landmark angles. The person mask does
+change with the back's shape. This module traces the two outlines of the trunk (back and front)
+across the shoulder-hip chord and reduces them to size-free shape numbers. It knows nothing of
+stretches or thresholds.
+
+Geometry (image plane, pixels of the mask):
+- The chord runs from mid-hip (station t=0) to mid-shoulder (t=1). At each station a ray leaves
+  the chord at right angles, towards the back (posterior) or the front (anterior); the outline
+  point is where the mask probability falls through 0.5, found to a fraction of a pixel by linear
+  interpolation. Distances are divided by the chord length (the torso length).
+- A station gives no point when the chord itself is outside the mask there, or when the ray
+  leaves the search radius without crossing the edge (an arm or a prop merged with the body).
+- Shape is measured against the outline's own straight line, never against the landmarks, so a
+  shoulder or hip landmark sitting a little off the joint moves the baseline, not the shape.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+WORK_SIDE = 320  # masks are traced at this longest side (recordings store them at this size too)
+EDGE_LEVEL = 0.5  # mask probability taken as the body's edge
+SEARCH_RADIUS = 0.9  # torso lengths searched along each ray
+STATIONS = np.linspace(0.0, 1.0, 21)  # from the hip (0) to the shoulder (1)
+MIN_CHORD_PX = 12.0  # a torso shorter than this in the mask is too small to trace
+LOWER_BACK = (0.0, 0.3)  # stations of the lumbar and sacral stretch of the back outline
+UPPER_BACK = (0.6, 1.0)  # stations of the upper back, around the shoulder blades
+MIN_SEGMENT_POINTS = 4  # edge points a stretch needs before its direction is trusted
+
+
+@dataclass(frozen=True)
+class TrunkOutline:
+    """The trunk's outlines sampled at `stations`, as distances from the chord in torso lengths.
+
+    back[i] / front[i] are NaN where the station gave no edge point.
+    """
+
+    stations: np.ndarray
+    back: np.ndarray
+    front: np.ndarray
+    torso_px: float
+
+    def usable(self, which: str, lo: float, hi: float) -> np.ndarray:
+        """Boolean mask of stations in [lo, hi] with a finite `which` ("back" or "front") value."""
+        d = getattr(self, which)
+        return (self.stations >= lo) & (self.stations <= hi) & np.isfinite(d)
+
+
+def working_mask(mask: np.ndarray) -> np.ndarray:
+    """The mask as float32 at WORK_SIDE pixels on its longest side (never enlarged).
+
+    MediaPipe's mask is upsampled from a small model output, so tracing it larger adds cost, not
+    detail; and a live mask traced at this size reads the same as its recording.
+    """
+    mask = mask.astype(np.float32, copy=False)
+    h, w = mask.shape[:2]
+    scale = WORK_SIDE / max(h, w)
+    if scale < 1.0:
+        mask = cv2.resize(mask, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    return mask
+
+
+def trace(mask: np.ndarray, hip: np.ndarray, shoulder: np.ndarray, anterior: np.ndarray,
+          stations: np.ndarray = STATIONS) -> TrunkOutline | None:
+    """Trace back and front outlines. Points are in mask pixels; `anterior` is a unit vector.
+
+    Returns None when the torso is too short in the mask to measure.
+    """
+    chord = shoulder - hip
+    length = float(np.hypot(chord[0], chord[1]))
+    if not np.isfinite(length) or length < MIN_CHORD_PX:
+        return None
+    radii = np.arange(0.0, SEARCH_RADIUS * length, 0.5, dtype=np.float32)
+    base = hip[None, :] + stations[:, None] * chord[None, :]  # (K, 2)
+    back = _edge_distances(mask, base, -anterior, radii) / length
+    front = _edge_distances(mask, base, anterior, radii) / length
+    return TrunkOutline(stations, back, front, length)
+
+
+def _edge_distances(mask: np.ndarray, base: np.ndarray, direction: np.ndarray,
+                    radii: np.ndarray) -> np.ndarray:
+    """Distance along `direction` from each base point to the first fall through EDGE_LEVEL."""
+    xs = (base[:, 0:1] + radii[None, :] * float(direction[0])).astype(np.float32)
+    ys = (base[:, 1:2] + radii[None, :] * float(direction[1])).astype(np.float32)
+    prof = cv2.remap(mask.astype(np.float32, copy=False), xs, ys, cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_CONSTANT, borderValue=0.0)
+    out = np.full(len(base), np.nan)
+    inside = prof >= EDGE_LEVEL
+    for k in range(len(base)):
+        row = inside[k]
+        if not row[0]:
+            continue
+        outside = np.flatnonzero(~row)
+        if len(outside) == 0:
+            continue
+        j = int(outside[0])
+        a, b = float(prof[k, j - 1]), float(prof[k, j])
+        frac = (a - EDGE_LEVEL) / (a - b) if a != b else 0.0
+        out[k] = float(radii[j - 1]) + frac * float(radii[j] - radii[j - 1])
+    return out
+
+
+def _theil_sen_slope(t: np.ndarray, d: np.ndarray) -> float:
+    """Median of the pairwise slopes: one bump (a hand on the hip, a fold of cloth) cannot tip it."""
+    i, j = np.triu_indices(len(t), k=1)
+    return float(np.median((d[j] - d[i]) / (t[j] - t[i])))
+
+
+def segment_angle(outline: TrunkOutline, which: str, lo: float, hi: float) -> float:
+    """Direction of one stretch of outline against the chord, degrees (positive: leaving it upwards).
+
+    NaN when fewer than MIN_SEGMENT_POINTS stations in [lo, hi] have an edge point.
+    """
+    ok = outline.usable(which, lo, hi)
+    if np.count_nonzero(ok) < MIN_SEGMENT_POINTS:
+        return float("nan")
+    d = getattr(outline, which)
+    return math.degrees(math.atan(_theil_sen_slope(outline.stations[ok], d[ok])))
+
+
+def back_curve(outline: TrunkOutline) -> float:
+    """Bend of the back outline between its lumbar and its upper stretch, degrees.
+
+    The lower stretch (LOWER_BACK stations, hip level up to a third of the trunk) and the upper
+    stretch (UPPER_BACK, the shoulder blades) each get a robust straight line; the result is the
+    angle between them. 0 means one straight line (a flat back), positive means the outline turns
+    away from the chord in the middle (rounded, flexed), negative means a hollow (arched, extended).
+    Everyone has some hollow when neutral, so a neutral back reads a little below zero.
+    """
+    return segment_angle(outline, "back", *LOWER_BACK) - segment_angle(outline, "back", *UPPER_BACK)
