@@ -1,4 +1,5 @@
-"""Draw the coaching overlay on a frame: skeleton coloured by check state, cue, hold timer, side."""
+"""Draw the coaching overlay on a frame: skeleton and back outline coloured by check state, cue,
+hold timer, side."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import cv2
 import numpy as np
 
 from posecheck.checker.events import Verdict
+from posecheck.features.catalogue import MASK_FEATURES
+from posecheck.features.skeleton import Skeleton, Unseen
 from posecheck.frames import PoseFrame
 from posecheck.landmarks import BONES, INDEX
 from posecheck.poses.schema import PoseDefinition
@@ -70,8 +73,32 @@ def draw_overlay(rgb: np.ndarray, frame: PoseFrame, verdict: Verdict, pose: Pose
             if np.all(np.isfinite(pts[i])) and lm.visibility[i] >= 0.3:
                 cv2.circle(img, (int(pts[i][0]), int(pts[i][1])), max(2, int(3 * scale)), WHITE, -1,
                            cv2.LINE_AA)
+        if pose.needs_mask:
+            _back_outline(img, frame, verdict, pose, states, scale)
     _banner(img, verdict, pose, scale)
     return img
+
+
+def _back_outline(img: np.ndarray, frame: PoseFrame, verdict: Verdict, pose: PoseDefinition,
+                  states: dict[str, str], scale: float) -> None:
+    """Dots along the back outline the lumbar checks read, coloured by those checks' state."""
+    if frame.landmarks is None or frame.mask is None or verdict.camera_side not in ("left", "right"):
+        return
+    sk = Skeleton(frame.landmarks, frame.width, frame.height, verdict.camera_side,  # type: ignore[arg-type]
+                  frame.mask)
+    try:
+        outline = sk.trunk_outline
+        hip, chord, back = sk.mid("hip"), sk.mid("shoulder") - sk.mid("hip"), -sk.anterior
+    except Unseen:
+        return
+    back_checks = [states.get(c.id) for c in pose.checks if c.feature in MASK_FEATURES]
+    colour = (RED if "mistake" in back_checks else AMBER if "pending" in back_checks
+              else GREEN if verdict.in_position else GREY)
+    length = float(np.hypot(chord[0], chord[1]))
+    for t, d in zip(outline.stations, outline.back, strict=True):
+        if np.isfinite(d):
+            p = hip + t * chord + back * d * length
+            cv2.circle(img, (int(p[0]), int(p[1])), max(2, int(2.5 * scale)), colour, -1, cv2.LINE_AA)
 
 
 def _banner(img: np.ndarray, v: Verdict, pose: PoseDefinition, scale: float) -> None:
