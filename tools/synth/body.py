@@ -73,6 +73,14 @@ def euler(x: float = 0.0, y: float = 0.0, z: float = 0.0) -> np.ndarray:
     return rot_x(x) @ rot_y(y) @ rot_z(z)
 
 
+def euler_angles(r: np.ndarray) -> tuple[float, float, float]:
+    """Inverse of ``euler``: (x, y, z) degrees of a rotation matrix (|y| < 90)."""
+    y = math.degrees(math.asin(float(np.clip(r[0, 2], -1.0, 1.0))))
+    x = math.degrees(math.atan2(-r[1, 2], r[2, 2]))
+    z = math.degrees(math.atan2(-r[0, 1], r[0, 0]))
+    return x, y, z
+
+
 @dataclass
 class Pose:
     """Bone rotations in degrees (x, y, z), authored for the LEFT working side."""
@@ -92,6 +100,15 @@ class Pose:
         n = len(bones)
         for b in bones:
             self.add(b, x / n, y / n, z / n)
+        return self
+
+    def matrix(self, bone: str) -> np.ndarray:
+        """A bone's rotation relative to its parent."""
+        return euler(*self.bones.get(bone, (0.0, 0.0, 0.0)))
+
+    def set_matrix(self, bone: str, r: np.ndarray) -> Pose:
+        """Replace a bone's rotation by the matrix ``r`` (stored as Euler angles)."""
+        self.bones[bone] = list(euler_angles(r))
         return self
 
     def mirrored(self) -> Pose:
@@ -138,6 +155,7 @@ class Posed:
     keypoints: dict[str, np.ndarray]  # COCO name -> (3,) world
     world_rot: np.ndarray  # 3x3 body->world rotation applied
     translation: np.ndarray  # (3,) world translation applied
+    hip_joints: np.ndarray  # (2, 3) world: the left and right hip joint centres (thigh heads)
 
 
 class Body:
@@ -158,6 +176,7 @@ class Body:
         w = self.model.vertex_bone_weights.numpy()
         idx = self.model.vertex_bone_indices.numpy()
         self.major_bone = idx[np.arange(len(idx)), w.argmax(1)]
+        self._thighs = [self.labels.index("upperleg01.L"), self.labels.index("upperleg01.R")]
         self.rest = self.pose(Pose(), world_rot=np.eye(3))
         self.region_idx = {name: self.region_of_bones(bones) for name, bones in REGIONS.items()}
         self.uv = None
@@ -180,19 +199,22 @@ class Body:
             kps = self.kp(out)[0].numpy()
         verts = out["vertices"][0].numpy() @ world_rot.T
         kp = {n: kps[i] @ world_rot.T for i, n in enumerate(self.kp.labels)}
-        return Posed(verts, kp, world_rot, np.zeros(3))
+        heads = out["bone_poses"][0, self._thighs, :3, 3].numpy() @ world_rot.T
+        return Posed(verts, kp, world_rot, np.zeros(3), heads)
 
 
 def translate(p: Posed, t: np.ndarray) -> Posed:
     """Return ``p`` moved by ``t``."""
-    return Posed(p.vertices + t, {k: v + t for k, v in p.keypoints.items()}, p.world_rot, p.translation + t)
+    kp = {k: v + t for k, v in p.keypoints.items()}
+    return Posed(p.vertices + t, kp, p.world_rot, p.translation + t, p.hip_joints + t)
 
 
 def rotate_about(p: Posed, rot: np.ndarray, pivot: np.ndarray) -> Posed:
     """Return ``p`` rotated rigidly by ``rot`` about ``pivot``."""
     v = (p.vertices - pivot) @ rot.T + pivot
     kp = {k: (x - pivot) @ rot.T + pivot for k, x in p.keypoints.items()}
-    return Posed(v, kp, rot @ p.world_rot, p.translation)
+    hips = (p.hip_joints - pivot) @ rot.T + pivot
+    return Posed(v, kp, rot @ p.world_rot, p.translation, hips)
 
 
 def min_z(p: Posed, idx: np.ndarray) -> float:

@@ -59,6 +59,8 @@ PHENOTYPES: dict[str, dict[str, float]] = {
 }
 
 TIMINGS = ("hold", "ramp", "pulse")
+VIEWS = ("side", "front")
+FRONT_YAW_MAX_DEG = 12.0  # a front camera sits up to this far off straight-on, towards camera_side
 
 
 @dataclass
@@ -89,9 +91,10 @@ class ClipSpec:
     moves: list[Move] = field(default_factory=list)
     body: str | None = None
     skin: str | None = None
-    yaw_deg: float | None = None
+    yaw_deg: float | None = None  # camera yaw from side-on (90 = straight at the front)
     elevation_deg: float | None = None
     seed: int = 0
+    view: str | None = None  # "side" or "front"; None: the stretch's own view
 
 
 def activation(timing: str, t: float, dur: float) -> float:
@@ -125,7 +128,7 @@ def frame_params(spec: ClipSpec, t: float) -> tuple[dict[str, float], float]:
     if spec.mistake:
         a = activation(spec.timing, t, spec.duration_s)
         for k, d in st.mistakes[spec.mistake].deltas(spec.severity, spec.compensated).items():
-            q[k] = q[k] + a * d
+            q[k] = q.get(k, 0.0) + a * d  # a parameter with no default starts at 0
     for m in spec.moves:
         f = float(np.clip((t - m.start_s) / max(m.end_s - m.start_s, 1e-6), 0.0, 1.0))
         q[m.param] = q[m.param] + f * (m.to - q[m.param])
@@ -218,10 +221,16 @@ class Rendered:
     props: list[Prop]
     phenotype_name: str
     key_light_deg: float
+    view: str = "side"
 
 
-def measure(body: B.Body, posed: B.Posed) -> dict[str, float]:
-    """Measured quantities of the posed 3D body (not set parameters)."""
+def measure(body: B.Body, posed: B.Posed, front: bool = False) -> dict[str, float]:
+    """Measured quantities of the posed 3D body (not set parameters).
+
+    Front views add the hip line's tilt from horizontal in the world's frontal (X-Z) plane:
+    between the hip joint centres, and between the COCO hip keypoints (which a landmark
+    model approximates; they sit on the surface and move with thigh flexion).
+    """
     k = posed.keypoints
     sh = 0.5 * (k["left_shoulder"] + k["right_shoulder"])
     hp = 0.5 * (k["left_hip"] + k["right_hip"])
@@ -229,12 +238,21 @@ def measure(body: B.Body, posed: B.Posed) -> dict[str, float]:
     trunk = math.degrees(math.atan2(math.hypot(d[0], d[1]), d[2]))
     pelvis_low = float(posed.vertices[body.region_idx["pelvis"], 2].min())
     sh_low = float(posed.vertices[body.region_idx["thorax"], 2].min())
-    return {
+    out = {
         "trunk_from_vertical_deg": round(trunk, 2),
         "pelvis_lowest_cm": round(100 * pelvis_low, 2),
         "upper_back_lowest_cm": round(100 * sh_low, 2),
         "hip_height_cm": round(100 * float(hp[2]), 2),
     }
+    if front:
+        out["hip_joint_line_tilt_deg"] = round(_frontal_tilt(posed.hip_joints[0] - posed.hip_joints[1]), 2)
+        out["hip_keypoint_line_tilt_deg"] = round(_frontal_tilt(k["left_hip"] - k["right_hip"]), 2)
+    return out
+
+
+def _frontal_tilt(v: np.ndarray) -> float:
+    """Tilt from horizontal of a left-minus-right vector in the X-Z plane; positive: left lower."""
+    return math.degrees(math.atan2(-float(v[2]), abs(float(v[0]))))
 
 
 def render_clip(spec: ClipSpec, renderer) -> Rendered:
@@ -243,7 +261,15 @@ def render_clip(spec: ClipSpec, renderer) -> Rendered:
     st = STRETCHES[spec.pose]
     body_name = spec.body or str(rng.choice(list(PHENOTYPES)))
     look = random_look(rng, spec.skin)
-    yaw = spec.yaw_deg if spec.yaw_deg is not None else float(rng.uniform(0, 25))
+    view = spec.view or st.view
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}")
+    # side: swung 0-25 deg from side-on towards the body's front; front: up to
+    # FRONT_YAW_MAX_DEG off straight-on, towards the camera_side (same single draw)
+    if view == "front":
+        yaw = spec.yaw_deg if spec.yaw_deg is not None else 90.0 - float(rng.uniform(0, FRONT_YAW_MAX_DEG))
+    else:
+        yaw = spec.yaw_deg if spec.yaw_deg is not None else float(rng.uniform(0, 25))
     lo, hi = st.elevation_range
     elev = spec.elevation_deg if spec.elevation_deg is not None else float(rng.uniform(lo, hi))
     height_jitter = float(rng.uniform(-0.08, 0.08))
@@ -267,7 +293,7 @@ def render_clip(spec: ClipSpec, renderer) -> Rendered:
     off = posed_all[0][0].vertices.mean(0) * np.array([1, 1, 0])
     posed_all = [(B.translate(p, -off), b) for p, b in posed_all]
     allv = np.concatenate([p.vertices[::7] for p, _ in posed_all])
-    # camera on the body's left (+X) when the left side faces it
+    # camera on the body's left (+X) when the left side faces it (front view: offset that way)
     cam = frame_camera(allv, yaw, elev, spec.camera_side == "left", height_jitter)
     props = make_props(body, posed_all[0][1], posed_all[0][0], mirror, look)
     renderer.setup(cam, look, props, allv.mean(0), key_light)
@@ -279,8 +305,8 @@ def render_clip(spec: ClipSpec, renderer) -> Rendered:
         kp2d.append(
             {k: [round(float(x), 2), round(float(y), 2)] for k, (x, y) in zip(names, pts, strict=True)}
         )
-        measured.append(measure(body, posed))
-    return Rendered(frames, times, params, acts, kp2d, measured, cam, look, props, body_name, key_light)
+        measured.append(measure(body, posed, front=view == "front"))
+    return Rendered(frames, times, params, acts, kp2d, measured, cam, look, props, body_name, key_light, view)
 
 
 def write_mp4(frames: list[np.ndarray], path: Path, fps: int = FPS, crf: int = 28) -> None:

@@ -36,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         for s in specs:
             sev = f"{s.mistake} {s.severity:g}deg {s.timing}" if s.mistake else "correct"
             comp = " compensated" if s.compensated else ""
-            print(f"{s.name:70s} {sev}{comp} body={s.body} skin={s.skin} {s.duration_s}s")
+            view = f" view={s.view}" if s.view else ""
+            print(f"{s.name:70s} {sev}{comp}{view} body={s.body} skin={s.skin} {s.duration_s}s")
         print(f"{len(specs)} clips", file=sys.stderr)
         return 0
     if a.out is None:
@@ -68,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
                 "timing": s.timing if s.mistake else None,
                 "side": s.side,
                 "camera_side": s.camera_side,
+                **({"view": s.view} if s.view else {}),
             }
         )
     renderer.close()

@@ -71,8 +71,20 @@ def build_labels(spec: ClipSpec, r: Rendered, file_name: str) -> dict:
             }
         )
     cam = r.camera
+    spec_d = {k: v for k, v in asdict(spec).items() if k not in ("name",)}
+    if spec_d["view"] is None:  # the stretch's own view (labels written before views existed)
+        del spec_d["view"]
+    view = {
+        "kind": r.view,
+        # from side-on, for every view (what posecheck.labels reads: >= 45 is a front view)
+        "yaw_deg": round(cam.yaw_deg, 2),
+        "elevation_deg": round(cam.elevation_deg, 2),
+        "camera_height_m": round(float(cam.position()[2]), 3),
+    }
+    if r.view == "front":  # from straight-on, towards camera_side
+        view = {"kind": r.view, "yaw_from_front_deg": round(90.0 - cam.yaw_deg, 2), **view}
     params_all = {
-        "spec": {k: v for k, v in asdict(spec).items() if k not in ("name",)},
+        "spec": spec_d,
         "defaults": st.defaults,
         "mistake_deltas": (
             st.mistakes[spec.mistake].deltas(spec.severity, spec.compensated) if spec.mistake else {}
@@ -105,12 +117,7 @@ def build_labels(spec: ClipSpec, r: Rendered, file_name: str) -> dict:
         "pose": spec.pose,
         "side": spec.side,
         "camera_side": spec.camera_side,
-        "view": {
-            "kind": st.view,
-            "yaw_deg": round(cam.yaw_deg, 2),
-            "elevation_deg": round(cam.elevation_deg, 2),
-            "camera_height_m": round(float(cam.position()[2]), 3),
-        },
+        "view": view,
         "body": {
             "phenotype": {"name": r.phenotype_name, **PHENOTYPES[r.phenotype_name]},
             "skin_tone": r.look.skin_tone,

@@ -19,6 +19,7 @@ def _mistakes(
     compensated: bool = False,
     overrides: dict[str, float] | None = None,
     tag: str = "",
+    view: str | None = None,
 ) -> list[ClipSpec]:
     """Hold clips at each severity plus one ramp (max severity) and one pulse (2nd largest)."""
     comp = "_comp" if compensated else ""
@@ -31,6 +32,7 @@ def _mistakes(
             compensated=compensated,
             timing="hold",
             overrides=dict(overrides or {}),
+            view=view,
         )
         for s in sevs
     ]
@@ -43,6 +45,7 @@ def _mistakes(
             compensated=compensated,
             timing="ramp",
             overrides=dict(overrides or {}),
+            view=view,
         )
     )
     out.append(
@@ -54,14 +57,18 @@ def _mistakes(
             compensated=compensated,
             timing="pulse",
             overrides=dict(overrides or {}),
+            view=view,
         )
     )
     return out
 
 
-def _correct(pose: str, n: int, overrides: dict[str, float] | None = None, tag: str = "") -> list[ClipSpec]:
+def _correct(
+    pose: str, n: int, overrides: dict[str, float] | None = None, tag: str = "", view: str | None = None
+) -> list[ClipSpec]:
     return [
-        ClipSpec(f"{pose}{tag}__correct_{i + 1}", pose, overrides=dict(overrides or {})) for i in range(n)
+        ClipSpec(f"{pose}{tag}__correct_{i + 1}", pose, overrides=dict(overrides or {}), view=view)
+        for i in range(n)
     ]
 
 
@@ -118,6 +125,10 @@ def curated() -> list[ClipSpec]:
         )
     )
     c += _correct("bed_decompression", 2)
+    # front view (camera facing the person), appended last so that the side-view clips above
+    # keep their sides, bodies and skins
+    c += _correct("hip_flexor_stretch", 2, tag="_front", view="front")
+    c += _mistakes("hip_flexor_stretch", "hip_shift", (5.0, 15.0, 25.0), tag="_front", view="front")
     return c
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tools.synth.body import LUMBAR, NECK, THORACIC, Pose
+from tools.synth.body import LUMBAR, NECK, THORACIC, Pose, rot_y
 
 SUPINE = "supine"  # lying on the back, head towards +Y
 STANDING = "standing"
@@ -92,6 +92,22 @@ def tilt_pelvis(p: Pose, deg: float) -> None:
     p.add("root", x=deg).add("upperleg01.L", x=-deg).add("upperleg01.R", x=-deg)
 
 
+def drop_hip(p: Pose, deg: float) -> None:
+    """Pelvic obliquity: the pelvis rolls about the body's front-back axis so the left hip
+    joint drops ``deg`` below the right (the hip line tilts in the frontal plane). Both thighs
+    keep their direction in the world and the lumbar bends sideways back, so the trunk stays
+    upright over the tilted pelvis. Call it last, once the legs are set."""
+    if not deg:
+        return
+    old = p.matrix("root")
+    new = rot_y(deg) @ old
+    p.set_matrix("root", new)
+    undo = new.T @ old
+    for thigh in ("upperleg01.L", "upperleg01.R"):
+        p.set_matrix(thigh, undo @ p.matrix(thigh))
+    p.spread(LUMBAR, y=-deg)
+
+
 def arms_reach(p: Pose, flex: float, elbow: float, abd: float = 0.0) -> None:
     """Both shoulders flexed forward ``flex`` deg, elbows bent ``elbow`` deg."""
     for s, sign in (("L", 1), ("R", -1)):
@@ -131,6 +147,7 @@ def hip_flexor_stretch(q: dict[str, float]) -> Built:
     p.add("upperleg01.L", x=bh).add("lowerleg01.L", x=75 - bh).add("foot.L", x=65)
     p.spread(NECK, x=0.3 * (tilt - q["lumbar_extension_deg"]))
     arms_reach(p, 25, 60, abd=-12)
+    drop_hip(p, q.get("pelvic_obliquity_deg", 0.0))
     return Built(p, Contact(["foot.R"], ["shin.L", "foot.L"]), STANDING)
 
 
@@ -308,6 +325,13 @@ STRETCHES: dict[str, Stretch] = {
                 "front_shin_tilt_deg",
                 {"front_shin_tilt_deg": 1.0, "back_hip_ext_deg": 0.5, "front_hip_flex_deg": -0.3},
                 note="front shin tilted forward from vertical",
+            ),
+            "hip_shift": Mistake(
+                "hip_shift",
+                "pelvic_obliquity_deg",
+                {"pelvic_obliquity_deg": 1.0, "front_hip_flex_deg": -0.5},
+                note="front view: the kneeling-side hip drops (hip joint line tilts by the severity), "
+                "trunk kept upright; the front hip flexes less so both contacts stay on the floor",
             ),
         },
         working_limb="back (kneeling) leg",
