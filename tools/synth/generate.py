@@ -1,6 +1,7 @@
-"""CLI: render the curated clip matrix (mp4 + labels.json per clip).
+"""CLI: render a clip set (mp4 + labels.json per clip): the curated matrix or the held-out set.
 
-python -m tools.synth.generate --out DIR [--only POSE[,POSE]] [--seed N] [--list]
+python -m tools.synth.generate --out DIR [--set curated|heldout] [--only POSE[,POSE]]
+                               [--match TEXT] [--seed N] [--skip-existing] [--list]
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from tools.synth.matrix import clips
+from tools.synth.matrix import CURATED_SEED, HELD_OUT_SEED, SETS, clips
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,11 +23,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, help="output folder")
     ap.add_argument("--only", default="", help="comma-separated pose ids")
     ap.add_argument("--match", default="", help="only clips whose name contains this")
-    ap.add_argument("--seed", type=int, default=17, help="matrix seed (default 17)")
+    ap.add_argument("--set", dest="which", choices=SETS, default="curated", help="clip set (default curated)")
+    ap.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help=f"matrix seed (default: the set's own, curated {CURATED_SEED}, heldout {HELD_OUT_SEED})",
+    )
     ap.add_argument("--list", action="store_true", help="list the clips and exit")
     ap.add_argument("--skip-existing", action="store_true", help="keep clips already rendered")
     a = ap.parse_args(argv)
-    specs = clips(a.seed)
+    specs = clips(a.seed, a.which)
     if a.only:
         poses = set(a.only.split(","))
         specs = [s for s in specs if s.pose in poses]

@@ -1,4 +1,6 @@
-"""The curated list of clips: every stretch, correct form, mistakes at several severities."""
+"""The clip lists: the curated matrix (every stretch, correct form, mistakes at several
+severities; the thresholds in poses/ are tuned on it) and a smaller held-out set (other seed,
+severities, bodies and looks) that scores the engine out of sample."""
 
 from __future__ import annotations
 
@@ -72,6 +74,33 @@ def _correct(
     ]
 
 
+def _one(
+    pose: str,
+    check: str,
+    sev: float,
+    timing: str = "hold",
+    compensated: bool = False,
+    overrides: dict[str, float] | None = None,
+    tag: str = "",
+    view: str | None = None,
+) -> ClipSpec:
+    """A single mistake clip (the held-out set picks severities and timings one by one)."""
+    comp = "_comp" if compensated else ""
+    return ClipSpec(
+        f"{pose}{tag}__{check}{comp}_{int(sev)}deg_{timing}",
+        pose,
+        mistake=check,
+        severity=sev,
+        compensated=compensated,
+        timing=timing,
+        overrides=dict(overrides or {}),
+        view=view,
+    )
+
+
+SEATED = {"seated": 1.0, "hip_hinge_deg": 30.0}  # the figure-4 on a box
+
+
 def curated() -> list[ClipSpec]:
     """The full matrix (about 100 clips), before sides, bodies and looks are assigned."""
     c: list[ClipSpec] = []
@@ -83,13 +112,12 @@ def curated() -> list[ClipSpec]:
     c += _mistakes("hip_flexor_stretch", "arched_lower_back", (5.0, 15.0, 25.0, 30.0))
     c += _mistakes("hip_flexor_stretch", "arched_lower_back", (5.0, 15.0, 25.0, 30.0), compensated=True)
     c += _mistakes("hip_flexor_stretch", "knee_past_toes", (5.0, 15.0, 25.0))
-    seated = {"seated": 1.0, "hip_hinge_deg": 30.0}
     c += _correct("glute_stretch", 2)
-    c += _correct("glute_stretch", 2, seated, tag="_seated")
+    c += _correct("glute_stretch", 2, SEATED, tag="_seated")
     c += _mistakes("glute_stretch", "trunk_twist", (5.0, 15.0, 25.0, 35.0))
-    c += _mistakes("glute_stretch", "forward_bend", SEVERITIES, overrides=seated, tag="_seated")
+    c += _mistakes("glute_stretch", "forward_bend", SEVERITIES, overrides=SEATED, tag="_seated")
     c += _mistakes(
-        "glute_stretch", "forward_bend", (5.0, 15.0, 25.0), compensated=True, overrides=seated, tag="_seated"
+        "glute_stretch", "forward_bend", (5.0, 15.0, 25.0), compensated=True, overrides=SEATED, tag="_seated"
     )
     c += [
         ClipSpec(
@@ -97,7 +125,7 @@ def curated() -> list[ClipSpec]:
             "glute_stretch",
             mistake="trunk_twist",
             severity=25.0,
-            overrides=dict(seated),
+            overrides=dict(SEATED),
         )
     ]
     # lying stretches
@@ -132,10 +160,79 @@ def curated() -> list[ClipSpec]:
     return c
 
 
-def assign(specs: list[ClipSpec], seed: int) -> list[ClipSpec]:
-    """Fill in durations, sides, body, skin and a per-clip seed (deterministic)."""
-    bodies = cycle(PHENOTYPES)
-    skins = cycle(SKIN_TONES)
+CURATED_SEED = 17
+HELD_OUT_SEED = 2027
+# Bodies and skins in another order than curated()'s cycle, with two bodies it never uses.
+HELD_OUT_BODIES: tuple[str, ...] = (
+    "female_short_muscular",
+    "male_tall_lean",
+    "female_tall",
+    "male_short_heavy",
+    "male_heavy_older",
+    "female_slim",
+    "male_average",
+)
+HELD_OUT_SKINS = ("dark", "medium_light", "tan", "light", "brown", "medium")
+
+
+def held_out() -> list[ClipSpec]:
+    """The held-out set (36 clips): every Tier-1 stretch correct twice, and the main mistakes
+    at 10/20/30 deg (10 is in regress's grey zone: reported, not scored)."""
+    c: list[ClipSpec] = []
+    for pose in (
+        "hamstring_stretch",
+        "hip_flexor_stretch",
+        "knee_to_chest",
+        "hamstring_stretch_supine",
+        "lower_back_rotation",
+        "double_knee_to_chest",
+        "towel_decompression",
+        "bed_decompression",
+    ):
+        c += _correct(pose, 2)
+    c += _correct("glute_stretch", 1)
+    c += _correct("glute_stretch", 1, SEATED, tag="_seated")
+    c += [
+        _one("hamstring_stretch", "lumbar_rounding", 10.0),
+        _one("hamstring_stretch", "lumbar_rounding", 20.0),
+        _one("hamstring_stretch", "lumbar_rounding", 30.0, "ramp"),
+        _one("hamstring_stretch", "lumbar_rounding", 20.0, compensated=True),
+        _one("hamstring_stretch", "lumbar_rounding", 30.0, compensated=True),
+        _one("hip_flexor_stretch", "arched_lower_back", 20.0),
+        _one("hip_flexor_stretch", "arched_lower_back", 30.0, "ramp"),
+        _one("hip_flexor_stretch", "arched_lower_back", 20.0, compensated=True),
+        _one("hip_flexor_stretch", "arched_lower_back", 30.0, compensated=True),
+        _one("hip_flexor_stretch", "knee_past_toes", 20.0),
+        _one("hip_flexor_stretch", "hip_shift", 20.0, tag="_front", view="front"),
+        _one("glute_stretch", "forward_bend", 20.0, overrides=SEATED, tag="_seated"),
+        _one("glute_stretch", "forward_bend", 30.0, "ramp", overrides=SEATED, tag="_seated"),
+        _one("glute_stretch", "forward_bend", 20.0, compensated=True, overrides=SEATED, tag="_seated"),
+        _one("knee_to_chest", "head_lifting", 20.0),
+        _one("knee_to_chest", "knee_not_drawn_in", 30.0),
+        _one("hamstring_stretch_supine", "overstretching", 20.0),
+        _one("double_knee_to_chest", "knees_not_in", 30.0),
+    ]
+    return c
+
+
+def assign(
+    specs: list[ClipSpec],
+    seed: int,
+    bodies: tuple[str, ...] = tuple(PHENOTYPES),
+    skins: tuple[str, ...] = tuple(SKIN_TONES),
+    first_side: str = "left",
+    camera_phase: int = 0,
+) -> list[ClipSpec]:
+    """Fill in durations, sides, body, skin and a per-clip seed (deterministic).
+
+    Per stretch the working side alternates starting from ``first_side`` and the camera side
+    every two clips (``camera_phase`` 1 shifts that by one clip, so a stretch's first two clips
+    face the camera with different sides); bodies and skins cycle through their lists over
+    the whole matrix.
+    """
+    body_it = cycle(bodies)
+    skin_it = cycle(skins)
+    other = {"left": "right", "right": "left"}
     per_pose: dict[str, int] = {}
     for s in specs:
         i = per_pose.get(s.pose, 0)
@@ -144,15 +241,23 @@ def assign(specs: list[ClipSpec], seed: int) -> list[ClipSpec]:
             s.duration_s = 2.4
         elif s.mistake:
             s.duration_s = DUR[s.timing]
-        s.side = "left" if i % 2 == 0 else "right"
-        s.camera_side = "left" if (i // 2) % 2 == 0 else "right"
-        s.body = s.body or next(bodies)
-        s.skin = s.skin or next(skins)
+        s.side = first_side if i % 2 == 0 else other[first_side]
+        s.camera_side = first_side if ((i + camera_phase) // 2) % 2 == 0 else other[first_side]
+        s.body = s.body or next(body_it)
+        s.skin = s.skin or next(skin_it)
         s.seed = (seed * 100_003 + zlib.crc32(s.name.encode())) % (2**31)
         s.name = f"{s.name}__{s.side[0]}{s.camera_side[0]}"
     return specs
 
 
-def clips(seed: int = 17) -> list[ClipSpec]:
-    """The curated clips with everything assigned."""
-    return assign(curated(), seed)
+SETS = ("curated", "heldout")
+
+
+def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
+    """A clip set with everything assigned (``seed`` defaults to the set's own)."""
+    if which == "curated":
+        return assign(curated(), CURATED_SEED if seed is None else seed)
+    if which == "heldout":
+        seed = HELD_OUT_SEED if seed is None else seed
+        return assign(held_out(), seed, HELD_OUT_BODIES, HELD_OUT_SKINS, "right", camera_phase=1)
+    raise ValueError(f"unknown clip set {which!r} (one of {', '.join(SETS)})")
