@@ -1,0 +1,80 @@
+"""The sample generator's clip lists against the pose files and the committed samples.
+
+Only the generator's plain-Python parts are imported (no anny, torch or renderer), so this runs in
+the main environment.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from posecheck.labels import load_labels  # noqa: E402
+from posecheck.poses import load_catalogue  # noqa: E402
+from tools.synth.body import Pose, euler, euler_angles  # noqa: E402
+from tools.synth.matrix import SETS, clips  # noqa: E402
+from tools.synth.poses import STRETCHES, drop_hip  # noqa: E402
+
+FOLDER = {"curated": ROOT / "samples" / "synth", "heldout": ROOT / "samples" / "heldout"}
+
+
+@pytest.mark.parametrize("which", SETS)
+def test_every_mistake_clip_is_one_its_pose_file_checks_from_that_view(which: str) -> None:
+    catalogue = load_catalogue()
+    for spec in clips(which=which):
+        view = spec.view or STRETCHES[spec.pose].view
+        assert view in catalogue[spec.pose].camera.views, spec.name
+        if spec.mistake:
+            check = catalogue[spec.pose].check(spec.mistake)
+            assert view in check.views, f"{spec.name}: {spec.mistake} is not judged from a {view} view"
+
+
+@pytest.mark.parametrize("which", SETS)
+def test_clip_names_are_unique_and_match_the_committed_samples(which: str) -> None:
+    names = [s.name for s in clips(which=which)]
+    assert len(names) == len(set(names))
+    on_disk = {p.name.removesuffix(".labels.json") for p in FOLDER[which].glob("*.labels.json")}
+    assert on_disk == set(names)
+
+
+def test_held_out_set_is_small_unseen_and_covers_every_stretch() -> None:
+    held, curated = clips(which="heldout"), clips()
+    assert 30 <= len(held) <= 36
+    for pose in STRETCHES:
+        assert sum(s.pose == pose and s.mistake is None for s in held) >= 2, pose
+    assert not {s.seed for s in held} & {s.seed for s in curated}
+    assert {s.body for s in held} - {s.body for s in curated}  # bodies the thresholds never saw
+    assert any(s.view == "front" and s.mistake == "hip_shift" for s in held)
+
+
+def test_front_view_labels_are_read_as_front_views() -> None:
+    front = sorted(FOLDER["curated"].glob("*_front__*.labels.json"))
+    assert len(front) >= 5
+    for path in front:
+        labels = load_labels(path)
+        assert labels.yaw_deg >= 45  # yaw from side-on: regress judges the front-only checks on it
+
+
+def test_drop_hip_rolls_the_pelvis_and_keeps_the_thighs_where_they_were() -> None:
+    before = Pose().add("root", x=-5).add("upperleg01.L", x=15, y=5).add("upperleg01.R", x=-80, y=-5)
+    after = Pose({b: list(v) for b, v in before.bones.items()})
+    drop_hip(after, 20.0)
+    for thigh in ("upperleg01.L", "upperleg01.R"):
+        np.testing.assert_allclose(after.matrix("root") @ after.matrix(thigh),
+                                   before.matrix("root") @ before.matrix(thigh), atol=1e-9)
+    # the left hip (+X) goes down by the set angle
+    left = after.matrix("root") @ before.matrix("root").T @ np.array([1.0, 0.0, 0.0])
+    assert np.degrees(np.arctan2(-left[2], left[0])) == pytest.approx(20.0)
+    mirrored = after.mirrored()
+    assert mirrored.bones["root"][1] == pytest.approx(-after.bones["root"][1])
+
+
+def test_euler_angles_inverts_euler() -> None:
+    for angles in ((10.0, 20.0, 30.0), (-80.0, 5.0, 0.0), (15.0, -40.0, 90.0)):
+        np.testing.assert_allclose(euler_angles(euler(*angles)), angles, atol=1e-9)
