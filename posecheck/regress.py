@@ -13,9 +13,8 @@ Scoring, per clip and per check (severities are the labelled joint angles, in de
 from __future__ import annotations
 
 import json
-import math
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,8 +30,15 @@ MUST_FLAG_DEG = 15.0
 SILENT_DEG = 8.0
 TOLERANCE_S = 0.6  # flag start may lag the labelled plateau by the smoothing + min duration
 HOLD_TOLERANCE_S = 0.5  # hold time against labelled in-position time less the settle delay
-SEVERITY_BUCKETS = ((0.0, SILENT_DEG, f"<={SILENT_DEG:g}"), (SILENT_DEG, MUST_FLAG_DEG, "grey"),
-                    (MUST_FLAG_DEG, 25.0, "15-25"), (25.0, math.inf, ">=25"))
+# (label, test on the clip's worst labelled severity): the same edges as the flag/silent rule
+SEVERITY_BUCKETS: tuple[tuple[str, Callable[[float], bool]], ...] = (
+    (f"<={SILENT_DEG:g}", lambda s: s <= SILENT_DEG),
+    ("grey", lambda s: SILENT_DEG < s < MUST_FLAG_DEG),
+    (f"{MUST_FLAG_DEG:g} to <25", lambda s: MUST_FLAG_DEG <= s < 25.0),
+    (">=25", lambda s: s >= 25.0),
+)
+# (label, lo, hi) of labels' yaw_deg (0 exactly side-on, 90 facing the camera)
+YAW_BUCKETS = (("yaw 0-10", 0.0, 10.0), ("yaw 10-45", 10.0, 45.0), ("front view", 45.0, 180.0))
 
 
 @dataclass
@@ -201,18 +207,19 @@ def markdown(outcomes: list[ClipOutcome], m: dict[str, dict[str, Any]]) -> str:
               f"{_pct(m.get('(all)/hold', {}).get('hold_within_tolerance'))} of "
               f"{m.get('(all)/hold', {}).get('clips', 0)} clips without a major mistake.", ""]
     lines += ["By severity bucket and camera yaw (flagged / clips):", "",
-              "| pose/check | " + " | ".join(b[2] for b in SEVERITY_BUCKETS) + " | yaw 0-10 | yaw 10-25 |",
-              "|---|" + "---|" * (len(SEVERITY_BUCKETS) + 2)]
+              "| pose/check | " + " | ".join(b[0] for b in SEVERITY_BUCKETS) + " | "
+              + " | ".join(b[0] for b in YAW_BUCKETS) + " |",
+              "|---|" + "---|" * (len(SEVERITY_BUCKETS) + len(YAW_BUCKETS))]
     by: dict[str, list[CheckOutcome]] = defaultdict(list)
     for o in outcomes:
         for c in o.checks:
             by[f"{c.pose}/{c.check}"].append(c)
     for key, cs in sorted(by.items()):
         cells = []
-        for lo, hi, _ in SEVERITY_BUCKETS:
-            b = [c for c in cs if (lo < c.severity_deg <= hi) or (lo == 0 and c.severity_deg == 0)]
+        for _, in_bucket in SEVERITY_BUCKETS:
+            b = [c for c in cs if in_bucket(c.severity_deg)]
             cells.append(f"{sum(c.flagged for c in b)}/{len(b)}" if b else "-")
-        for lo, hi in ((0, 10), (10, 90)):
+        for _, lo, hi in YAW_BUCKETS:
             b = [c for c in cs if lo <= c.yaw_deg < hi and c.expected != "grey"]
             ok = sum((c.flagged if c.expected == "flag" else not c.flagged) for c in b)
             cells.append(f"{ok}/{len(b)} right" if b else "-")

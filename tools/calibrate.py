@@ -10,7 +10,7 @@ Results are printed as a Markdown table (kept in docs/measurements/).
 It also measures MediaPipe's keypoint error against the rendered ground truth (pixels, per pose
 and camera yaw), and lists every threshold in poses/ beside its measurement.
 
-Usage: python tools/calibrate.py samples/ --out docs/accuracy.md
+Usage: python tools/calibrate.py samples/synth --out docs/accuracy.md
 """
 
 from __future__ import annotations
