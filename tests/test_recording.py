@@ -26,7 +26,8 @@ def _with_mask(f: PoseFrame, mask: np.ndarray | None) -> PoseFrame:
 
 def sample_frames(mask_shape: tuple[int, int] | None = (90, 120)) -> list[PoseFrame]:
     """Five frames at irregular times: a person, a gap with nobody, one without world landmarks,
-    one with another person in view. Masks (0..1 float32) on every frame when mask_shape is given."""
+    one with another person in view. Random masks (0..1 float32) on every frame when mask_shape is
+    given, none at all when it is None."""
     rng = np.random.default_rng(5)
     out = [
         standing().frame(0.0),
@@ -36,7 +37,7 @@ def sample_frames(mask_shape: tuple[int, int] | None = (90, 120)) -> list[PoseFr
         heel_on_step("right").mirrored().frame(0.9, extra_people=2),
     ]
     if mask_shape is None:
-        return out
+        return [_with_mask(f, None) for f in out]
     return [_with_mask(f, rng.random(mask_shape, dtype=np.float32)) for f in out]
 
 
@@ -71,18 +72,33 @@ def test_round_trip_keeps_timestamps_landmarks_gaps_and_masks(tmp_path: Path) ->
             np.testing.assert_allclose(b.landmarks.world, a.landmarks.world, atol=1e-6)
 
 
-def test_large_masks_are_shrunk_and_partial_masks_dropped(tmp_path: Path) -> None:
+def test_large_masks_are_shrunk_and_missing_ones_stay_missing(tmp_path: Path) -> None:
     big = [_with_mask(f, np.full((900, 1200), 0.5, np.float32)) for f in sample_frames(None)[:2]]
     write_recording(tmp_path / "big.npz", big, {})
     (first, _) = list(RecordingSource(tmp_path / "big.npz"))
     assert first.mask is not None and first.mask.shape == (240, MASK_MAX_SIDE)  # 900x1200 scaled by 320/1200
     assert np.allclose(first.mask, 128 / 255)  # 0.5 * 255 rounded
-    # a mask on only some frames is not stored at all
+    # a mask on only some frames (nobody found in the others): kept where it was, None elsewhere
     some = sample_frames(None)
     some[0] = _with_mask(some[0], np.ones((90, 120), np.float32))
     write_recording(tmp_path / "some.npz", some, {})
     rec = RecordingSource(tmp_path / "some.npz")
-    assert not rec.has_mask and all(f.mask is None for f in rec)
+    replay = list(rec)
+    assert rec.has_mask and replay[0].mask is not None and np.allclose(replay[0].mask, 1.0)
+    assert all(f.mask is None for f in replay[1:])
+
+
+def test_a_frame_without_anyone_keeps_the_rest_of_the_masks(tmp_path: Path) -> None:
+    """Walking into the picture must not cost the whole recording its back checks."""
+    pose = pose_by_id("hamstring_stretch")
+    times = [k / 10 for k in range(21)]
+    fig = heel_on_step("left", lean=40.0).with_back(5.0)
+    live = frames(times, lambda t: None if t < 0.15 else fig)
+    write_recording(tmp_path / "r.npz", live, {})
+    replay = list(RecordingSource(tmp_path / "r.npz"))
+    assert replay[0].mask is None and replay[1].mask is None and all(f.mask is not None for f in replay[2:])
+    last = [v for v in map(PoseChecker(pose).update, replay)][-1]
+    assert last.active_mistakes == ("lumbar_rounding",)
 
 
 def test_empty_recording_round_trip(tmp_path: Path) -> None:

@@ -132,7 +132,8 @@ class PoseChecker:
 
         score, _ = measure("camera_side_score", Skeleton(frame.landmarks, frame.width, frame.height))
         camera_side = self._camera.update(t, score) or "left"
-        sk = Skeleton(frame.landmarks, frame.width, frame.height, camera_side, frame.mask)
+        sk = Skeleton(frame.landmarks, frame.width, frame.height, camera_side, frame.mask,
+                      side_known=self._camera.side is not None)
         raw: dict[str, float] = {}
         unseen: dict[str, tuple[str, ...]] = {}
         for name in self._features:

@@ -29,6 +29,7 @@ WORK_SIDE = 320  # masks are traced at this longest side (recordings store them 
 EDGE_LEVEL = 0.5  # mask probability taken as the body's edge
 SEARCH_RADIUS = 0.9  # torso lengths searched along each ray
 STATIONS = np.linspace(0.0, 1.0, 21)  # from the hip (0) to the shoulder (1)
+BORDER_PX = 1.0  # an edge this close to the mask's border is the picture's edge, not the body's
 MIN_CHORD_PX = 12.0  # a torso shorter than this in the mask is too small to trace
 LOWER_BACK = (0.0, 0.3)  # stations of the lumbar and sacral stretch of the back outline
 UPPER_BACK = (0.6, 1.0)  # stations of the upper back, around the shoulder blades
@@ -73,6 +74,8 @@ def trace(mask: np.ndarray, hip: np.ndarray, shoulder: np.ndarray, anterior: np.
 
     Returns None when the torso is too short in the mask to measure.
     """
+    if len(stations) < 2 or np.any(np.diff(stations) <= 0):
+        raise ValueError("stations must be strictly increasing")
     chord = shoulder - hip
     length = float(np.hypot(chord[0], chord[1]))
     if not np.isfinite(length) or length < MIN_CHORD_PX:
@@ -86,7 +89,11 @@ def trace(mask: np.ndarray, hip: np.ndarray, shoulder: np.ndarray, anterior: np.
 
 def _edge_distances(mask: np.ndarray, base: np.ndarray, direction: np.ndarray,
                     radii: np.ndarray) -> np.ndarray:
-    """Distance along `direction` from each base point to the first fall through EDGE_LEVEL."""
+    """Distance along `direction` from each base point to the first fall through EDGE_LEVEL.
+
+    NaN where there is no such fall, and where it lies within BORDER_PX of the mask's border:
+    there the picture ends, not the body (a back cut off by the frame edge is not a back).
+    """
     xs = (base[:, 0:1] + radii[None, :] * float(direction[0])).astype(np.float32)
     ys = (base[:, 1:2] + radii[None, :] * float(direction[1])).astype(np.float32)
     prof = cv2.remap(mask.astype(np.float32, copy=False), xs, ys, cv2.INTER_LINEAR,
@@ -103,12 +110,17 @@ def _edge_distances(mask: np.ndarray, base: np.ndarray, direction: np.ndarray,
         j = int(outside[0])
         a, b = float(prof[k, j - 1]), float(prof[k, j])
         frac = (a - EDGE_LEVEL) / (a - b) if a != b else 0.0
-        out[k] = float(radii[j - 1]) + frac * float(radii[j] - radii[j - 1])
+        r = float(radii[j - 1]) + frac * float(radii[j] - radii[j - 1])
+        x, y = base[k, 0] + r * float(direction[0]), base[k, 1] + r * float(direction[1])
+        h, w = mask.shape[:2]
+        if BORDER_PX <= x <= w - 1 - BORDER_PX and BORDER_PX <= y <= h - 1 - BORDER_PX:
+            out[k] = r
     return out
 
 
 def _theil_sen_slope(t: np.ndarray, d: np.ndarray) -> float:
-    """Median of the pairwise slopes: one bump (a hand on the hip, a fold of cloth) cannot tip it."""
+    """Median of the pairwise slopes: a bump on fewer than about a quarter of the points (a fold of
+    cloth, a fingertip) barely moves it; a whole hand on the low back can (docs/spine.md)."""
     i, j = np.triu_indices(len(t), k=1)
     return float(np.median((d[j] - d[i]) / (t[j] - t[i])))
 

@@ -17,6 +17,7 @@ from posecheck.landmarks import BACK_OUTLINE, INDEX, PERSON_MASK, Side
 MIN_VISIBILITY = 0.3  # far-side joints in side views score 0.4-0.6 yet are placed well
 FRAME_MARGIN = 0.01  # fraction of the frame: points this close to the edge are guesses
 MAX_BONE_TO_TORSO = 1.6  # a thigh or shank longer than 1.6 torso lengths is a bad fit
+MASK_ASPECT_TOLERANCE = 0.02  # a person mask must have the frame's shape to within 2%
 
 _BONES_FOR_TRUST = {
     "knee": "hip", "ankle": "knee", "heel": "ankle", "foot_index": "ankle",
@@ -46,6 +47,7 @@ class Skeleton:
     height: int
     camera_side: Side = "left"
     mask: np.ndarray | None = field(default=None, repr=False)
+    side_known: bool = True  # False while the camera side is a guess: no telling back from front
     _trust: dict[str, bool] = field(default_factory=dict, repr=False)
 
     # -- trust -----------------------------------------------------------------------------
@@ -139,9 +141,14 @@ class Skeleton:
         """The back and front outlines of the trunk traced on the person mask (mask pixels)."""
         if self.mask is None:
             raise Unseen((PERSON_MASK,))
+        hip, shoulder = self.mid("hip"), self.mid("shoulder")
+        mh, mw = self.mask.shape[:2]
+        same_shape = abs((mh / mw) / (self.height / self.width) - 1.0) <= MASK_ASPECT_TOLERANCE
+        if not self.side_known or not same_shape or np.hypot(*(shoulder - hip)) < 1.0:
+            raise Unseen((BACK_OUTLINE,))
         mask = working_mask(self.mask)
-        scale = mask.shape[1] / self.width
-        outline = trace(mask, self.mid("hip") * scale, self.mid("shoulder") * scale, self.anterior)
+        scale = np.array([mask.shape[1] / self.width, mask.shape[0] / self.height])
+        outline = trace(mask, hip * scale, shoulder * scale, self.anterior)
         if outline is None:
             raise Unseen((BACK_OUTLINE,))
         return outline

@@ -89,7 +89,7 @@ def _back_outline(img: np.ndarray, frame: PoseFrame, verdict: Verdict, pose: Pos
     try:
         outline = sk.trunk_outline
         hip, chord, back = sk.mid("hip"), sk.mid("shoulder") - sk.mid("hip"), -sk.anterior
-    except Unseen:
+    except (Unseen, ZeroDivisionError):
         return
     back_checks = [states.get(c.id) for c in pose.checks if c.feature in MASK_FEATURES]
     colour = (RED if "mistake" in back_checks else AMBER if "pending" in back_checks

@@ -9,7 +9,9 @@ Format (`.landmarks.npz`, version 1), a NumPy archive with:
   visibility    (N, 33) float32
   world         (N, 33, 3) float32 metres (NaN where none)
   extra_people  (N,)  int16
-  mask          optional (N, h, w) uint8 person mask, 0..255, at reduced size
+  mask          optional (N, h, w) uint8 person mask, 0..255, at the size it is traced at
+  mask_present  optional (N,) bool: False where the frame had no mask (nobody found); the stored
+                mask there is blank. Files without it have a real mask on every frame.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def write_recording(path: str | Path, frames: Iterable[PoseFrame], meta: dict[st
     vis: list[np.ndarray] = []
     world: list[np.ndarray] = []
     extra: list[int] = []
-    masks: list[np.ndarray] = []
+    masks: list[np.ndarray | None] = []
     width = height = 0
     nan3 = np.full((N_LANDMARKS, 3), np.nan, np.float32)
     for f in frames:
@@ -57,8 +59,7 @@ def write_recording(path: str | Path, frames: Iterable[PoseFrame], meta: dict[st
                    else np.zeros(N_LANDMARKS, np.float32))
         world.append(lm.world.astype(np.float32) if lm is not None and lm.world is not None
                      else nan3)
-        if f.mask is not None:
-            masks.append(_shrink_mask(f.mask))
+        masks.append(_shrink_mask(f.mask) if f.mask is not None else None)
     arrays: dict[str, np.ndarray] = {
         "format": np.array(FORMAT),
         "meta": np.array(json.dumps({**meta, "width": width, "height": height})),
@@ -69,8 +70,12 @@ def write_recording(path: str | Path, frames: Iterable[PoseFrame], meta: dict[st
         "world": np.stack(world) if world else np.zeros((0, N_LANDMARKS, 3), np.float32),
         "extra_people": np.asarray(extra, np.int16),
     }
-    if masks and len(masks) == len(ts):
-        arrays["mask"] = np.stack(masks)
+    kept = [m for m in masks if m is not None]
+    if kept and all(m.shape == kept[0].shape for m in kept):
+        # frames without a mask (nobody found) get a blank one and mask_present False
+        blank = np.zeros_like(kept[0])
+        arrays["mask"] = np.stack([m if m is not None else blank for m in masks])
+        arrays["mask_present"] = np.asarray([m is not None for m in masks], bool)
     path = Path(path)
     with path.open("wb") as fh:
         np.savez_compressed(fh, **arrays)
@@ -113,6 +118,8 @@ class RecordingSource:
             shapes["extra_people"] = (n,)
         if "mask" in arrays and (arrays["mask"].ndim != 3 or arrays["mask"].shape[0] != n):
             raise UnreadableInput(f"{self.path.name}: field 'mask' must hold one 2D mask per frame.")
+        if "mask_present" in arrays:
+            shapes["mask_present"] = (n,)
         for key, shape in shapes.items():
             if arrays[key].shape != shape:
                 raise UnreadableInput(f"{self.path.name}: field {key!r} has shape "
@@ -136,6 +143,7 @@ class RecordingSource:
     def __iter__(self) -> Iterator[PoseFrame]:
         a = self._a
         extra = a.get("extra_people", np.zeros(len(self), np.int16))
+        mask_present = a.get("mask_present")  # absent in older files: every stored mask is real
         for i, t in enumerate(a["timestamps"]):
             lm = None
             if a["present"][i]:
@@ -145,6 +153,7 @@ class RecordingSource:
                     visibility=a["visibility"][i].astype(np.float64),
                     world=None if np.isnan(world).all() else world,
                 )
-            mask = a["mask"][i].astype(np.float32) / 255.0 if self.has_mask else None
+            mask = (a["mask"][i].astype(np.float32) / 255.0
+                    if self.has_mask and (mask_present is None or mask_present[i]) else None)
             yield PoseFrame(timestamp=float(t), width=self.width, height=self.height,
                             landmarks=lm, mask=mask, extra_people=int(extra[i]))
