@@ -14,10 +14,11 @@ from builders import frames, heel_on_step, irregular_times, no_person, standing
 from posecheck.checker import PoseChecker
 from posecheck.cli import main
 from posecheck.errors import UnreadableInput
+from posecheck.features.silhouette import WORK_SIDE
 from posecheck.frames import PoseFrame
 from posecheck.landmarks import N_LANDMARKS
 from posecheck.poses import pose_by_id
-from posecheck.sources.recording import FORMAT, MASK_MAX_SIDE, RecordingSource, write_recording
+from posecheck.sources.recording import FORMAT, RecordingSource, write_recording
 
 
 def _with_mask(f: PoseFrame, mask: np.ndarray | None) -> PoseFrame:
@@ -76,7 +77,7 @@ def test_large_masks_are_shrunk_and_missing_ones_stay_missing(tmp_path: Path) ->
     big = [_with_mask(f, np.full((900, 1200), 0.5, np.float32)) for f in sample_frames(None)[:2]]
     write_recording(tmp_path / "big.npz", big, {})
     (first, _) = list(RecordingSource(tmp_path / "big.npz"))
-    assert first.mask is not None and first.mask.shape == (240, MASK_MAX_SIDE)  # 900x1200 scaled by 320/1200
+    assert first.mask is not None and first.mask.shape == (240, WORK_SIDE)  # 900x1200 scaled by 320/1200
     assert np.allclose(first.mask, 128 / 255)  # 0.5 * 255 rounded
     # a mask on only some frames (nobody found in the others): kept where it was, None elsewhere
     some = sample_frames(None)

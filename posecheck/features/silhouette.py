@@ -46,7 +46,6 @@ class TrunkOutline:
     stations: np.ndarray
     back: np.ndarray
     front: np.ndarray
-    torso_px: float
 
     def usable(self, which: str, lo: float, hi: float) -> np.ndarray:
         """Boolean mask of stations in [lo, hi] with a finite `which` ("back" or "front") value."""
@@ -84,7 +83,7 @@ def trace(mask: np.ndarray, hip: np.ndarray, shoulder: np.ndarray, anterior: np.
     base = hip[None, :] + stations[:, None] * chord[None, :]  # (K, 2)
     back = _edge_distances(mask, base, -anterior, radii) / length
     front = _edge_distances(mask, base, anterior, radii) / length
-    return TrunkOutline(stations, back, front, length)
+    return TrunkOutline(stations, back, front)
 
 
 def _edge_distances(mask: np.ndarray, base: np.ndarray, direction: np.ndarray,
@@ -100,6 +99,7 @@ def _edge_distances(mask: np.ndarray, base: np.ndarray, direction: np.ndarray,
                      borderMode=cv2.BORDER_CONSTANT, borderValue=0.0)
     out = np.full(len(base), np.nan)
     inside = prof >= EDGE_LEVEL
+    h, w = mask.shape[:2]
     for k in range(len(base)):
         row = inside[k]
         if not row[0]:
@@ -112,7 +112,6 @@ def _edge_distances(mask: np.ndarray, base: np.ndarray, direction: np.ndarray,
         frac = (a - EDGE_LEVEL) / (a - b) if a != b else 0.0
         r = float(radii[j - 1]) + frac * float(radii[j] - radii[j - 1])
         x, y = base[k, 0] + r * float(direction[0]), base[k, 1] + r * float(direction[1])
-        h, w = mask.shape[:2]
         if BORDER_PX <= x <= w - 1 - BORDER_PX and BORDER_PX <= y <= h - 1 - BORDER_PX:
             out[k] = r
     return out

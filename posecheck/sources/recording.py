@@ -25,15 +25,15 @@ from typing import Any
 import numpy as np
 
 from posecheck.errors import UnreadableInput
-from posecheck.features.silhouette import WORK_SIDE, working_mask
+from posecheck.features.silhouette import working_mask
 from posecheck.frames import Landmarks, PoseFrame
 from posecheck.landmarks import N_LANDMARKS
 
 FORMAT = "posecheck-landmarks/1"
-MASK_MAX_SIDE = WORK_SIDE  # the size the back outline is traced at: replay reads what live read
 
 
 def _shrink_mask(mask: np.ndarray) -> np.ndarray:
+    """The mask at the size the back outline is traced at, as bytes: replay reads what live read."""
     return np.clip(working_mask(mask) * 255.0 + 0.5, 0, 255).astype(np.uint8)
 
 
