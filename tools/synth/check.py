@@ -12,25 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-MP_INDEX = {
-    "nose": 0,
-    "left_eye": 2,
-    "right_eye": 5,
-    "left_ear": 7,
-    "right_ear": 8,
-    "left_shoulder": 11,
-    "right_shoulder": 12,
-    "left_elbow": 13,
-    "right_elbow": 14,
-    "left_wrist": 15,
-    "right_wrist": 16,
-    "left_hip": 23,
-    "right_hip": 24,
-    "left_knee": 25,
-    "right_knee": 26,
-    "left_ankle": 27,
-    "right_ankle": 28,
-}
+from posecheck.landmarks import INDEX  # no dependencies: importable from the synth venv
+
 BODY = [
     "left_shoulder",
     "right_shoulder",
@@ -60,7 +43,7 @@ def check_clip(mp4: Path, pose_model) -> dict:
             truth = labels["frames"][i]["kp2d"]
             h, w = img.shape[:2]
             for k in BODY:
-                p = lm[MP_INDEX[k]]
+                p = lm[INDEX[k]]
                 errs.append(float(np.hypot(p.x * w - truth[k][0], p.y * h - truth[k][1])))
     n = labels["clip"]["n_frames"]
     return {

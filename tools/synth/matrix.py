@@ -25,44 +25,20 @@ def _mistakes(
 ) -> list[ClipSpec]:
     """Hold clips at each severity plus one ramp (max severity) and one pulse (2nd largest)."""
     comp = "_comp" if compensated else ""
-    out = [
-        ClipSpec(
-            f"{pose}{tag}__{check}{comp}_{int(s)}deg_hold",
+
+    def spec(severity: float, timing: str) -> ClipSpec:
+        return ClipSpec(
+            f"{pose}{tag}__{check}{comp}_{int(severity)}deg_{timing}",
             pose,
             mistake=check,
-            severity=s,
+            severity=severity,
             compensated=compensated,
-            timing="hold",
+            timing=timing,
             overrides=dict(overrides or {}),
             view=view,
         )
-        for s in sevs
-    ]
-    out.append(
-        ClipSpec(
-            f"{pose}{tag}__{check}{comp}_{int(sevs[-1])}deg_ramp",
-            pose,
-            mistake=check,
-            severity=sevs[-1],
-            compensated=compensated,
-            timing="ramp",
-            overrides=dict(overrides or {}),
-            view=view,
-        )
-    )
-    out.append(
-        ClipSpec(
-            f"{pose}{tag}__{check}{comp}_{int(sevs[-2])}deg_pulse",
-            pose,
-            mistake=check,
-            severity=sevs[-2],
-            compensated=compensated,
-            timing="pulse",
-            overrides=dict(overrides or {}),
-            view=view,
-        )
-    )
-    return out
+
+    return [*(spec(s, "hold") for s in sevs), spec(sevs[-1], "ramp"), spec(sevs[-2], "pulse")]
 
 
 def _correct(
