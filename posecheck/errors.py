@@ -39,3 +39,7 @@ class UnsuitableInput(PosecheckError):
     """A person was found but never in a state the checks can judge (wrong view, half out of frame)."""
 
     exit_code = 6
+
+
+class RoutineDefinitionError(PoseDefinitionError):
+    """A routine file is malformed or names a stretch posecheck does not know."""

@@ -45,9 +45,23 @@ def _parts_for(feature: str) -> tuple[str, ...]:
 def draw_overlay(rgb: np.ndarray, frame: PoseFrame, verdict: Verdict, pose: PoseDefinition) -> np.ndarray:
     """Return a copy of `rgb` with the overlay drawn. Pure: no state kept between frames."""
     img = rgb.copy()
+    scale = overlay_scale(img)
+    draw_skeleton(img, frame, verdict, pose, scale)
+    _banner(img, verdict, pose, scale)
+    return img
+
+
+def overlay_scale(img: np.ndarray) -> float:
+    """Line and text scale for an image: 1.0 at 480 px on the short side."""
     h, w = img.shape[:2]
-    scale = max(0.5, min(w, h) / 480.0)
-    states = {c.id: c.state for c in verdict.checks}
+    return max(0.5, min(w, h) / 480.0)
+
+
+def draw_skeleton(img: np.ndarray, frame: PoseFrame, verdict: Verdict | None, pose: PoseDefinition,
+                  scale: float) -> None:
+    """Draw bones coloured by check state (grey when not judged) and the back outline, in place."""
+    states = {c.id: c.state for c in verdict.checks} if verdict else {}
+    in_position = verdict.in_position if verdict else False
     bone_colour: dict[str, tuple[int, int, int]] = {}
     for c in pose.checks:
         state = states.get(c.id)
@@ -58,25 +72,24 @@ def draw_overlay(rgb: np.ndarray, frame: PoseFrame, verdict: Verdict, pose: Pose
             if bone_colour.get(part) != RED:
                 bone_colour[part] = colour
     lm = frame.landmarks
-    if lm is not None:
-        pts = lm.image[:, :2]
-        for a, b in BONES:
-            pa, pb = pts[INDEX[a]], pts[INDEX[b]]
-            if not (np.all(np.isfinite(pa)) and np.all(np.isfinite(pb))):
-                continue
-            visible = min(lm.visibility[INDEX[a]], lm.visibility[INDEX[b]]) >= 0.3
-            base = GREEN if verdict.in_position else GREY
-            colour = bone_colour.get(_bone_key(a, b), base) if visible else GREY
-            cv2.line(img, tuple(int(v) for v in pa), tuple(int(v) for v in pb), colour,
-                     max(2, int(3 * scale)), cv2.LINE_AA)
-        for i in range(11, len(pts)):
-            if np.all(np.isfinite(pts[i])) and lm.visibility[i] >= 0.3:
-                cv2.circle(img, (int(pts[i][0]), int(pts[i][1])), max(2, int(3 * scale)), WHITE, -1,
-                           cv2.LINE_AA)
-        if pose.needs_mask:
-            _back_outline(img, frame, verdict, pose, states, scale)
-    _banner(img, verdict, pose, scale)
-    return img
+    if lm is None:
+        return
+    pts = lm.image[:, :2]
+    for a, b in BONES:
+        pa, pb = pts[INDEX[a]], pts[INDEX[b]]
+        if not (np.all(np.isfinite(pa)) and np.all(np.isfinite(pb))):
+            continue
+        visible = min(lm.visibility[INDEX[a]], lm.visibility[INDEX[b]]) >= 0.3
+        base = GREEN if in_position else GREY
+        colour = bone_colour.get(_bone_key(a, b), base) if visible else GREY
+        cv2.line(img, tuple(int(v) for v in pa), tuple(int(v) for v in pb), colour,
+                 max(2, int(3 * scale)), cv2.LINE_AA)
+    for i in range(11, len(pts)):
+        if np.all(np.isfinite(pts[i])) and lm.visibility[i] >= 0.3:
+            cv2.circle(img, (int(pts[i][0]), int(pts[i][1])), max(2, int(3 * scale)), WHITE, -1,
+                       cv2.LINE_AA)
+    if pose.needs_mask and verdict is not None:
+        _back_outline(img, frame, verdict, pose, states, scale)
 
 
 def _back_outline(img: np.ndarray, frame: PoseFrame, verdict: Verdict, pose: PoseDefinition,
@@ -107,7 +120,7 @@ def _banner(img: np.ndarray, v: Verdict, pose: PoseDefinition, scale: float) -> 
     bar = int(44 * scale)
     cv2.rectangle(img, (0, 0), (w, bar), colour, -1)
     font = cv2.FONT_HERSHEY_SIMPLEX
-    _fit_text(img, v.message, (int(8 * scale), int(bar * 0.68)), 0.7 * scale, WHITE, w - 16)
+    fit_text(img, v.message, (int(8 * scale), int(bar * 0.68)), 0.7 * scale, WHITE, w - 16)
     side = v.side if v.side else "?"
     timer = f"{pose.name} | side: {side} | hold {v.hold_s:4.1f}/{v.hold_target_s:.0f} s"
     y = h - int(10 * scale)
@@ -117,8 +130,9 @@ def _banner(img: np.ndarray, v: Verdict, pose: PoseDefinition, scale: float) -> 
     cv2.rectangle(img, (0, h - int(4 * scale)), (int(w * frac), h), GREEN, -1)
 
 
-def _fit_text(img: np.ndarray, text: str, org: tuple[int, int], size: float,
-              colour: tuple[int, int, int], max_w: int) -> None:
+def fit_text(img: np.ndarray, text: str, org: tuple[int, int], size: float,
+             colour: tuple[int, int, int], max_w: int) -> None:
+    """Write `text` at `org`, shrinking it until it fits in `max_w` pixels."""
     font = cv2.FONT_HERSHEY_SIMPLEX
     while size > 0.3:
         (tw, _), _ = cv2.getTextSize(text, font, size, 2)

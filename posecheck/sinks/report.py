@@ -52,7 +52,8 @@ def _clean(obj: object) -> object:
     return str(obj)
 
 
-def _fmt_t(t: float | None) -> str:
+def fmt_time(t: float | None) -> str:
+    """0:07.5 style time for people ("end" for a span still open)."""
     if t is None:
         return "end"
     m, s = divmod(t, 60.0)
@@ -74,7 +75,7 @@ def text_summary(report: dict[str, Any]) -> str:
     if report["mistakes"]:
         lines.append("Mistakes:")
         for m in report["mistakes"]:
-            lines.append(f"  {_fmt_t(m['start_s'])}-{_fmt_t(m['end_s'])}  {m['title']} "
+            lines.append(f"  {fmt_time(m['start_s'])}-{fmt_time(m['end_s'])}  {m['title']} "
                          f"({m['severity']}, {m['side']} side): \"{m['cue']}\"")
     else:
         lines.append("No mistakes flagged." if sides else "")

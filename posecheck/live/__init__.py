@@ -1,0 +1,1 @@
+"""Live coaching: one session per browser, fed camera frames with their timestamps."""

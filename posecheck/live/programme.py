@@ -1,0 +1,192 @@
+"""What a live session is running: one stretch, or a guided routine. Both turn pose frames into views.
+
+A programme owns the checkers and the clock (frame timestamps only). The session feeds it frames;
+the overlay and the page read the `ProgrammeView` it returns. No drawing and no Streamlit here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, Protocol
+
+from posecheck.checker.checker import PoseChecker
+from posecheck.checker.events import Verdict
+from posecheck.frames import PoseFrame
+from posecheck.live.cues import CueCandidate
+from posecheck.poses.schema import PoseDefinition
+
+Phase = Literal["get_ready", "hold", "switch_sides", "rest", "done", "stopped"]
+
+STOPPED_CUE = CueCandidate("stopped", "done", "Set stopped. Rest now; if the pain stays, see a doctor.",
+                           "Set stopped. Rest now. If the pain stays, see a doctor.")
+
+
+@dataclass(frozen=True)
+class ProgrammeView:
+    """Everything the overlay and the page show for one frame."""
+
+    phase: Phase
+    title: str  # "Hamstring stretch, left side" or "Step 2 of 5: ..."
+    pose: PoseDefinition
+    cue: CueCandidate
+    verdict: Verdict | None = None  # None outside a hold (counting down, finished)
+    countdown_s: float | None = None  # seconds left in a get-ready, switch or rest phase
+    progress: float = 0.0  # 0..1 through the routine (a single stretch: through its holds)
+
+
+@dataclass(frozen=True)
+class HoldRecord:
+    """One hold: a stretch on one side, the good-form time reached against its target."""
+
+    stretch: str
+    pose: str
+    side: str
+    target_s: float
+    held_s: float
+    started_s: float  # from the start of the session
+
+    @property
+    def achieved(self) -> bool:
+        return self.held_s >= self.target_s - 1e-6
+
+
+@dataclass(frozen=True)
+class MistakeRecord:
+    """A mistake span, timed from the start of the session."""
+
+    stretch: str
+    side: str
+    title: str
+    severity: str
+    cue: str
+    start_s: float
+    duration_s: float
+
+
+@dataclass(frozen=True)
+class PainNote:
+    """The user pressed "Stop — it hurts"."""
+
+    at_s: float
+    stretch: str
+    side: str
+    note: str
+
+
+@dataclass
+class SessionSummary:
+    """What the session achieved: holds, mistakes with their times, pain notes."""
+
+    name: str
+    kind: Literal["stretch", "routine"]
+    duration_s: float
+    finished: bool
+    stopped_for_pain: bool
+    holds: list[HoldRecord] = field(default_factory=list)
+    mistakes: list[MistakeRecord] = field(default_factory=list)
+    pain_notes: list[PainNote] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["schema"] = "posecheck-session/1"
+        for h, rec in zip(d["holds"], self.holds, strict=True):
+            h["achieved"] = rec.achieved
+        return d
+
+
+class Programme(Protocol):
+    """One stretch or a routine, fed frames in time order."""
+
+    def update(self, frame: PoseFrame) -> ProgrammeView: ...
+
+    def stop_for_pain(self, note: str) -> None: ...
+
+    def skip(self) -> None: ...
+
+    def summary(self) -> SessionSummary: ...
+
+
+def verdict_cue(verdict: Verdict) -> CueCandidate:
+    """The cue a checker verdict asks for. Keys name the message, not the changing numbers."""
+    s = verdict.status
+    if s == "mistake":
+        check = next((c for c in verdict.checks if c.state == "mistake"), None)
+        key = f"mistake:{check.id if check else verdict.message}"
+        return CueCandidate(key, "mistake", verdict.message, verdict.message)
+    if s in ("guidance", "no_person"):
+        return CueCandidate(f"guidance:{verdict.message}", "guidance", verdict.message, verdict.message)
+    if s == "not_in_position":
+        return CueCandidate(f"position:{verdict.message}", "position", verdict.message, verdict.message)
+    if verdict.hold_s >= verdict.hold_target_s - 1e-6:
+        return CueCandidate("complete", "good", "Hold complete. Well done.", "Hold complete. Well done.")
+    return CueCandidate("good", "good", verdict.message, "Good form. Hold it there.")
+
+
+def side_label(side: str | None) -> str:
+    return f", {side} side" if side in ("left", "right") else ""
+
+
+def checker_records(checker: PoseChecker, stretch: str, t0: float, offset_s: float = 0.0,
+                    sides: tuple[str, ...] | None = None) -> tuple[list[HoldRecord], list[MistakeRecord]]:
+    """Holds and mistakes from one checker's books, timed from the session start `t0`.
+
+    `sides` lists the sides to report even when never reached (a routine's planned sides).
+    """
+    books = checker.books
+    target = books.hold_target_s
+    names = sides if sides is not None else tuple(books.sides) or (checker.working_side,)
+    holds = [HoldRecord(stretch, checker.pose.id, side, target,
+                        round(books.sides[side].hold_s if side in books.sides else 0.0, 3),
+                        round(offset_s, 3))
+             for side in names]
+    last = books.last_t if books.last_t is not None else t0
+    mistakes = [MistakeRecord(stretch, m.side, m.title, m.severity, m.cue, round(m.start_s - t0, 3),
+                              round((m.end_s if m.end_s is not None else last) - m.start_s, 3))
+                for m in books.mistakes]
+    return holds, mistakes
+
+
+class StretchProgramme:
+    """One stretch, free-form: the working side is detected, holds are counted on each side."""
+
+    def __init__(self, pose: PoseDefinition) -> None:
+        self.pose = pose
+        self.checker = PoseChecker(pose)
+        self._t0: float | None = None
+        self._last_t: float | None = None
+        self._stopped = False
+        self._pain: list[PainNote] = []
+
+    def update(self, frame: PoseFrame) -> ProgrammeView:
+        t = frame.timestamp
+        self._t0 = t if self._t0 is None else self._t0
+        self._last_t = t
+        title = self.pose.name
+        if self._stopped:
+            return ProgrammeView("stopped", title, self.pose, STOPPED_CUE)
+        verdict = self.checker.update(frame)
+        sides = self.checker.books.sides
+        per_side = 2 if self.pose.hold.per_side and self.pose.sides.working_leg != "none" else 1
+        held = sum(min(b.hold_s, self.pose.hold.seconds) for b in sides.values())
+        progress = min(1.0, held / (per_side * self.pose.hold.seconds))
+        return ProgrammeView("hold", title, self.pose, verdict_cue(verdict), verdict, None, progress)
+
+    def stop_for_pain(self, note: str) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        self.checker.finish()
+        at = 0.0 if self._t0 is None or self._last_t is None else self._last_t - self._t0
+        self._pain.append(PainNote(round(at, 3), self.pose.name, self.checker.working_side, note))
+
+    def skip(self) -> None:
+        """Nothing to skip to in a single stretch."""
+
+    def summary(self) -> SessionSummary:
+        t0 = self._t0 or 0.0
+        holds, mistakes = checker_records(self.checker, self.pose.name, t0)
+        if self._t0 is None:
+            holds = []
+        duration = 0.0 if self._last_t is None else self._last_t - t0
+        return SessionSummary(self.pose.name, "stretch", round(duration, 3), False, self._stopped,
+                              holds, mistakes, list(self._pain))

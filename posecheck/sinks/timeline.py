@@ -1,0 +1,59 @@
+"""A recorded video's key measures over time, and its mistake spans, as plain rows for plotting."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from posecheck.checker.events import Verdict
+from posecheck.poses.schema import PoseDefinition
+
+
+@dataclass(frozen=True)
+class MeasureSeries:
+    """One key measure: the smoothed feature a check reads, with its flag level."""
+
+    check_id: str
+    label: str  # "Arched lower back: back_curve (deg)"
+    flag_level: float
+    times: tuple[float, ...]
+    values: tuple[float, ...]  # NaN where it could not be measured
+
+
+def _feature_name(feature: str, limb: str | None, side: str | None) -> str | None:
+    if limb is None:
+        return feature
+    if side not in ("left", "right"):
+        return None
+    other = "right" if side == "left" else "left"
+    return f"{side if limb == 'working' else other}_{feature}"
+
+
+def key_measures(verdicts: list[Verdict], pose: PoseDefinition) -> list[MeasureSeries]:
+    """Each check's feature over time, read for the working side the checker had at each frame."""
+    out = []
+    for check in pose.checks:
+        times, values = [], []
+        for v in verdicts:
+            name = _feature_name(check.feature, check.limb, v.side)
+            times.append(round(v.timestamp, 3))
+            values.append(v.features.get(name, math.nan) if name else math.nan)
+        label = f"{check.title}: {'working ' if check.limb == 'working' else ''}{check.feature}"
+        out.append(MeasureSeries(check.id, label, check.enter, tuple(times), tuple(values)))
+    return out
+
+
+def measure_rows(series: list[MeasureSeries]) -> list[dict[str, Any]]:
+    """Long-format rows (time, measure, value) with unmeasured frames left out."""
+    return [{"time_s": t, "measure": s.label, "value": round(x, 2)}
+            for s in series for t, x in zip(s.times, s.values, strict=True) if math.isfinite(x)]
+
+
+def mistake_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The report's mistake spans as rows: title, side, start, end, duration, cue."""
+    return [{"check": m["check"], "mistake": m["title"], "side": m["side"], "start_s": m["start_s"],
+             "end_s": m["end_s"] if m["end_s"] is not None else m["start_s"],
+             "duration_s": m["duration_s"], "severity": m["severity"], "cue": m["cue"]}
+            for m in report.get("mistakes", [])]
+
