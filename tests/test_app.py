@@ -1,43 +1,71 @@
-"""The minimal app page, driven as a user would: pick a stretch, upload a clip, press Analyse."""
+"""The start and recorded-video pages, driven as a user would under AppTest."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import av
+import numpy as np
 import pytest
+from app_stubs import APP, ROOT, VIDEO, open_page
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+from posecheck.webui.safety import CONTINUE_LABEL, RED_FLAGS
+
 CLIP = ROOT / "samples" / "synth" / "hip_flexor_stretch__knee_past_toes_15deg_hold__ll.mp4"
 pytestmark = pytest.mark.slow
 
 
 def _analyse(pose: str, name: str, data: bytes) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
-    assert not at.exception
+    at = open_page(VIDEO, timeout=180)
     at.selectbox[0].set_value(pose).run()
     at.file_uploader[0].upload(name, data, "video/mp4").run()
-    at.button[0].click().run()
+    next(b for b in at.button if b.label == "Analyse").click().run()
     return at
 
 
-def test_page_lists_every_stretch_with_safety_text() -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+def test_start_page_shows_the_safety_notice_and_the_routines() -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert len(at.selectbox[0].options) == 9
     assert "not medical advice" in at.caption[0].value
+    (warning,) = at.warning
+    assert all(flag in warning.value for flag in RED_FLAGS) and "See a doctor" in warning.value
+    assert [e.label for e in at.expander] == [
+        "Back-pain relief routine (seed 003 (Back Pain Relief Routine You Can Do At Home))",
+        "Lying lower-back stretches (seed 004 (Back Pain Relief Exercises That You Can Do At Home))"]
+    (button,) = [b for b in at.button if b.label == CONTINUE_LABEL]
+    button.click().run()
+    assert not at.warning and "Live coaching" in at.success[0].value
 
 
-def test_upload_analyses_and_offers_the_outputs() -> None:
+def test_video_page_lists_stretches_in_routine_order() -> None:
+    at = open_page(VIDEO)
+    options = at.selectbox[0].options
+    assert len(options) == 9
+    assert options[:5] == ["Hamstring stretch", "Hip-flexor stretch (half-kneeling)",
+                           "Glute stretch (figure-4)", "Bed decompression", "Towel decompression"]
+
+
+def test_upload_analyses_and_shows_video_mistakes_timeline_and_downloads() -> None:
     at = _analyse("hip_flexor_stretch", CLIP.name, CLIP.read_bytes())
     assert not at.exception and not at.error
     (summary,) = [c.value for c in at.code]
     # The labelled mistake in this clip: the front shin tilted 15 deg forward, held throughout.
     assert "person found in 36/36 frames" in summary
     assert "left side: in position" in summary
-    assert "Front knee far past the toes" in summary
+    mistakes = at.dataframe[0].value
+    assert list(mistakes["mistake"]) == ["Front knee far past the toes"]
+    assert list(mistakes["side"]) == ["left"] and mistakes["when"][0].startswith("0:00.")
     assert len(at.get("video")) == 1
-    assert len(at.get("download_button")) == 2
+    # a timeline chart per check judged (the front-view hip check is not, in this side view); the
+    # flagged mistake's chart shades its span
+    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert [c["title"] for c in charts] == ["Arched lower back: back_curve",
+                                            "Front knee far past the toes: knee_past_toes"]
+    assert [layer["mark"]["type"] for layer in charts[1]["layer"]] == ["rect", "line", "rule"]
+    assert [layer["mark"]["type"] for layer in charts[0]["layer"]] == ["line", "rule"]
+    assert [d.label for d in at.get("download_button")] == ["JSON report", "CSV features"]
 
 
 def test_unreadable_upload_gets_a_plain_message() -> None:
@@ -47,3 +75,21 @@ def test_unreadable_upload_gets_a_plain_message() -> None:
     assert "Cannot open broken.mp4 as a video" in error
     assert "Traceback" not in error
     assert not at.code and not at.get("video")
+
+
+def test_a_video_with_nobody_in_it_says_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "empty_room.mp4"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
+        for i in range(10):
+            img = np.full((240, 320, 3), 90 + i, np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    at = _analyse("hamstring_stretch", path.name, path.read_bytes())
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    assert error.startswith("No person was found in the video.") and "whole body" in error
+    assert not at.get("video")

@@ -31,14 +31,21 @@ def _feature_name(feature: str, limb: str | None, side: str | None) -> str | Non
 
 
 def key_measures(verdicts: list[Verdict], pose: PoseDefinition) -> list[MeasureSeries]:
-    """Each check's feature over time, read for the working side the checker had at each frame."""
+    """Each check's feature over time, read for the working side the checker had at each frame.
+
+    A value shows only where the check was judged (in position, in its camera view); a check never
+    judged in the video gets no series.
+    """
     out = []
     for check in pose.checks:
         times, values = [], []
         for v in verdicts:
             name = _feature_name(check.feature, check.limb, v.side)
+            judged = any(c.id == check.id and c.state != "not_checked" for c in v.checks)
             times.append(round(v.timestamp, 3))
-            values.append(v.features.get(name, math.nan) if name else math.nan)
+            values.append(v.features.get(name, math.nan) if name and judged else math.nan)
+        if not any(math.isfinite(x) for x in values):
+            continue
         label = f"{check.title}: {'working ' if check.limb == 'working' else ''}{check.feature}"
         out.append(MeasureSeries(check.id, label, check.enter, tuple(times), tuple(values)))
     return out

@@ -1,0 +1,82 @@
+"""Recorded video: upload a clip, analyse it, watch it annotated, see when each mistake happened."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from posecheck.analysis import Outputs, analyze
+from posecheck.errors import PosecheckError
+from posecheck.poses import load_catalogue
+from posecheck.routines import load_routines, stretch_order
+from posecheck.sinks.report import fmt_time, text_summary
+from posecheck.sinks.timeline import key_measures, mistake_rows
+from posecheck.webui.charts import measure_chart
+from posecheck.webui.panels import describe_stretch
+from posecheck.webui.safety import DISCLAIMER
+
+st.title("Check a recorded video")
+st.caption(DISCLAIMER)
+
+catalogue = load_catalogue()
+order = stretch_order(catalogue, load_routines(catalogue))
+pose_id = st.selectbox("Stretch in the video", order, format_func=lambda p: catalogue[p].name)
+pose = catalogue[pose_id]
+describe_stretch(pose)
+
+upload = st.file_uploader("Video file", type=["mp4", "mov", "webm", "avi", "mkv"],
+                          help="Filmed as the stretch's camera advice says; up to a few minutes long.")
+side = st.radio("Working side", ["auto", "left", "right"], horizontal=True,
+                help="Auto detects the side you are working, and notices when you switch.")
+
+if upload is not None and st.button("Analyse", type="primary"):
+    work = Path(tempfile.mkdtemp(prefix="posecheck-"))
+    video = work / Path(upload.name).name
+    video.write_bytes(upload.getvalue())
+    bar = st.progress(0.0, text="Analysing...")
+
+    def progress(done: int, total: int) -> None:
+        frac = min(1.0, done / total) if total else 0.0
+        bar.progress(frac, text=f"Analysing: frame {done}" + (f" of {total}" if total else ""))
+
+    outputs = Outputs(json=work / "report.json", csv=work / "features.csv", annotated=work / "annotated.mp4")
+    try:
+        result = analyze(video, pose, side=None if side == "auto" else side, outputs=outputs,
+                         progress=progress)
+    except PosecheckError as exc:
+        st.session_state.pop("video_result", None)
+        st.error(f"{exc.message} {exc.hint}".strip())
+    else:
+        st.session_state.video_result = {
+            "pose": pose_id, "report": result.report, "measures": key_measures(result.verdicts, pose),
+            "json": outputs.json.read_bytes() if outputs.json else b"",
+            "csv": outputs.csv.read_bytes() if outputs.csv else b"",
+            "video": outputs.annotated.read_bytes() if outputs.annotated else b""}
+    finally:
+        bar.empty()
+
+result = st.session_state.get("video_result")
+if result and result["pose"] == pose_id:
+    report = result["report"]
+    st.subheader("Result")
+    st.code(text_summary(report), language=None)
+    st.video(result["video"], format="video/mp4")
+    spans = mistake_rows(report)
+    st.subheader("Mistakes")
+    if spans:
+        st.dataframe([{"when": f"{fmt_time(m['start_s'])}-{fmt_time(m['end_s'])}", "mistake": m["mistake"],
+                       "side": m["side"], "severity": m["severity"], "what to do": m["cue"]} for m in spans],
+                     hide_index=True, width="stretch")
+    else:
+        st.success("No mistakes flagged.")
+    if result["measures"]:
+        st.subheader("Timeline")
+        st.caption("Each measure a check reads, smoothed as the checker sees it. Dashed: where it flags. "
+                   "Shaded: when the mistake was flagged.")
+        for series in result["measures"]:
+            st.altair_chart(measure_chart(series, spans), width="stretch")
+    c1, c2 = st.columns(2)
+    c1.download_button("JSON report", result["json"], "posecheck-report.json", "application/json")
+    c2.download_button("CSV features", result["csv"], "posecheck-features.csv", "text/csv")

@@ -1,0 +1,1 @@
+"""Streamlit building blocks for the app's pages: presentation only, every rule lives elsewhere."""

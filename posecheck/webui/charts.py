@@ -1,0 +1,25 @@
+"""The recorded-video timeline: each key measure over time, with its flag level and mistake spans shaded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+
+from posecheck.sinks.timeline import MeasureSeries, measure_rows
+
+
+def measure_chart(series: MeasureSeries, spans: list[dict[str, Any]]) -> alt.LayerChart:
+    """Line of one measure; dashed line at its flag level; red bands where its mistake was flagged."""
+    rows = measure_rows([series])
+    base = alt.Chart(alt.Data(values=rows)).mark_line(color="#2c3e50").encode(
+        x=alt.X("time_s:Q", title="time (s)"),
+        y=alt.Y("value:Q", title=series.label, scale=alt.Scale(zero=False)))
+    flag = alt.Chart(alt.Data(values=[{"flag": series.flag_level}])).mark_rule(
+        color="#e74c3c", strokeDash=[6, 4]).encode(y="flag:Q")
+    layers: list[alt.Chart] = []
+    mine = [s for s in spans if s["check"] == series.check_id]
+    if mine:
+        layers.append(alt.Chart(alt.Data(values=mine)).mark_rect(color="#e74c3c", opacity=0.18).encode(
+            x="start_s:Q", x2="end_s:Q"))
+    return alt.layer(*layers, base, flag).properties(height=180, title=series.label)

@@ -1,0 +1,34 @@
+"""The bridge between streamlit-webrtc's camera thread and a `LiveSession`."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+import av
+
+from posecheck.live.session import LiveSession
+
+log = logging.getLogger(__name__)
+RTC_CONFIGURATION: dict[str, list[object]] = {"iceServers": []}  # localhost only: no STUN/TURN hosts
+MEDIA_CONSTRAINTS = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False}
+
+
+def frame_callback(session: LiveSession) -> Callable[[av.VideoFrame], av.VideoFrame]:
+    """A video callback bound to one session (no shared state). Frame time comes from the frame's own
+    timestamp; a frame without one gets the wall clock."""
+
+    def on_frame(frame: av.VideoFrame) -> av.VideoFrame:
+        rgb = frame.to_ndarray(format="rgb24")
+        t = frame.time if frame.time is not None else time.monotonic()
+        try:
+            out = session.process(rgb, t)
+        except Exception:  # keep the video flowing; the error goes to the server log
+            log.exception("live frame processing failed")
+            return frame
+        new = av.VideoFrame.from_ndarray(out, format="rgb24")
+        new.pts, new.time_base = frame.pts, frame.time_base
+        return new
+
+    return on_frame
