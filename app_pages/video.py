@@ -62,15 +62,17 @@ if result and result["pose"] == pose_id:
     report = result["report"]
     st.subheader("Result")
     st.code(text_summary(report), language=None)
-    st.video(result["video"], format="video/mp4")
     spans = mistake_rows(report)
-    st.subheader("Mistakes")
-    if spans:
-        st.dataframe([{"when": f"{fmt_time(m['start_s'])}-{fmt_time(m['end_s'])}", "mistake": m["mistake"],
-                       "side": m["side"], "severity": m["severity"], "what to do": m["cue"]} for m in spans],
-                     hide_index=True, width="stretch")
-    else:
-        st.success("No mistakes flagged.")
+    watch, listing = st.columns([3, 2], gap="large")
+    watch.video(result["video"], format="video/mp4")
+    with listing:
+        st.subheader("Mistakes")
+        if spans:
+            st.dataframe([{"when": f"{fmt_time(m['start_s'])}-{fmt_time(m['end_s'])}",
+                           "mistake": m["mistake"], "side": m["side"], "severity": m["severity"],
+                           "what to do": m["cue"]} for m in spans], hide_index=True, width="stretch")
+        else:
+            st.success("No mistakes flagged.")
     if result["measures"]:
         st.subheader("Timeline")
         st.caption("Each measure a check reads, smoothed as the checker sees it. Dashed: where it flags. "

@@ -32,6 +32,7 @@ class ProgrammeView:
     verdict: Verdict | None = None  # None outside a hold (counting down, finished)
     countdown_s: float | None = None  # seconds left in a get-ready, switch or rest phase
     progress: float = 0.0  # 0..1 through the routine (a single stretch: through its holds)
+    side: str | None = None  # the working side announced (a routine's next side), when known
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ class LiveSession:
             v = view.verdict
             self._snapshot = LiveSnapshot(
                 self._frames, self._rate.rate, view.phase, view.title, cue, v.status if v else None,
-                v.side if v else None, v.hold_s if v else 0.0, v.hold_target_s if v else 0.0,
+                v.side if v else view.side, v.hold_s if v else 0.0, v.hold_target_s if v else 0.0,
                 view.countdown_s, view.progress,
                 self._programme.summary() if view.phase in ("done", "stopped") else None)
             fps = self._snapshot.fps

@@ -106,7 +106,7 @@ class RoutineProgramme:
             left = self._countdown() - (t - self._phase_t)
             if left > 0:
                 return ProgrammeView(self.phase, self._title(), seg.pose, self._countdown_cue(left),
-                                     countdown_s=left, progress=self._progress())
+                                     countdown_s=left, progress=self._progress(), side=seg.side or "both")
             self._start_hold(t)
         assert self.checker is not None
         verdict = self.checker.update(frame)

@@ -47,10 +47,10 @@ def draw_live(rgb: np.ndarray, frame: PoseFrame, view: ProgrammeView, cue: Cue, 
 
 
 def _cue_banner(img: np.ndarray, cue: Cue, scale: float) -> None:
-    """The current cue in large letters on a band of its colour, wrapped to two lines at most."""
+    """The current cue in large letters on a band of its colour, wrapped to three lines at most."""
     w = img.shape[1]
-    lines = textwrap.wrap(cue.text, width=max(20, int(w / (14 * scale)))) or [""]
-    lines = lines[:2] if len(lines) <= 2 else [lines[0], " ".join(lines[1:])]
+    lines = textwrap.wrap(cue.text, width=max(20, int(w / (15 * scale)))) or [""]
+    lines = lines if len(lines) <= 3 else [*lines[:2], " ".join(lines[2:])]
     line_h = int(34 * scale)
     band = line_h * len(lines) + int(14 * scale)
     cv2.rectangle(img, (0, 0), (w, band), CUE_COLOURS.get(cue.kind, GREY), -1)

@@ -61,7 +61,7 @@ def coach_panel(snap: LiveSnapshot, speak: bool) -> None:
     elif snap.hold_target_s:
         frac = min(1.0, snap.hold_s / snap.hold_target_s)
         st.progress(frac, text=f"Good-form hold: {snap.hold_s:.0f} of {snap.hold_target_s:.0f} s")
-    side = snap.side if snap.side in ("left", "right", "both") else "not known yet"
+    side = snap.side if snap.side in ("left", "right", "both") else "…"
     c1, c2, c3 = st.columns(3)
     c1.metric("Working side", side)
     c2.metric("Processed", f"{snap.fps:.0f} fps")
