@@ -24,6 +24,7 @@ app: install
 # Install what the tests need and run every test (pytest exit code 5, "no tests", counts as failure
 # only if nothing was collected on purpose: we treat it as an error so CI never passes empty).
 test: install-dev
+	bash tools/ensure_browser_deps.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -p no:cacheprovider; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc

@@ -61,7 +61,7 @@ def test_camera_frames_from_a_clip_of_an_arched_back_produce_the_tuck_cue(webrtc
     assert not at.exception
     (cue,) = _cue_markdown(at)
     assert TUCK in cue and "#e74c3c" in cue  # shown in red
-    assert any(m.label == "Processed" for m in at.metric)
+    assert any(m.label == "Processed fps" for m in at.metric)
 
 
 def test_a_guided_routine_counts_down_skips_and_stops_when_it_hurts(webrtc: WebRtcStub) -> None:

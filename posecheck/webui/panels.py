@@ -64,7 +64,7 @@ def coach_panel(snap: LiveSnapshot, speak: bool) -> None:
     side = snap.side if snap.side in ("left", "right", "both") else "…"
     c1, c2, c3 = st.columns(3)
     c1.metric("Working side", side)
-    c2.metric("Processed", f"{snap.fps:.0f} fps")
+    c2.metric("Processed fps", f"{snap.fps:.0f}")
     c3.metric("Done", f"{snap.progress:.0%}")
     if speak and snap.cue.say and snap.cue.speak_id:
         st.html(speech_html(snap.cue.say, snap.cue.speak_id), unsafe_allow_javascript=True)

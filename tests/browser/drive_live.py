@@ -1,0 +1,269 @@
+"""Drive posecheck's live coaching page in a real Chromium, fed a video file as its camera.
+
+Meant to run inside a loopback-only network namespace (tests/browser/test_live_browser.py starts it with
+`unshare -n`), so it proves the whole session works with nothing but 127.0.0.1. It:
+
+1. starts `streamlit run APP` on 127.0.0.1:PORT with POSECHECK_LOOPBACK_ICE=1 and waits for /_stcore/health;
+2. launches /usr/bin/chromium through Playwright (never a downloaded browser) with a fake camera that
+   plays the given Y4M file;
+3. opens the live page, accepts the safety notice, presses START in the streamlit-webrtc iframe;
+4. waits for the processed <video> to play, then for the expected cue text to show up in the page;
+5. takes a full-page screenshot and prints one line `DRIVE_LIVE_RESULT {json}` on stdout.
+
+Streamlit and the browser are always stopped, also on failure, and a failure prints Streamlit's log tail
+to stderr. Exit status 0 only when the video played and the cue was seen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+RESULT_PREFIX = "DRIVE_LIVE_RESULT "
+SAFETY_LABEL = "None of these apply to me — continue"
+WEBRTC_IFRAME = 'iframe[title*="webrtc_streamer"]'
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-proxy-server",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--allow-loopback-in-peer-connection",
+    "--disable-features=WebRtcHideLocalIpsWithMdns",
+]
+VIDEO_STATE_JS = """v => {
+  const q = v.getVideoPlaybackQuality ? v.getVideoPlaybackQuality() : null;
+  return {w: v.videoWidth, h: v.videoHeight, paused: v.paused, ready: v.readyState, t: v.currentTime,
+          frames: q ? q.totalVideoFrames : null};
+}"""
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--app", type=Path, required=True, help="the Streamlit script (app.py)")
+    p.add_argument("--y4m", type=Path, required=True, help="fake camera video (Y4M)")
+    p.add_argument("--expect", required=True, help="cue text that must appear in the page")
+    p.add_argument("--screenshot", type=Path, required=True)
+    p.add_argument("--path", default="live?stretch=hip_flexor_stretch", help="page path and query")
+    p.add_argument("--port", type=int, default=8599)
+    p.add_argument("--chromium", default="/usr/bin/chromium")
+    p.add_argument("--log", type=Path, help="Streamlit's log file (default: a temp file)")
+    p.add_argument("--startup-timeout", type=float, default=60.0, help="seconds for health + page")
+    p.add_argument("--video-timeout", type=float, default=30.0, help="seconds from START to video")
+    p.add_argument("--cue-timeout", type=float, default=60.0, help="seconds from video to cue")
+    p.add_argument("--viewport", default="1280x1600", help="WIDTHxHEIGHT; tall so nothing scrolls")
+    return p.parse_args(argv)
+
+
+def start_streamlit(args: argparse.Namespace, log_path: Path) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, POSECHECK_LOOPBACK_ICE="1", PYTHONUNBUFFERED="1")
+    cmd = [sys.executable, "-m", "streamlit", "run", str(args.app.name),
+           "--server.address", "127.0.0.1", "--server.port", str(args.port),
+           "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    with log_path.open("wb") as log:
+        return subprocess.Popen(cmd, cwd=args.app.resolve().parent, env=env, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def wait_health(base: str, proc: subprocess.Popen[bytes], timeout: float) -> float:
+    """Seconds until /_stcore/health answers "ok" (proxies bypassed: it is our own loopback)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early with status {proc.returncode}")
+        try:
+            with opener.open(f"{base}/_stcore/health", timeout=2) as r:
+                if r.status == 200 and r.read().strip() == b"ok":
+                    return time.monotonic() - t0
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"streamlit not healthy after {timeout:.0f} s")
+
+
+def stop_process_group(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+def log_tail(path: Path, lines: int = 60) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError as exc:
+        return f"(no log: {exc})"
+
+
+def cue_lines(text: str, expect: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if expect in line]
+
+
+def drive(args: argparse.Namespace, base: str, result: dict[str, Any], user_data: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    width, height = (int(v) for v in args.viewport.lower().split("x"))
+    flags = [*CHROMIUM_FLAGS, f"--use-file-for-fake-video-capture={args.y4m.resolve()}"]
+    console_errors: list[str] = []
+    http_errors: list[str] = []
+    result.update(console_errors=console_errors, http_errors=http_errors)
+    with sync_playwright() as pw:
+        ctx = pw.chromium.launch_persistent_context(
+            str(user_data), executable_path=args.chromium, headless=True, args=flags,
+            viewport={"width": width, "height": height}, permissions=["camera"])
+        try:
+            page = ctx.pages[0] if ctx.pages else ctx.new_page()
+            page.on("console", lambda m: console_errors.append(m.text[:300])
+                    if m.type == "error" and len(console_errors) < 20 else None)
+            page.on("response", lambda r: http_errors.append(f"{r.status} {r.url}"[:300])
+                    if r.status >= 400 and len(http_errors) < 20 else None)
+            try:
+                _session(page, args, base, result)
+            finally:
+                try:
+                    page.screenshot(path=str(args.screenshot), full_page=True, timeout=15_000)
+                    result["screenshot"] = str(args.screenshot)
+                except Exception as exc:  # a screenshot must never hide the real failure
+                    result["screenshot_error"] = repr(exc)
+                if result.get("video_seen"):
+                    _press_stop(page, result)
+        finally:
+            ctx.close()
+
+
+def _session(page: Any, args: argparse.Namespace, base: str, result: dict[str, Any]) -> None:
+    url = f"{base}/{args.path.lstrip('/')}"
+    result["url"] = url
+    result["phase"] = "open page"
+    page.goto(url, wait_until="domcontentloaded", timeout=args.startup_timeout * 1000)
+
+    result["phase"] = "safety notice"
+    safety = page.get_by_role("button", name=SAFETY_LABEL, exact=True)
+    safety.wait_for(state="visible", timeout=args.startup_timeout * 1000)
+    safety.click()
+
+    result["phase"] = "START button"
+    frame = page.frame_locator(WEBRTC_IFRAME)
+    start = frame.get_by_role("button", name=re.compile(r"^\s*start\s*$", re.I))
+    start.wait_for(state="visible", timeout=args.startup_timeout * 1000)
+    page.wait_for_timeout(500)  # let the page settle: anything shown before START is the baseline
+    baseline = page.locator("body").inner_text().count(args.expect)
+    result["expect_count_before_start"] = baseline
+    start.click()
+    t_start = time.monotonic()
+
+    result["phase"] = "video"
+    video = frame.locator("video").first
+    state: dict[str, Any] = {}
+    while time.monotonic() - t_start < args.video_timeout:
+        try:
+            state = video.evaluate(VIDEO_STATE_JS, timeout=2000)
+        except Exception:  # the <video> is created only once the connection is up
+            state = {}
+        if state.get("w", 0) > 0 and not state.get("paused", True) and state.get("ready", 0) >= 2:
+            break
+        time.sleep(0.1)
+    else:
+        result["video_state"] = state
+        raise TimeoutError(f"processed video did not play within {args.video_timeout:.0f} s of START")
+    t_video = time.monotonic()
+    result.update(video_seen=True, video_width=state["w"], video_height=state["h"],
+                  seconds_to_first_video=round(t_video - t_start, 2))
+
+    result["phase"] = "cue"
+    seen: list[str] = []
+    while time.monotonic() - t_video < args.cue_timeout:
+        text = page.locator("body").inner_text()
+        if text.count(args.expect) > baseline:
+            seen = cue_lines(text, args.expect)
+            break
+        time.sleep(0.25)
+    else:
+        result["page_text_tail"] = page.locator("body").inner_text()[-1500:]
+        raise TimeoutError(f"cue {args.expect!r} not shown within {args.cue_timeout:.0f} s of video")
+    t_cue = time.monotonic()
+    result.update(cue_seen=True, cue_text=seen[-1] if seen else "", cue_lines=seen,
+                  seconds_to_cue=round(t_cue - t_start, 2))
+
+    end = video.evaluate(VIDEO_STATE_JS, timeout=5000)
+    result.update(video_width=end["w"], video_height=end["h"])
+    if end.get("frames") is not None and state.get("frames") is not None and t_cue > t_video:
+        result["received_fps"] = round((end["frames"] - state["frames"]) / (t_cue - t_video), 1)
+    result["phase"] = "done"
+
+
+def _press_stop(page: Any, result: dict[str, Any]) -> None:
+    """End the session the way a person would, so the app's on-ended clean-up runs too."""
+    try:
+        stop = page.frame_locator(WEBRTC_IFRAME).get_by_role("button", name=re.compile(r"^\s*stop\s*$", re.I))
+        stop.click(timeout=5000)
+        page.wait_for_timeout(1000)
+        result["stopped"] = True
+    except Exception as exc:
+        result["stop_error"] = repr(exc)[:300]
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    """SIGTERM (the test's time limit) unwinds like an error, so Streamlit and Chromium are still stopped."""
+    raise SystemExit(f"terminated by signal {signum}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    t0 = time.monotonic()
+    result: dict[str, Any] = {"ok": False, "video_seen": False, "cue_seen": False, "expect": args.expect}
+    args.screenshot.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="posecheck-browser-") as tmp:
+        log_path = args.log or Path(tmp) / "streamlit.log"
+        user_data = Path(tmp) / "chromium-profile"
+        base = f"http://127.0.0.1:{args.port}"
+        proc = start_streamlit(args, log_path)
+        try:
+            result["phase"] = "streamlit health"
+            result["seconds_to_health"] = round(wait_health(base, proc, args.startup_timeout), 2)
+            drive(args, base, result, user_data)
+            result["ok"] = bool(result["video_seen"] and result["cue_seen"])
+        except (Exception, SystemExit, KeyboardInterrupt) as exc:
+            result["error"] = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
+            traceback.print_exc(file=sys.stderr)
+        finally:
+            stop_process_group(proc)
+            log = log_path.read_text(errors="replace") if log_path.exists() else ""
+            result["server_tracebacks"] = log.count("Traceback (most recent call last)")
+            result["seconds_total"] = round(time.monotonic() - t0, 2)
+            if not result["ok"]:
+                print(f"--- streamlit log tail ({log_path}) ---\n{log_tail(log_path)}\n---",
+                      file=sys.stderr, flush=True)
+    print(RESULT_PREFIX + json.dumps(result), flush=True)
+    return 0 if result["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""The live coaching page in a real Chromium, with a sample clip as the camera, in a loopback-only network.
+
+The whole session (Streamlit, Chromium, WebRTC) runs inside `unshare -n` with only `lo` up, so it also proves
+that nothing leaves the machine. drive_live.py does the driving and prints a JSON result; this test
+checks it and keeps the screenshot at test-artifacts/live_browser.png.
+
+Needs Debian's chromium and ffmpeg (tools/ensure_browser_deps.sh installs them) and permission to make a
+network namespace (root, or unprivileged user namespaces). Without those it skips and says why; otherwise
+it runs and can fail.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DRIVER = Path(__file__).with_name("drive_live.py")
+CLIP = ROOT / "samples" / "starter" / "lunge_arch.mp4"
+ARTIFACT = ROOT / "test-artifacts" / "live_browser.png"
+CHROMIUM = "/usr/bin/chromium"
+EXPECTED_CUE = "Tuck your tailbone under"
+# The clip arches from about 2.0 s to its end (3.0 s); holding its last (arched) frame for a few seconds
+# gives the checker a steady mistake to flag on every loop of the fake camera.
+HOLD_LAST_S = 5
+DRIVER_TIMEOUT_S = 150
+RESULT_PREFIX = "DRIVE_LIVE_RESULT "
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _namespace_command() -> list[str] | str:
+    """The `unshare` prefix that gives a loopback-only network here, or why there is none.
+
+    Root (CI) gets a plain network namespace; anyone else may still get one inside a user namespace.
+    """
+    why = "unknown"
+    for prefix in (["unshare", "-n"], ["unshare", "-r", "-n"]):
+        probe = subprocess.run([*prefix, "sh", "-c", "ip link set lo up"], capture_output=True, text=True,
+                               timeout=20)
+        if probe.returncode == 0:
+            return prefix
+        lines = (probe.stderr or probe.stdout).strip().splitlines()
+        why = lines[-1] if lines else f"exit status {probe.returncode}"
+    return f"cannot make a loopback-only network namespace: {why}"
+
+
+def _prerequisites() -> list[str]:
+    """The namespace prefix to run under; skips the test, saying why, when something is missing."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing (run tools/ensure_browser_deps.sh as root)")
+    for tool in ("ffmpeg", "unshare", "ip"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"`{tool}` is not installed (run tools/ensure_browser_deps.sh as root)")
+    prefix = _namespace_command()
+    if isinstance(prefix, str):
+        pytest.skip(prefix)
+    return prefix
+
+
+def _make_y4m(out: Path) -> None:
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-i", str(CLIP),
+         "-vf", f"scale=640:480,fps=15,tpad=stop_mode=clone:stop_duration={HOLD_LAST_S}",
+         "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", str(out)],
+        check=True, timeout=60)
+
+
+def _run_driver(cmd: list[str]) -> tuple[int, str, str]:
+    """Run the driver; past the time limit, SIGTERM it so it still stops Streamlit and Chromium."""
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT) as proc:
+        try:
+            stdout, stderr = proc.communicate(timeout=DRIVER_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            proc.terminate()  # `sh` exec'd into the driver, so this reaches it
+            try:
+                stdout, stderr = proc.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                stdout, stderr = proc.communicate()
+            stderr = f"(driver stopped after {DRIVER_TIMEOUT_S} s)\n{stderr}"
+    return proc.returncode, stdout, stderr
+
+
+def _parse_result(stdout: str) -> dict[str, Any] | None:
+    for line in reversed(stdout.splitlines()):
+        if line.startswith(RESULT_PREFIX):
+            parsed: dict[str, Any] = json.loads(line[len(RESULT_PREFIX):])
+            return parsed
+    return None
+
+
+def test_live_page_shows_processed_video_and_cue(tmp_path: Path) -> None:
+    unshare = _prerequisites()
+    y4m = tmp_path / "lunge_arch.y4m"
+    _make_y4m(y4m)
+    ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
+    ARTIFACT.unlink(missing_ok=True)
+
+    # "$0" "$@" hands the driver's argv through sh untouched.
+    cmd = [*unshare, "sh", "-c", 'ip link set lo up && exec "$0" "$@"',
+           sys.executable, str(DRIVER), "--app", str(ROOT / "app.py"), "--y4m", str(y4m),
+           "--expect", EXPECTED_CUE, "--screenshot", str(ARTIFACT), "--log", str(tmp_path / "streamlit.log")]
+    try:
+        returncode, stdout, stderr = _run_driver(cmd)
+    finally:
+        y4m.unlink(missing_ok=True)  # about 55 MB; pytest keeps its last few tmp dirs
+    result = _parse_result(stdout)
+    detail = f"exit {returncode}\nstdout tail:\n{stdout[-2000:]}\nstderr tail:\n{stderr[-4000:]}"
+    assert result is not None, f"the driver printed no result line\n{detail}"
+    print(json.dumps(result, indent=2))  # shown with -s or on failure: timings for the notes
+
+    assert result["video_seen"], f"processed video never played: {result.get('error')}\n{detail}"
+    assert result["video_width"] > 0 and result["video_height"] > 0
+    assert result["cue_seen"], f"cue {EXPECTED_CUE!r} never shown: {result.get('error')}\n{detail}"
+    assert EXPECTED_CUE in result["cue_text"]
+    assert result["ok"] and returncode == 0, detail
+    assert ARTIFACT.exists(), "no screenshot was kept"
