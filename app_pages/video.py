@@ -78,7 +78,7 @@ if result and result["pose"] == pose_id:
         st.caption("Each measure a check reads, smoothed as the checker sees it. Dashed: where it flags. "
                    "Shaded: when the mistake was flagged.")
         for series in result["measures"]:
-            st.altair_chart(measure_chart(series, spans), width="stretch")
+            st.altair_chart(measure_chart(series, spans), width="stretch", height=220)
     c1, c2 = st.columns(2)
     c1.download_button("JSON report", result["json"], "posecheck-report.json", "application/json")
     c2.download_button("CSV features", result["csv"], "posecheck-features.csv", "text/csv")

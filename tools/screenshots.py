@@ -78,6 +78,7 @@ def main() -> None:
             live("live?stretch=hip_flexor_stretch", "live_stretch.png", 12)
             live("live?routine=back_relief_routine", "live_routine.png", 6)
 
+            page.set_viewport_size({"width": 1400, "height": 2600})  # the page scrolls inside itself
             page.goto(f"{base}/video")
             page.locator("input[type=file]").set_input_files(str(args.upload))
             page.get_by_role("button", name="Analyse").click()

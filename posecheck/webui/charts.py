@@ -14,7 +14,7 @@ def measure_chart(series: MeasureSeries, spans: list[dict[str, Any]]) -> alt.Lay
     rows = measure_rows([series])
     base = alt.Chart(alt.Data(values=rows)).mark_line(color="#2c3e50").encode(
         x=alt.X("time_s:Q", title="time (s)"),
-        y=alt.Y("value:Q", title=series.label, scale=alt.Scale(zero=False)))
+        y=alt.Y("value:Q", title=series.label.split(": ", 1)[-1], scale=alt.Scale(zero=False)))
     flag = alt.Chart(alt.Data(values=[{"flag": series.flag_level}])).mark_rule(
         color="#e74c3c", strokeDash=[6, 4]).encode(y="flag:Q")
     layers: list[alt.Chart] = []
