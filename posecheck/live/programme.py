@@ -167,7 +167,7 @@ class StretchProgramme:
             return ProgrammeView("stopped", title, self.pose, STOPPED_CUE)
         verdict = self.checker.update(frame)
         sides = self.checker.books.sides
-        per_side = 2 if self.pose.hold.per_side and self.pose.sides.working_leg != "none" else 1
+        per_side = 2 if self.pose.holds_each_side else 1
         held = sum(min(b.hold_s, self.pose.hold.seconds) for b in sides.values())
         progress = min(1.0, held / (per_side * self.pose.hold.seconds))
         return ProgrammeView("hold", title, self.pose, verdict_cue(verdict), verdict, None, progress)

@@ -209,6 +209,11 @@ class PoseDefinition(_Strict):
         used |= {g.feature for c in self.checks for g in c.applies_if}
         return bool(used & MASK_FEATURES)
 
+    @property
+    def holds_each_side(self) -> bool:
+        """Whether the hold is done once per working side (a working leg and a per-side hold)."""
+        return self.hold.per_side and self.sides.working_leg != "none"
+
     def check(self, check_id: str) -> Check:
         for c in self.checks:
             if c.id == check_id:

@@ -49,10 +49,8 @@ def plan(routine: Routine, catalogue: dict[str, PoseDefinition]) -> list[Segment
     out: list[Segment] = []
     for n, step in enumerate(routine.steps):
         base = catalogue[step.pose]
-        hold_s = step.hold_s or base.hold.seconds
-        each = step.sides == "each" or (step.sides is None and base.hold.per_side
-                                         and base.sides.working_leg != "none")
-        pose = base.model_copy(update={"hold": Hold(seconds=hold_s, per_side=each)})
+        each = step.each_side(base)
+        pose = base.model_copy(update={"hold": Hold(seconds=step.hold_seconds(base), per_side=each)})
         sides: tuple[Side | None, ...] = ("left", "right") if each else (None,)
         out += [Segment(n, pose, side, step.note) for side in sides]
     return out

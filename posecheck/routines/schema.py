@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from posecheck.poses.schema import PoseDefinition
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -23,6 +25,13 @@ class RoutineStep(_Strict):
     hold_s: float | None = Field(default=None, gt=0, le=1800)
     sides: Literal["each", "both"] | None = None
     note: str = ""
+
+    def each_side(self, pose: PoseDefinition) -> bool:
+        """Whether this step holds left then right (`pose` is the stretch the step names)."""
+        return self.sides == "each" or (self.sides is None and pose.holds_each_side)
+
+    def hold_seconds(self, pose: PoseDefinition) -> float:
+        return self.hold_s or pose.hold.seconds
 
 
 class Routine(_Strict):

@@ -23,7 +23,7 @@ def describe_stretch(pose: PoseDefinition) -> None:
     st.markdown(f"**How:** {pose.summary}")
     st.markdown(f"**Camera:** {pose.camera.placement}")
     watched = ", ".join(c.title.lower() for c in pose.checks) or "holding the position (timer only)"
-    per = " each side" if pose.hold.per_side and pose.sides.working_leg != "none" else ""
+    per = " each side" if pose.holds_each_side else ""
     st.markdown(f"**Hold:** {pose.hold.seconds:.0f} s{per}, counted only while your form is right. "
                 f"**posecheck watches for:** {watched}.")
 
@@ -34,10 +34,8 @@ def describe_routine(routine: Routine, catalogue: dict[str, PoseDefinition]) -> 
     rows = []
     for n, step in enumerate(routine.steps, start=1):
         pose = catalogue[step.pose]
-        hold = step.hold_s or pose.hold.seconds
-        each = step.sides == "each" or (step.sides is None and pose.hold.per_side
-                                         and pose.sides.working_leg != "none")
-        rows.append({"#": n, "stretch": pose.name, "hold": f"{hold:.0f} s{' each side' if each else ''}",
+        each = " each side" if step.each_side(pose) else ""
+        rows.append({"#": n, "stretch": pose.name, "hold": f"{step.hold_seconds(pose):.0f} s{each}",
                      "tip": step.note})
     st.dataframe(rows, hide_index=True, width="stretch")
     st.caption(f"posecheck runs the clock: {routine.get_ready_s:.0f} s to get ready, "
