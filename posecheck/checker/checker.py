@@ -17,10 +17,10 @@ from posecheck.checker.sides import (
     working_leg_score,
 )
 from posecheck.checker.smoothing import SmoothedFeatures
-from posecheck.features.catalogue import FEATURES, measure
+from posecheck.features.catalogue import FEATURES, limb_feature, measure
 from posecheck.features.skeleton import Skeleton
 from posecheck.frames import PoseFrame
-from posecheck.landmarks import REGIONS, Side, other
+from posecheck.landmarks import REGIONS, Side
 from posecheck.poses.schema import Check, Condition, PoseDefinition
 
 MAX_CREDIT_GAP_S = 1.0  # longest gap between two good frames that still counts towards a hold
@@ -96,12 +96,7 @@ class PoseChecker:
         return self._working.side or "unknown"
 
     def _resolve(self, feature: str, limb: str | None) -> str:
-        if limb is None:
-            return feature
-        side = self._working.side
-        if side is None:
-            return ""
-        return f"{side if limb == 'working' else other(side)}_{feature}"
+        return limb_feature(feature, limb, self._working.side) or ""
 
     def _value(self, values: dict[str, float], feature: str, limb: str | None) -> float:
         """A feature's smoothed value for the limb named (NaN before the working side is known)."""

@@ -348,6 +348,17 @@ def base_names() -> tuple[str, ...]:
     return PLAIN_FEATURES + SIDED_FEATURES
 
 
+def limb_feature(feature: str, limb: str | None, working_side: str | None) -> str | None:
+    """The measured name of a pose file's feature: `knee_flexion` on the working leg of a left-side
+    stretch is `left_knee_flexion`. None while a per-leg feature's working side is unknown."""
+    if limb is None:
+        return feature
+    if working_side not in SIDES:
+        return None
+    side: Side = working_side  # type: ignore[assignment]
+    return f"{side if limb == 'working' else other(side)}_{feature}"
+
+
 def measure(name: str, sk: Skeleton) -> tuple[float, tuple[str, ...]]:
     """Value of one feature and, when NaN, the landmarks it could not see."""
     try:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from posecheck.checker.events import Verdict
+from posecheck.features.catalogue import limb_feature
 from posecheck.poses.schema import PoseDefinition
 
 
@@ -21,15 +22,6 @@ class MeasureSeries:
     values: tuple[float, ...]  # NaN where it could not be measured
 
 
-def _feature_name(feature: str, limb: str | None, side: str | None) -> str | None:
-    if limb is None:
-        return feature
-    if side not in ("left", "right"):
-        return None
-    other = "right" if side == "left" else "left"
-    return f"{side if limb == 'working' else other}_{feature}"
-
-
 def key_measures(verdicts: list[Verdict], pose: PoseDefinition) -> list[MeasureSeries]:
     """Each check's feature over time, read for the working side the checker had at each frame.
 
@@ -40,7 +32,7 @@ def key_measures(verdicts: list[Verdict], pose: PoseDefinition) -> list[MeasureS
     for check in pose.checks:
         times, values = [], []
         for v in verdicts:
-            name = _feature_name(check.feature, check.limb, v.side)
+            name = limb_feature(check.feature, check.limb, v.side)
             judged = any(c.id == check.id and c.state != "not_checked" for c in v.checks)
             times.append(round(v.timestamp, 3))
             values.append(v.features.get(name, math.nan) if name and judged else math.nan)
