@@ -132,6 +132,7 @@ def test_stop_for_pain_ends_the_set_and_keeps_the_note() -> None:
     snap = session.snapshot()
     assert snap.phase == "stopped" and snap.cue is not None and "see a doctor" in snap.cue.text
     assert snap.summary is not None and snap.summary.pain_notes == [note]
+    assert snap.summary.duration_s == summary.duration_s  # the clock stopped with the set
 
 
 def test_two_sessions_share_nothing() -> None:

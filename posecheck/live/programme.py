@@ -161,10 +161,10 @@ class StretchProgramme:
     def update(self, frame: PoseFrame) -> ProgrammeView:
         t = frame.timestamp
         self._t0 = t if self._t0 is None else self._t0
-        self._last_t = t
         title = self.pose.name
-        if self._stopped:
+        if self._stopped:  # the session's clock stopped with the set
             return ProgrammeView("stopped", title, self.pose, STOPPED_CUE)
+        self._last_t = t
         verdict = self.checker.update(frame)
         sides = self.checker.books.sides
         per_side = 2 if self.pose.holds_each_side else 1

@@ -18,7 +18,7 @@ from posecheck.estimators import PoseEstimator, make_estimator
 from posecheck.frames import PoseFrame
 from posecheck.live.cues import Cue, CuePicker
 from posecheck.live.meter import RateMeter
-from posecheck.live.programme import Phase, Programme, SessionSummary
+from posecheck.live.programme import Phase, Programme, ProgrammeView, SessionSummary
 from posecheck.sources.pushed import PushedFrames
 
 EstimatorFactory = Callable[[], PoseEstimator]
@@ -39,7 +39,12 @@ class LiveSnapshot:
     hold_target_s: float
     countdown_s: float | None
     progress: float
-    summary: SessionSummary | None
+    summary: SessionSummary | None  # set once the programme has ended (done or stopped)
+
+    @classmethod
+    def empty(cls, frames: int = 0, fps: float = 0.0) -> LiveSnapshot:
+        """Nothing judged yet (a new session, or a new stretch chosen)."""
+        return cls(frames, fps, None, "", None, None, None, 0.0, 0.0, None, 0.0, None)
 
 
 class LiveSession:
@@ -55,7 +60,7 @@ class LiveSession:
         self._cues = CuePicker()
         self._rate = RateMeter(clock=clock)
         self._frames = 0
-        self._snapshot = LiveSnapshot(0, 0.0, None, "", None, None, None, 0.0, 0.0, None, 0.0, None)
+        self._snapshot = LiveSnapshot.empty()
 
     # ---- camera thread ---------------------------------------------------------------------------
     def process(self, rgb: np.ndarray, timestamp: float) -> np.ndarray:
@@ -66,12 +71,11 @@ class LiveSession:
         if self._estimator is None:
             self._estimator = self._make_estimator()
         pose_frame = self._estimator.estimate(image)
-        out = self.process_pose(pose_frame, lambda view, cue, fps: draw_live(rgb, pose_frame, view, cue, fps))
-        assert out is not None
-        return out
+        view, snap = self.process_pose(pose_frame)
+        assert snap.cue is not None
+        return draw_live(rgb, pose_frame, view, snap.cue, snap.fps)
 
-    def process_pose(self, frame: PoseFrame, draw: Callable[..., np.ndarray] | None = None
-                     ) -> np.ndarray | None:
+    def process_pose(self, frame: PoseFrame) -> tuple[ProgrammeView, LiveSnapshot]:
         """Judge an already-estimated frame (tests and recordings feed this directly)."""
         with self._lock:
             view = self._programme.update(frame)
@@ -79,13 +83,13 @@ class LiveSession:
             self._rate.tick()
             self._frames += 1
             v = view.verdict
+            ended = view.phase in ("done", "stopped")
+            summary = (self._snapshot.summary or self._programme.summary()) if ended else None
             self._snapshot = LiveSnapshot(
                 self._frames, self._rate.rate, view.phase, view.title, cue, v.status if v else None,
                 v.side if v else view.side, v.hold_s if v else 0.0, v.hold_target_s if v else 0.0,
-                view.countdown_s, view.progress,
-                self._programme.summary() if view.phase in ("done", "stopped") else None)
-            fps = self._snapshot.fps
-        return draw(view, cue, fps) if draw else None
+                view.countdown_s, view.progress, summary)
+            return view, self._snapshot
 
     def camera_stopped(self) -> None:
         """The browser stopped the camera: free the model (a new one starts with the next frame)."""
@@ -103,8 +107,7 @@ class LiveSession:
         with self._lock:
             self._programme = programme
             self._cues = CuePicker()
-            self._snapshot = LiveSnapshot(self._frames, self._snapshot.fps, None, "", None, None, None, 0.0,
-                                          0.0, None, 0.0, None)
+            self._snapshot = LiveSnapshot.empty(self._frames, self._snapshot.fps)
 
     def skip(self) -> None:
         with self._lock:

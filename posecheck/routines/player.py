@@ -93,10 +93,11 @@ class RoutineProgramme:
         t = frame.timestamp
         if self._t0 is None:
             self._t0 = self._phase_t = t
-        self._last_t = t
         assert self._phase_t is not None
         seg = self.segment
-        if self.phase in ("done", "stopped"):
+        if self.phase not in ("done", "stopped"):  # the session's clock stops when the routine ends
+            self._last_t = t
+        else:
             cue = STOPPED_CUE if self.phase == "stopped" else CueCandidate(
                 "done", "done", "Routine complete. Well done!", "Routine complete. Well done.")
             return ProgrammeView(self.phase, self.routine.name, seg.pose, cue, progress=self._progress())
