@@ -201,6 +201,50 @@ def arched_back() -> Figure:
     return lunge("left").with_back(-35.0)
 
 
+def elbows_bent() -> Figure:
+    # standing: elbows at (600, 420). Left wrist 110 px straight forward: 90 deg of bend; right
+    # wrist 66 px forward and 88 px down: 36.87 deg.
+    return standing().moved(left_wrist=(490.0, 420.0), right_wrist=(534.0, 508.0))
+
+
+def arms_forward_345() -> Figure:
+    # both arms straight, wrists 138 px forward and 184 px below the shoulders (230 px long).
+    return standing().moved(**both("elbow", add(SHOULDER, -72.0, 96.0)),
+                            **both("wrist", add(SHOULDER, -138.0, 184.0)))
+
+
+def arms_overhead() -> Figure:
+    return standing().moved(**both("elbow", add(SHOULDER, 0.0, -120.0)),
+                            **both("wrist", add(SHOULDER, 0.0, -230.0)))
+
+
+def arms_level_forward() -> Figure:
+    return standing().moved(**both("elbow", add(SHOULDER, -120.0, 0.0)),
+                            **both("wrist", add(SHOULDER, -230.0, 0.0)))
+
+
+def wall_angel(right_elbow_drop: float = 0.0) -> Figure:
+    # facing the camera, upper arms level: left forearm straight up, right forearm straight down.
+    f = frontal()
+    ls, rs = f.points["left_shoulder"], f.points["right_shoulder"]
+    le, re = add(ls, 100.0, 0.0), add(rs, -100.0, right_elbow_drop)
+    return f.moved(left_elbow=le, left_wrist=add(le, 0.0, -100.0), right_elbow=re,
+                   right_wrist=add(re, 0.0, 100.0))
+
+
+def shrugged() -> Figure:
+    # shoulders 20 px up towards the ears: 40 px of neck over a 220 px torso.
+    return standing().moved(**both("shoulder", add(SHOULDER, 0.0, -20.0)))
+
+
+def legs_up() -> Figure:
+    # on the back, both legs straight up.
+    left = lying_leg_raised("left", 90.0)
+    right = lying_leg_raised("right", 90.0)
+    return left.moved(**{n: right.points[n] for n in ("right_knee", "right_ankle", "right_heel",
+                                                      "right_foot_index")})
+
+
 MASK_DEG = 1.0  # the painted mask is anti-aliased pixels: the outline's angle is good to a degree
 
 # (feature, figure, expected). Sided features name the left_ or right_ variant.
@@ -313,6 +357,52 @@ CASES: list[tuple[str, object, float, float]] = [
     ("left_knees_towards", lying_on_back, 0.0, LEN),
     ("left_knees_towards", knees_fallen_near_side, 0.3, 1e-7),  # 1e-9 m guard in the width
     ("right_knees_towards", knees_fallen_near_side, -0.3, 1e-7),
+    # elbow_bend_max / _min: 180 minus the angle at the elbow, the more / less bent arm
+    ("elbow_bend_max", standing, 0.0, DEG),
+    ("elbow_bend_max", elbows_bent, 90.0, DEG),
+    ("elbow_bend_min", elbows_bent, ATAN_3_4, DEG),
+    # arms_from_vertical: shoulder-to-wrist from straight down, mean of the arms
+    ("arms_from_vertical", standing, 0.0, DEG),
+    ("arms_from_vertical", arms_forward_345, ATAN_3_4, DEG),
+    # arm_raise: upper arm from the trunk line pointing down
+    ("arm_raise", standing, 0.0, DEG),
+    ("arm_raise", arms_level_forward, 90.0, DEG),
+    ("arm_raise", arms_overhead, 180.0, DEG),
+    ("arm_raise", lambda: trunk_forward_345().moved(**both("elbow", add(HIP, -216.0, -88.0))),
+     90.0, DEG),  # arm at right angles to a leaning trunk: shoulder + (-96, 72)
+    # forearms_alternation: left lift minus right lift; frontal() forearms both point 10:100 down
+    ("forearms_alternation", frontal, 0.0, LEN),
+    ("forearms_alternation", wall_angel, 2.0, LEN),
+    # elbow_height_difference: vertical gap between the elbows, torso lengths
+    ("elbow_height_difference", frontal, 0.0, LEN),
+    ("elbow_height_difference", lambda: wall_angel(40.0), 40.0 / 200.0, LEN),
+    # shoulder_to_ear: mid-shoulder to mid-ear, torso lengths
+    ("shoulder_to_ear", standing, 60.0 / 200.0, LEN),
+    ("shoulder_to_ear", shrugged, 40.0 / 220.0, LEN),
+    # thighs_from_vertical: mean of both thighs from straight down
+    ("thighs_from_vertical", standing, 0.0, DEG),
+    ("thighs_from_vertical", lunge, (20.0 + 90.0) / 2, DEG),
+    # legs_from_vertical: hip-to-ankle from straight up, mean of both legs
+    ("legs_from_vertical", legs_up, 0.0, DEG),
+    ("legs_from_vertical", lambda: lying_leg_raised("left", 90.0), 45.0, DEG),
+    # knees_flexion_min: the straighter knee. Lunge: kneeling knee 70 (thigh 20 deg back, shank
+    # flat behind), front knee 90.
+    ("knees_flexion_min", standing, 0.0, DEG),
+    ("knees_flexion_min", lunge, 70.0, DEG),
+    # hips_to_heels: mid-hip (600, 500) to mid-heel (612, 862), torso lengths
+    ("hips_to_heels", standing, math.hypot(12.0, 362.0) / 200.0, LEN),
+    # trunk_inclination_world: the world trunk from vertical (world = image geometry here)
+    ("trunk_inclination_world", standing, 0.0, DEG),
+    ("trunk_inclination_world", trunk_forward_345, ATAN_3_4, DEG),
+    # shoulders_forward_world: mid-shoulder ahead of mid-hip along the hips' level front, torso lengths
+    ("shoulders_forward_world", standing, 0.0, LEN),
+    ("shoulders_forward_world", trunk_forward_345, 0.6, LEN),
+    ("shoulders_forward_world", trunk_back_345, -0.6, LEN),
+    # chest_turn_world: the shoulder line turned 30 deg with the left shoulder forward = to the right
+    ("chest_turn_world", standing, 0.0, DEG),
+    ("chest_turn_world", chest_twisted_30, -30.0, DEG),
+    ("left_chest_turned_towards", chest_twisted_30, -30.0, DEG),
+    ("right_chest_turned_towards", chest_twisted_30, 30.0, DEG),
 ]
 
 
@@ -417,6 +507,28 @@ NAN_CASES: list[tuple[str, object, tuple[str, ...], tuple[str, ...]]] = [
     ("left_ankle_to_other_knee", figure_four, ("right_knee",), ("right_knee",)),
     ("left_knee_to_shoulder", knee_near_chest, ("left_knee",), ("left_knee",)),
     ("left_knees_towards", lying_on_back, ("right_knee",), ("right_knee",)),
+    ("elbow_bend_max", standing, ("left_wrist", "right_wrist"),
+     ("left_elbow", "left_wrist", "right_elbow", "right_wrist")),
+    ("elbow_bend_min", standing, ("left_wrist", "right_wrist"),
+     ("left_elbow", "left_wrist", "right_elbow", "right_wrist")),
+    ("arms_from_vertical", standing, ("left_wrist", "right_wrist"),
+     ("left_shoulder", "left_wrist", "right_shoulder", "right_wrist")),
+    ("arm_raise", standing, ("left_elbow", "right_elbow"),
+     ("left_shoulder", "left_elbow", "right_shoulder", "right_elbow")),
+    ("forearms_alternation", frontal, ("left_wrist",), ("left_wrist",)),
+    ("elbow_height_difference", frontal, ("right_elbow",), ("right_elbow",)),
+    ("shoulder_to_ear", standing, ("left_ear", "right_ear"), ("left_ear", "right_ear")),
+    ("thighs_from_vertical", lunge, ("left_knee", "right_knee"),
+     ("left_hip", "left_knee", "right_hip", "right_knee")),
+    ("legs_from_vertical", lying_on_back, ("left_ankle", "right_ankle"),
+     ("left_hip", "left_ankle", "right_hip", "right_ankle")),
+    ("knees_flexion_min", lunge, ("left_ankle", "right_ankle"),
+     ("left_knee", "left_ankle", "right_knee", "right_ankle")),
+    ("hips_to_heels", standing, ("left_heel", "right_heel"), ("left_heel", "right_heel")),
+    ("trunk_inclination_world", standing, ("left_hip",), ("left_hip",)),
+    ("shoulders_forward_world", standing, ("left_hip",), ("left_hip",)),
+    ("chest_turn_world", standing, ("left_hip",), ("left_hip",)),
+    ("left_chest_turned_towards", standing, ("left_hip",), ("left_hip",)),
 ]
 
 
@@ -457,7 +569,8 @@ def test_feature_is_nan_when_a_landmark_is_unseen(name: str, make: object, lose:
 
 def test_world_features_are_nan_without_world_landmarks() -> None:
     sk = lying_on_back().without_world().skeleton()
-    for name in ("shoulder_tilt", "trunk_twist", "left_knees_towards", "camera_side_score"):
+    for name in ("shoulder_tilt", "trunk_twist", "left_knees_towards", "camera_side_score",
+                 "trunk_inclination_world", "shoulders_forward_world", "chest_turn_world"):
         v, missing = measure(name, sk)
         assert math.isnan(v) and missing, name
     assert measure("camera_side_score", sk)[1] == ("left_hip",)
@@ -481,7 +594,7 @@ def test_measure_all_reports_only_the_nan_features() -> None:
     fig = lunge("left").hidden("left_ear", "right_ear")
     values, missing = measure_all(fig.skeleton())
     assert set(values) == set(FEATURES)
-    assert set(missing) == {"neck_flexion", "head_height"}
+    assert set(missing) == {"neck_flexion", "head_height", "shoulder_to_ear"}
     assert values["right_knee_flexion"] == pytest.approx(90.0, abs=DEG)
 
 

@@ -16,6 +16,7 @@ WORKING_LEG_RULES: dict[str, tuple[str, bool, float]] = {
     "highest_leg": ("leg_raise", True, 8.0),
     "ankle_over_other_knee": ("ankle_to_other_knee", False, 0.3),
     "knees_fall_side": ("knees_towards", True, 0.2),
+    "chest_turn_side": ("chest_turned_towards", True, 10.0),
 }
 
 
@@ -72,8 +73,8 @@ def working_leg_score(rule: str, values: dict[str, float]) -> float:
     """Left-minus-right evidence that the left leg is the working one (NaN if unmeasurable)."""
     feature, larger_wins, _ = WORKING_LEG_RULES[rule]
     diff = values.get(f"left_{feature}", math.nan) - values.get(f"right_{feature}", math.nan)
-    if rule == "knees_fall_side":
-        diff = values.get("left_knees_towards", math.nan)
+    if rule in ("knees_fall_side", "chest_turn_side"):  # already signed towards the left
+        diff = values.get(f"left_{feature}", math.nan)
     return diff if larger_wins else -diff
 
 

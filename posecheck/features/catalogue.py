@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from posecheck.features import silhouette
+from posecheck.features import limbs, silhouette
 from posecheck.features.geometry import DOWN, UP, angle_between, joint_angle, signed_angle
 from posecheck.features.skeleton import Skeleton, Unseen
 from posecheck.landmarks import BACK_OUTLINE, SIDES, Side, other
@@ -256,6 +256,14 @@ def _knees_towards(side: Side) -> Callable[[Skeleton], float]:
     return fn
 
 
+def _chest_turned_towards(side: Side) -> Callable[[Skeleton], float]:
+    """World: the chest's turn towards `side` (seated twist direction)."""
+    def fn(sk: Skeleton) -> float:
+        turn = limbs.chest_turn_world(sk)
+        return turn if side == "left" else -turn
+    return fn
+
+
 _SIDED: dict[str, tuple[str, str, Callable[[Side], Callable[[Skeleton], float]]]] = {
     "hip_flexion": ("deg", "Thigh angle from the trunk line, towards the front: 0 standing "
                     "straight, 90 thigh at a right angle in front, negative behind (extension).",
@@ -285,6 +293,8 @@ _SIDED: dict[str, tuple[str, str, Callable[[Side], Callable[[Skeleton], float]]]
     "knees_towards": ("hip widths", "World-space shift of the knees towards this side of the "
                       "body, in hip widths: positive when the knees fall to this side.",
                       _knees_towards),
+    "chest_turned_towards": ("deg", "World: how far the chest is turned towards this side of the "
+                             "body, against the hips (seated twist).", _chest_turned_towards),
 }
 
 _PLAIN: dict[str, tuple[str, str, Callable[[Skeleton], float]]] = {
@@ -323,6 +333,7 @@ _PLAIN: dict[str, tuple[str, str, Callable[[Skeleton], float]]] = {
                  "90 facing the camera (or facing away).", view_yaw),
     "camera_side_score": ("m", "World: mean depth of right-side joints minus left-side joints: "
                           "positive when the left side is nearer the camera.", camera_side_score),
+    **limbs.PLAIN,
 }
 
 

@@ -10,7 +10,7 @@ from posecheck.features.catalogue import MASK_FEATURES, PLAIN_FEATURES, SIDED_FE
 
 Limb = Literal["working", "other"]
 WorkingLegRule = Literal["most_flexed_hip", "least_flexed_hip", "highest_leg", "ankle_over_other_knee",
-                         "knees_fall_side"]
+                         "knees_fall_side", "chest_turn_side"]
 
 
 class _Strict(BaseModel):
@@ -175,6 +175,96 @@ class Position(_Strict):
         default_factory=lambda: ["shoulders", "hips"])
 
 
+class RepEnd(_Strict):
+    """One end of a repeated movement: reached past `above`/`below`, left again past `until_*`."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    above: float | None = None
+    until_below: float | None = None
+    below: float | None = None
+    until_above: float | None = None
+    cue: str = Field(min_length=3)  # said when a swing turns back short of this end
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RepEnd:
+        _check_hysteresis(self.above, self.until_below, self.below, self.until_above,
+                          ("above", "until_below", "below", "until_above"))
+        return self
+
+    @property
+    def rising(self) -> bool:
+        return self.above is not None
+
+    @property
+    def enter(self) -> float:
+        return float(self.above if self.above is not None else self.below)  # type: ignore[arg-type]
+
+    @property
+    def exit(self) -> float:
+        return float(self.until_below if self.above is not None else self.until_above)  # type: ignore[arg-type]
+
+
+class Baseline(_Strict):
+    """Measure the movement against the person's own recent range instead of absolute values.
+
+    `mid`: the middle of the last `window_s` seconds' lowest and highest value (circles, where the
+    resting level differs from body to body).
+    """
+
+    kind: Literal["mid"] = "mid"
+    window_s: float = Field(default=5.0, gt=0.5, le=30.0)
+
+
+class Reps(_Strict):
+    """A movement done in repetitions. One rep: the feature reaches one end, then the other.
+
+    A swing that turns back before reaching an end is not a rep, and its end's cue is said. With
+    `direction_feature` (circles) each rep is also given a direction from the loop it traces in
+    (direction_feature, feature): "forward" when the feature rises while the direction feature
+    is high, "backward" the other way. For shoulder rolls (feature shoulder_to_ear, which grows
+    as the shoulders drop; direction shoulders_forward_world) that is: down at the front of the
+    circle. `direction_views` are the camera views the direction can be judged from.
+    `per_direction_s`: the set is done after this many seconds of counted reps each way.
+    """
+
+    target: int = Field(ge=1, le=200)
+    feature: str
+    ends: list[RepEnd] = Field(min_length=2, max_length=2)
+    baseline: Baseline | None = None
+    direction_feature: str | None = None
+    direction_views: list[Literal["side", "front"]] = Field(default_factory=lambda: ["side"])
+    per_direction_s: float | None = Field(default=None, gt=0, le=600)
+    max_rep_s: float = Field(default=12.0, gt=0.5, le=60.0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Reps:
+        for name in (self.feature, self.direction_feature):
+            if name is not None and name not in PLAIN_FEATURES:
+                raise ValueError(f"feature: {name!r} is not a whole-body feature; reps count one of: "
+                                 f"{', '.join(sorted(PLAIN_FEATURES))}")
+        a, b = self.ends
+        if a.rising == b.rising:
+            raise ValueError("ends: one end must be reached going up (`above`) and the other going "
+                             "down (`below`)")
+        high, low = (a, b) if a.rising else (b, a)
+        if high.exit <= low.exit:
+            raise ValueError(f"ends: the upper end's exit ({high.exit}) must be above the lower end's "
+                             f"exit ({low.exit}), or one position would count as both ends")
+        if a.name == b.name:
+            raise ValueError("ends: the two ends need different names")
+        if self.per_direction_s is not None and self.direction_feature is None:
+            raise ValueError("per_direction_s: needs `direction_feature` to tell the directions apart")
+        return self
+
+    @property
+    def high(self) -> RepEnd:
+        return self.ends[0] if self.ends[0].rising else self.ends[1]
+
+    @property
+    def low(self) -> RepEnd:
+        return self.ends[1] if self.ends[0].rising else self.ends[0]
+
+
 class PoseDefinition(_Strict):
     """A whole stretch: what the camera must see, how to tell the user is in it, and what to check."""
 
@@ -184,9 +274,10 @@ class PoseDefinition(_Strict):
     source: str = ""
     camera: Camera
     sides: Sides = Sides()
-    hold: Hold
+    hold: Hold  # for a movement in reps: about how long the set takes (a routine's time limit)
     position: Position
     checks: list[Check] = Field(default_factory=list)
+    reps: Reps | None = None
     smoothing_s: float = Field(default=0.15, ge=0.0, le=2.0)
 
     @model_validator(mode="after")
@@ -207,6 +298,8 @@ class PoseDefinition(_Strict):
         """Whether any check, condition or guard reads the person mask (the estimator must give it)."""
         used = {c.feature for c in self.checks} | {c.feature for c in self.position.when}
         used |= {g.feature for c in self.checks for g in c.applies_if}
+        if self.reps is not None:
+            used |= {self.reps.feature, self.reps.direction_feature or ""}
         return bool(used & MASK_FEATURES)
 
     @property

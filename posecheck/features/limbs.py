@@ -1,0 +1,186 @@
+"""Features of both arms or both legs together, for the stretches done with both sides at once.
+
+Each function measures every limb it can see and combines them (mean, max or min, as its name
+says), so a side-on camera that hides the far arm still gives a value from the near one. The
+conventions match `catalogue`: image-plane degrees, distances in torso lengths, "world" in the
+name for MediaPipe's metric 3D landmarks (x right, y down, z away from the camera).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from posecheck.features.geometry import DOWN, UP, angle_between, joint_angle
+from posecheck.features.skeleton import Skeleton, Unseen
+from posecheck.landmarks import SIDES, Side
+
+WORLD_UP = np.array([0.0, -1.0, 0.0])  # MediaPipe world landmarks: y points down
+
+
+def _each_side(sk: Skeleton, fn: Callable[[Side], float], parts: tuple[str, ...]) -> list[float]:
+    """fn(side) for every side whose landmarks are seen; Unseen when neither is."""
+    values: list[float] = []
+    for side in SIDES:
+        try:
+            values.append(float(fn(side)))
+        except Unseen:
+            continue
+    if not values:
+        raise Unseen(tuple(f"{s}_{p}" for s in SIDES for p in parts))
+    return values
+
+
+# -- arms ------------------------------------------------------------------------------------
+def _elbow_bend(sk: Skeleton, side: Side) -> float:
+    return 180.0 - joint_angle(sk.side_p(side, "shoulder"), sk.side_p(side, "elbow"),
+                               sk.side_p(side, "wrist"))
+
+
+def elbow_bend_max(sk: Skeleton) -> float:
+    return max(_each_side(sk, lambda s: _elbow_bend(sk, s), ("elbow", "wrist")))
+
+
+def elbow_bend_min(sk: Skeleton) -> float:
+    return min(_each_side(sk, lambda s: _elbow_bend(sk, s), ("elbow", "wrist")))
+
+
+def arms_from_vertical(sk: Skeleton) -> float:
+    def one(side: Side) -> float:
+        return angle_between(sk.side_p(side, "wrist") - sk.side_p(side, "shoulder"), DOWN)
+    return float(np.mean(_each_side(sk, one, ("shoulder", "wrist"))))
+
+
+def arm_raise(sk: Skeleton) -> float:
+    def one(side: Side) -> float:
+        return angle_between(sk.side_p(side, "elbow") - sk.side_p(side, "shoulder"), -sk.superior)
+    return float(np.mean(_each_side(sk, one, ("shoulder", "elbow"))))
+
+
+def _forearm_lift(sk: Skeleton, side: Side) -> float:
+    forearm = sk.side_p(side, "wrist") - sk.side_p(side, "elbow")
+    length = float(np.hypot(*forearm))
+    if length < 1e-6:
+        raise Unseen((f"{side}_wrist",))
+    return float(-forearm[1]) / length
+
+
+def forearms_alternation(sk: Skeleton) -> float:
+    return _forearm_lift(sk, "left") - _forearm_lift(sk, "right")
+
+
+def elbow_height_difference(sk: Skeleton) -> float:
+    return abs(float(sk.p("left_elbow")[1] - sk.p("right_elbow")[1])) / sk.torso_length
+
+
+def shoulder_to_ear(sk: Skeleton) -> float:
+    return float(np.linalg.norm(sk.mid("ear") - sk.mid("shoulder"))) / sk.torso_length
+
+
+# -- legs ------------------------------------------------------------------------------------
+def thighs_from_vertical(sk: Skeleton) -> float:
+    def one(side: Side) -> float:
+        return angle_between(sk.side_p(side, "knee") - sk.side_p(side, "hip"), DOWN)
+    return float(np.mean(_each_side(sk, one, ("hip", "knee"))))
+
+
+def legs_from_vertical(sk: Skeleton) -> float:
+    def one(side: Side) -> float:
+        return angle_between(sk.side_p(side, "ankle") - sk.side_p(side, "hip"), UP)
+    return float(np.mean(_each_side(sk, one, ("hip", "ankle"))))
+
+
+def knees_flexion_min(sk: Skeleton) -> float:
+    def one(side: Side) -> float:
+        return 180.0 - joint_angle(sk.side_p(side, "hip"), sk.side_p(side, "knee"),
+                                   sk.side_p(side, "ankle"))
+    return min(_each_side(sk, one, ("knee", "ankle")))
+
+
+def hips_to_heels(sk: Skeleton) -> float:
+    return float(np.linalg.norm(sk.mid("heel") - sk.mid("hip"))) / sk.torso_length
+
+
+# -- trunk in the world ----------------------------------------------------------------------
+def _world_mid(sk: Skeleton, part: str) -> np.ndarray:
+    return (sk.world(f"left_{part}") + sk.world(f"right_{part}")) / 2
+
+
+def trunk_inclination_world(sk: Skeleton) -> float:
+    v = _world_mid(sk, "shoulder") - _world_mid(sk, "hip")
+    n = float(np.linalg.norm(v))
+    if n < 1e-6:
+        raise Unseen(("left_shoulder", "left_hip"))
+    return math.degrees(math.acos(float(np.clip(np.dot(v / n, WORLD_UP), -1.0, 1.0))))
+
+
+def _world_front(sk: Skeleton) -> np.ndarray:
+    """The body's front in the world, level: the right-to-left hip line crossed with world up.
+
+    Only the hips and gravity set it, so the shoulders can be measured against it."""
+    front = np.cross(sk.world("left_hip") - sk.world("right_hip"), WORLD_UP)
+    n = float(np.linalg.norm(front))
+    if n < 1e-9:
+        raise Unseen(("left_hip", "right_hip"))
+    return front / n
+
+
+def shoulders_forward_world(sk: Skeleton) -> float:
+    shift = _world_mid(sk, "shoulder") - _world_mid(sk, "hip")
+    torso = float(np.linalg.norm(shift))
+    if torso < 1e-6:
+        raise Unseen(("left_shoulder", "left_hip"))
+    return float(np.dot(shift, _world_front(sk))) / torso
+
+
+def chest_turn_world(sk: Skeleton) -> float:
+    """Signed rotation of the shoulder line against the hip line about the trunk axis (left +)."""
+    up = _world_mid(sk, "shoulder") - _world_mid(sk, "hip")
+    up = up / (float(np.linalg.norm(up)) + 1e-9)
+    sh = sk.world("left_shoulder") - sk.world("right_shoulder")
+    hp = sk.world("left_hip") - sk.world("right_hip")
+    sh = sh - np.dot(sh, up) * up
+    hp = hp - np.dot(hp, up) * up
+    # Turning the chest to the body's left swings the left shoulder backwards: a positive turn
+    # about the trunk's upward axis in this frame (x right, y down, z away).
+    return math.degrees(math.atan2(float(np.dot(np.cross(hp, sh), up)), float(np.dot(hp, sh))))
+
+
+PLAIN: dict[str, tuple[str, str, Callable[[Skeleton], float]]] = {
+    "elbow_bend_max": ("deg", "The more bent elbow: 0 arm straight, 90 a right angle, larger as "
+                       "the hand comes towards the shoulder.", elbow_bend_max),
+    "elbow_bend_min": ("deg", "The straighter elbow, same scale as elbow_bend_max: small when an "
+                       "arm opens out.", elbow_bend_min),
+    "arms_from_vertical": ("deg", "Shoulder-to-wrist line from straight down, mean of the arms "
+                           "seen: 0 hands straight under the shoulders.", arms_from_vertical),
+    "arm_raise": ("deg", "Upper arm from the trunk line, mean of the arms seen: 0 arms down by "
+                  "the sides, 90 level, 180 straight overhead in line with the trunk.", arm_raise),
+    "forearms_alternation": ("lift", "Left forearm lift minus right forearm lift, where lift is +1 "
+                             "for a forearm pointing straight up and -1 straight down (front "
+                             "view): +2 left hand up and right hand down.", forearms_alternation),
+    "elbow_height_difference": ("torso", "Vertical gap between the two elbows, in torso lengths: "
+                                "0 when level.", elbow_height_difference),
+    "shoulder_to_ear": ("torso", "Mid-shoulder to mid-ear distance, in torso lengths: shrinks "
+                        "when the shoulders shrug up to the ears.", shoulder_to_ear),
+    "thighs_from_vertical": ("deg", "Hip-to-knee line from straight down, mean of the legs seen: "
+                             "0 knees straight under the hips.", thighs_from_vertical),
+    "legs_from_vertical": ("deg", "Hip-to-ankle line from straight up, mean of the legs seen: 0 "
+                           "legs pointing straight up (lying with the legs up a wall).",
+                           legs_from_vertical),
+    "knees_flexion_min": ("deg", "The straighter knee: 0 straight, large when both knees are "
+                          "fully bent (sitting on the heels).", knees_flexion_min),
+    "hips_to_heels": ("torso", "Mid-hip to mid-heel distance, in torso lengths: small when "
+                      "sitting back on the heels.", hips_to_heels),
+    "trunk_inclination_world": ("deg", "World: hip-to-shoulder line from vertical, seen from any "
+                                "angle: 0 upright, grows as the trunk slumps or leans.",
+                                trunk_inclination_world),
+    "shoulders_forward_world": ("torso", "World: how far mid-shoulder is ahead of mid-hip along "
+                                "the level front the hips face, in torso lengths: 0 upright, "
+                                "grows with a forward lean or rounded shoulders, drops as the "
+                                "shoulders draw back.", shoulders_forward_world),
+    "chest_turn_world": ("deg", "World: signed turn of the shoulder line against the hip line "
+                         "about the trunk: positive with the chest turned to the body's left.",
+                         chest_turn_world),
+}
