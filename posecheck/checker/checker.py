@@ -9,6 +9,7 @@ from posecheck.checker import guidance
 from posecheck.checker.books import Books
 from posecheck.checker.events import CheckStatus, Event, MistakeSpan, Status, Verdict
 from posecheck.checker.latch import Latch
+from posecheck.checker.reps import RepCounter
 from posecheck.checker.sides import (
     WORKING_LEG_RULES,
     CameraSide,
@@ -23,6 +24,7 @@ from posecheck.frames import PoseFrame
 from posecheck.landmarks import REGIONS, Side
 from posecheck.poses.schema import Check, Condition, PoseDefinition
 
+PARTIAL_CUE_S = 2.5  # how long "go further" stays up after a swing stopped short
 MAX_CREDIT_GAP_S = 1.0  # longest gap between two good frames that still counts towards a hold
 EXTRA_PEOPLE_AFTER_S = 1.0
 
@@ -66,6 +68,8 @@ class PoseChecker:
         self._prev_in_position: tuple[float, str] | None = None
         self._last_guidance: str | None = None
         self._features = self._needed_features()
+        self.reps = RepCounter(pose.reps) if pose.reps is not None else None
+        self._rep_cue: tuple[float, str] | None = None  # (until, words) after a partial rep
 
     # ------------------------------------------------------------------------------------------
     def _needed_features(self) -> tuple[str, ...]:
@@ -78,6 +82,8 @@ class PoseChecker:
                 names.add(feature)
             else:
                 names.update({f"left_{feature}", f"right_{feature}"})
+        if self.pose.reps is not None:
+            names.update({self.pose.reps.feature, self.pose.reps.direction_feature or ""})
         rule = self.pose.sides.working_leg
         if rule != "none":
             base = WORKING_LEG_RULES[rule][0]
@@ -167,6 +173,8 @@ class PoseChecker:
             self._emit(t, "position_left", "Out of position.")
         if not self._gate.is_on:
             self._end_all(t)
+            if self.reps is not None:
+                self.reps.reset()
             return self._no_verdict(t, dt, "not_in_position", self.pose.position.cue, values=values,
                                     camera_side=camera_side, count_guidance=False)
 
@@ -185,7 +193,10 @@ class PoseChecker:
             side_book.hold_complete_at = t
             self._emit(t, "hold_complete", f"Hold complete on the {self.working_side} side.")
 
+        self._count_reps(t, values, view, major_active, blind)
+
         regions: tuple[str, ...] = ()
+        rep_cue = self._rep_cue[1] if self._rep_cue is not None and t < self._rep_cue[0] else None
         if active:
             status: Status = "mistake"
             message = sorted(active, key=lambda s: s.severity != "major")[0].cue
@@ -195,16 +206,58 @@ class PoseChecker:
             regions = guidance.missing_regions(names)
             message = guidance.framing_hint(regions)
             b.add_guidance(message, dt)
+        elif rep_cue is not None:
+            status, message = "mistake", rep_cue
         else:
             status = "good"
             message = f"Good form, hold it: {side_book.hold_s:.0f} of {self.pose.hold.seconds:.0f} s."
             if side_book.hold_complete_at is not None:
                 message = "Hold complete. Well done."
+            if self.reps is not None:
+                message = self._reps_message()
         self._note_guidance(t, status == "guidance", message)
         return Verdict(t, status, message, self.working_side, camera_side, True, side_book.hold_s,
-                       self.pose.hold.seconds, tuple(statuses), values, regions)
+                       self.pose.hold.seconds, tuple(statuses), values, regions, *self._rep_numbers())
 
     # ------------------------------------------------------------------------------------------
+    def _count_reps(self, t: float, values: dict[str, float], view: str,
+                    major_active: list[CheckStatus], blind: list[CheckStatus]) -> None:
+        if self.reps is None or self.pose.reps is None:
+            return
+        spec = self.pose.reps
+        blocked = None
+        if major_active:
+            blocked = major_active[0].title.lower()
+        elif blind:
+            blocked = "part of the body is out of view"
+        dir_value = values.get(spec.direction_feature, math.nan) if spec.direction_feature else math.nan
+        for ev in self.reps.update(t, values.get(spec.feature, math.nan), dir_value, blocked,
+                                   judge_direction=view in spec.direction_views):
+            self.events.append(Event(ev.timestamp, ev.kind, ev.message, None,  # type: ignore[arg-type]
+                                     self.working_side))
+            if ev.kind == "rep_partial":
+                self._rep_cue = (t + PARTIAL_CUE_S, ev.message)
+            elif ev.kind == "rep_counted":
+                self._rep_cue = None
+
+    def _reps_message(self) -> str:
+        assert self.reps is not None and self.pose.reps is not None
+        spec = self.pose.reps
+        if spec.per_direction_s is not None:
+            fwd, back = self.reps.seconds_in("forward"), self.reps.seconds_in("backward")
+            if self.reps.complete:
+                return "Both directions done. Well done."
+            return (f"Keep circling: forward {fwd:.0f} of {spec.per_direction_s:.0f} s, "
+                    f"backward {back:.0f} of {spec.per_direction_s:.0f} s.")
+        if self.reps.complete:
+            return f"All {spec.target} reps done. Well done."
+        return f"Good: {self.reps.counted} of {spec.target} reps."
+
+    def _rep_numbers(self) -> tuple[int | None, int | None]:
+        if self.reps is None or self.pose.reps is None:
+            return None, None
+        return self.reps.counted, self.pose.reps.target
+
     def _credit(self, t: float) -> None:
         """Credit the time since the previous frame to the state that frame was in."""
         if self._prev_in_position is not None:
@@ -299,6 +352,8 @@ class PoseChecker:
         """A frame with no form verdict: close open mistakes, pause the hold, say what to do."""
         if status != "not_in_position":
             self._end_all(t)
+            if self.reps is not None:
+                self.reps.reset()
             for latch in self._gate_parts:
                 latch.reset()
             if self._gate.is_on:
@@ -313,7 +368,7 @@ class PoseChecker:
         return Verdict(t, status, message, self.working_side if self._working.side or
                        self.pose.sides.working_leg == "none" else None, camera_side, False,
                        side_book.hold_s if side_book else 0.0, self.pose.hold.seconds, statuses,
-                       values or {}, regions)
+                       values or {}, regions, *self._rep_numbers())
 
     # ------------------------------------------------------------------------------------------
     def finish(self) -> None:
@@ -325,8 +380,30 @@ class PoseChecker:
                     rt.span = None
 
     def summary(self) -> dict[str, object]:
-        """The books as plain data (for reports)."""
-        return self.books.to_dict()
+        """The books as plain data (for reports), with the reps for a movement done in reps."""
+        out = self.books.to_dict()
+        if self.reps is not None and self.pose.reps is not None:
+            out["reps"] = reps_summary(self.reps)
+        return out
+
+
+def reps_summary(counter: RepCounter) -> dict[str, object]:
+    """A rep counter's results as plain data."""
+    spec = counter.spec
+    out: dict[str, object] = {
+        "target": spec.target, "counted": counter.counted,
+        "not_counted": sum(1 for r in counter.reps if not r.counted),
+        "partial": len(counter.partials), "complete": counter.complete,
+        "reps": [{"start_s": round(r.start_s, 3), "end_s": round(r.end_s, 3), "ends": r.ends,
+                  "counted": r.counted, "direction": r.direction, "note": r.note}
+                 for r in counter.reps],
+        "partial_at_s": [{"t": round(p.timestamp, 3), "short_of": p.end} for p in counter.partials],
+    }
+    if spec.direction_feature is not None:
+        out["directions"] = {d: {"counted": counter.counted_in(d), "seconds": round(counter.seconds_in(d), 3)}
+                             for d in ("forward", "backward")}
+        out["direction_unknown"] = sum(1 for r in counter.reps if r.counted and r.direction is None)
+    return out
 
 
 def condition_feature(cond: Condition | Check) -> str:

@@ -8,7 +8,8 @@ from typing import Any, Literal
 Status = Literal["no_person", "guidance", "not_in_position", "good", "mistake"]
 CheckState = Literal["ok", "pending", "mistake", "unseen", "not_checked"]
 EventKind = Literal["mistake_started", "mistake_ended", "hold_complete", "side_switched",
-                    "not_in_view", "back_in_view", "position_entered", "position_left"]
+                    "not_in_view", "back_in_view", "position_entered", "position_left",
+                    "rep_counted", "rep_not_counted", "rep_partial"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class Verdict:
     checks: tuple[CheckStatus, ...] = ()
     features: dict[str, float] = field(default_factory=dict)
     unseen_regions: tuple[str, ...] = ()
+    reps: int | None = None  # reps counted so far, for a movement done in reps
+    reps_target: int | None = None
 
     @property
     def active_mistakes(self) -> tuple[str, ...]:
