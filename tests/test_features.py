@@ -382,6 +382,9 @@ CASES: list[tuple[str, object, float, float]] = [
     # thighs_from_vertical: mean of both thighs from straight down
     ("thighs_from_vertical", standing, 0.0, DEG),
     ("thighs_from_vertical", lunge, (20.0 + 90.0) / 2, DEG),
+    # knees_ahead_of_hips: signed thighs, + knee ahead in the facing direction; lunge -20 and +90
+    ("knees_ahead_of_hips", standing, 0.0, DEG),
+    ("knees_ahead_of_hips", lunge, (-20.0 + 90.0) / 2, DEG),
     # legs_from_vertical: hip-to-ankle from straight up, mean of both legs
     ("legs_from_vertical", legs_up, 0.0, DEG),
     ("legs_from_vertical", lambda: lying_leg_raised("left", 90.0), 45.0, DEG),
@@ -519,6 +522,8 @@ NAN_CASES: list[tuple[str, object, tuple[str, ...], tuple[str, ...]]] = [
     ("elbow_height_difference", frontal, ("right_elbow",), ("right_elbow",)),
     ("shoulder_to_ear", standing, ("left_ear", "right_ear"), ("left_ear", "right_ear")),
     ("thighs_from_vertical", lunge, ("left_knee", "right_knee"),
+     ("left_hip", "left_knee", "right_hip", "right_knee")),
+    ("knees_ahead_of_hips", lunge, ("left_knee", "right_knee"),
      ("left_hip", "left_knee", "right_hip", "right_knee")),
     ("legs_from_vertical", lying_on_back, ("left_ankle", "right_ankle"),
      ("left_hip", "left_ankle", "right_hip", "right_ankle")),

@@ -265,8 +265,24 @@ def test_shipped_routines_follow_the_articles() -> None:
     assert [s.side for s in segments[6:]] == [None, None]
     floor = routines["floor_stretches_routine"]
     assert [s.pose for s in floor.steps] == ["hamstring_stretch_supine", "knee_to_chest",
-                                             "lower_back_rotation"]
-    assert all(s.pose.hold.seconds == 30.0 for s in plan(floor, CATALOGUE))
+                                             "lower_back_rotation", "legs_up_the_wall"]
+    # seed 004: 30 s each side, then five minutes with the legs up the wall
+    assert [s.pose.hold.seconds for s in plan(floor, CATALOGUE)] == [30.0] * 6 + [300.0]
+    upper = routines["upper_back_routine"]
+    assert [(s.pose, s.reps) for s in upper.steps] == [("cat_cow", 10), ("wall_angels", 20)]
+    assert [s.pose.reps.target for s in plan(upper, CATALOGUE) if s.pose.reps] == [10, 20]
+    # seed 002, in the article's order: child's pose up to 1 min, knee to chest each leg, cat-cow
+    # five to seven times, a passive backbend of at least three minutes, shoulder rolls both ways
+    mid = routines["mid_back_routine"]
+    assert [s.pose for s in mid.steps] == ["childs_pose", "knee_to_chest", "cat_cow", "passive_backbend",
+                                           "shoulder_roll"]
+    segs = plan(mid, CATALOGUE)
+    assert [(s.pose.id, s.side) for s in segs[:3]] == [("childs_pose", None), ("knee_to_chest", "left"),
+                                                       ("knee_to_chest", "right")]
+    assert segs[3].pose.reps is not None and segs[3].pose.reps.target == 5
+    assert segs[4].pose.hold.seconds == 180.0
+    roll = segs[5].pose.reps
+    assert roll is not None and roll.per_direction_s == 30.0
     order = stretch_order(CATALOGUE, routines)
     assert order[:3] == ["hamstring_stretch", "hip_flexor_stretch", "glute_stretch"]
     assert sorted(order) == sorted(CATALOGUE)
@@ -281,6 +297,8 @@ def test_shipped_routines_follow_the_articles() -> None:
     ("id: other\nname: Quick\nsummary: Short.\nsteps:\n  - {pose: knee_to_chest}\n",
      "must match the file name"),
     ("steps: [\n", "not valid YAML"),
+    ("id: quick\nname: Quick\nsummary: Short.\nsteps:\n  - {pose: knee_to_chest, reps: 5}\n",
+     "steps[0].reps: 'knee_to_chest' is a hold, not done in reps"),
 ])
 def test_a_bad_routine_file_is_named_with_its_field_and_reason(tmp_path: Path, text: str,
                                                                message: str) -> None:

@@ -253,10 +253,28 @@ class PoseChecker:
             return f"All {spec.target} reps done. Well done."
         return f"Good: {self.reps.counted} of {spec.target} reps."
 
-    def _rep_numbers(self) -> tuple[int | None, int | None]:
+    def _rep_numbers(self) -> tuple[int | None, int | None, bool]:
         if self.reps is None or self.pose.reps is None:
-            return None, None
-        return self.reps.counted, self.pose.reps.target
+            return None, None, False
+        return self.reps.counted, self.pose.reps.target, self.reps.complete
+
+    def done(self, side: str) -> bool:
+        """Whether the set is finished on `side`: its reps counted, or its good-form hold reached."""
+        if self.reps is not None:
+            return self.reps.complete
+        book = self.books.sides.get(side)
+        return book is not None and book.hold_s >= self.pose.hold.seconds - 1e-6
+
+    def progress(self, sides: int = 1) -> float:
+        """0..1 through the set: reps (or each direction's time) or the good-form hold on `sides` sides."""
+        if self.reps is not None and self.pose.reps is not None:
+            spec = self.pose.reps
+            if spec.per_direction_s is not None:
+                return sum(min(self.reps.seconds_in(d), spec.per_direction_s)
+                           for d in ("forward", "backward")) / (2 * spec.per_direction_s)
+            return min(1.0, self.reps.counted / spec.target)
+        held = sum(min(b.hold_s, self.pose.hold.seconds) for b in self.books.sides.values())
+        return min(1.0, held / (sides * self.pose.hold.seconds))
 
     def _credit(self, t: float) -> None:
         """Credit the time since the previous frame to the state that frame was in."""

@@ -41,6 +41,7 @@ class Verdict:
     unseen_regions: tuple[str, ...] = ()
     reps: int | None = None  # reps counted so far, for a movement done in reps
     reps_target: int | None = None
+    reps_done: bool = False  # the set's reps (or each direction's time) reached
 
     @property
     def active_mistakes(self) -> tuple[str, ...]:

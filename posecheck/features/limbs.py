@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from posecheck.features.geometry import DOWN, UP, angle_between, joint_angle
+from posecheck.features.geometry import DOWN, UP, angle_between, joint_angle, signed_angle
 from posecheck.features.skeleton import Skeleton, Unseen
 from posecheck.landmarks import SIDES, Side
 
@@ -83,6 +83,13 @@ def shoulder_to_ear(sk: Skeleton) -> float:
 def thighs_from_vertical(sk: Skeleton) -> float:
     def one(side: Side) -> float:
         return angle_between(sk.side_p(side, "knee") - sk.side_p(side, "hip"), DOWN)
+    return float(np.mean(_each_side(sk, one, ("hip", "knee"))))
+
+
+def knees_ahead_of_hips(sk: Skeleton) -> float:
+    def one(side: Side) -> float:
+        thigh = sk.side_p(side, "knee") - sk.side_p(side, "hip")
+        return signed_angle(thigh, DOWN, np.array([float(sk.facing_x), 0.0]))
     return float(np.mean(_each_side(sk, one, ("hip", "knee"))))
 
 
@@ -166,6 +173,10 @@ PLAIN: dict[str, tuple[str, str, Callable[[Skeleton], float]]] = {
                         "when the shoulders shrug up to the ears.", shoulder_to_ear),
     "thighs_from_vertical": ("deg", "Hip-to-knee line from straight down, mean of the legs seen: "
                              "0 knees straight under the hips.", thighs_from_vertical),
+    "knees_ahead_of_hips": ("deg", "Hip-to-knee line from straight down, signed, mean of the legs "
+                            "seen: positive when the knees are ahead of the hips in the direction "
+                            "an upright person faces (kneeling with the hips drifting back).",
+                            knees_ahead_of_hips),
     "legs_from_vertical": ("deg", "Hip-to-ankle line from straight up, mean of the legs seen: 0 "
                            "legs pointing straight up (lying with the legs up a wall).",
                            legs_from_vertical),

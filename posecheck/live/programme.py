@@ -45,9 +45,14 @@ class HoldRecord:
     target_s: float
     held_s: float
     started_s: float  # from the start of the session
+    reps: int | None = None  # a movement done in reps: reps counted, the target, whether done
+    reps_target: int | None = None
+    reps_done: bool | None = None
 
     @property
     def achieved(self) -> bool:
+        if self.reps_done is not None:
+            return self.reps_done
         return self.held_s >= self.target_s - 1e-6
 
 
@@ -118,6 +123,10 @@ def verdict_cue(verdict: Verdict) -> CueCandidate:
         return CueCandidate(f"guidance:{verdict.message}", "guidance", verdict.message, verdict.message)
     if s == "not_in_position":
         return CueCandidate(f"position:{verdict.message}", "position", verdict.message, verdict.message)
+    if verdict.reps_target is not None:
+        if verdict.reps_done:
+            return CueCandidate("complete", "good", verdict.message, "Set complete. Well done.")
+        return CueCandidate("good", "good", verdict.message, "Good. Keep going.")
     if verdict.hold_s >= verdict.hold_target_s - 1e-6:
         return CueCandidate("complete", "good", "Hold complete. Well done.", "Hold complete. Well done.")
     return CueCandidate("good", "good", verdict.message, "Good form. Hold it there.")
@@ -136,9 +145,12 @@ def checker_records(checker: PoseChecker, stretch: str, t0: float, offset_s: flo
     books = checker.books
     target = books.hold_target_s
     names = sides if sides is not None else tuple(books.sides) or (checker.working_side,)
+    reps = checker.reps
     holds = [HoldRecord(stretch, checker.pose.id, side, target,
                         round(books.sides[side].hold_s if side in books.sides else 0.0, 3),
-                        round(offset_s, 3))
+                        round(offset_s, 3),
+                        reps.counted if reps else None, reps.spec.target if reps else None,
+                        reps.complete if reps else None)
              for side in names]
     last = books.last_t if books.last_t is not None else t0
     mistakes = [MistakeRecord(stretch, m.side, m.title, m.severity, m.cue, round(m.start_s - t0, 3),
@@ -166,10 +178,7 @@ class StretchProgramme:
             return ProgrammeView("stopped", title, self.pose, STOPPED_CUE)
         self._last_t = t
         verdict = self.checker.update(frame)
-        sides = self.checker.books.sides
-        per_side = 2 if self.pose.holds_each_side else 1
-        held = sum(min(b.hold_s, self.pose.hold.seconds) for b in sides.values())
-        progress = min(1.0, held / (per_side * self.pose.hold.seconds))
+        progress = self.checker.progress(2 if self.pose.holds_each_side else 1)
         return ProgrammeView("hold", title, self.pose, verdict_cue(verdict), verdict, None, progress)
 
     def stop_for_pain(self, note: str) -> None:

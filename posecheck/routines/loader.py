@@ -28,6 +28,9 @@ def load_routine(path: str | Path, catalogue: dict[str, PoseDefinition]) -> Rout
             raise RoutineDefinitionError(
                 f"{path}: steps[{n}].pose: unknown stretch {step.pose!r}; known stretches: "
                 f"{', '.join(sorted(catalogue))}")
+        if step.reps is not None and catalogue[step.pose].reps is None:
+            raise RoutineDefinitionError(
+                f"{path}: steps[{n}].reps: {step.pose!r} is a hold, not done in reps; use `hold_s`.")
     return routine
 
 

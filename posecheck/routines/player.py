@@ -50,7 +50,10 @@ def plan(routine: Routine, catalogue: dict[str, PoseDefinition]) -> list[Segment
     for n, step in enumerate(routine.steps):
         base = catalogue[step.pose]
         each = step.each_side(base)
-        pose = base.model_copy(update={"hold": Hold(seconds=step.hold_seconds(base), per_side=each)})
+        update: dict[str, object] = {"hold": Hold(seconds=step.hold_seconds(base), per_side=each)}
+        if step.reps is not None and base.reps is not None:
+            update["reps"] = base.reps.model_copy(update={"target": step.reps})
+        pose = base.model_copy(update=update)
         sides: tuple[Side | None, ...] = ("left", "right") if each else (None,)
         out += [Segment(n, pose, side, step.note) for side in sides]
     return out
@@ -109,10 +112,8 @@ class RoutineProgramme:
             self._start_hold(t)
         assert self.checker is not None
         verdict = self.checker.update(frame)
-        book = self.checker.books.sides.get(seg.side or "both")
-        held = book.hold_s if book else 0.0
         gave_up = t - self._hold_started >= self.routine.give_up_after * seg.pose.hold.seconds
-        if held >= seg.pose.hold.seconds - 1e-6 or gave_up:
+        if self.checker.done(seg.side or "both") or gave_up:
             self._end_hold(t)
             return self.update(frame) if self.phase != "hold" else self._hold_view(verdict)
         return self._hold_view(verdict)

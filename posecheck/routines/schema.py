@@ -16,13 +16,16 @@ class _Strict(BaseModel):
 class RoutineStep(_Strict):
     """One stretch of the routine.
 
-    hold_s: the good-form hold wanted, per side (default: the stretch's own hold).
+    hold_s: the good-form hold wanted, per side (default: the stretch's own hold). For a stretch
+    done in reps it is the time allowed for the set.
+    reps: the reps wanted, for a stretch done in reps (default: the stretch's own target).
     sides: `each` does the left side then the right; `both` is one hold for a two-sided stretch.
     Default: `each` when the stretch has a working leg and holds per side, else `both`.
     """
 
     pose: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     hold_s: float | None = Field(default=None, gt=0, le=1800)
+    reps: int | None = Field(default=None, ge=1, le=200)
     sides: Literal["each", "both"] | None = None
     note: str = ""
 
