@@ -14,8 +14,9 @@ from posecheck.estimators import PoseEstimator, make_estimator
 from posecheck.frames import ImageFrame, PoseFrame
 from posecheck.landmarks import Side
 from posecheck.poses.schema import PoseDefinition
-from posecheck.sinks.csv_features import FeatureCSV
-from posecheck.sinks.report import build_report
+from posecheck.recognition.coach import AutoCoach
+from posecheck.sinks.csv_features import FeatureCSV, RecognitionCSV
+from posecheck.sinks.report import build_auto_report, build_report
 from posecheck.sources.recording import RecordingSource, write_recording
 from posecheck.sources.video import VideoFileSource
 
@@ -74,14 +75,28 @@ def extract(video_path: str | Path, out_path: str | Path, *, segmentation: bool 
     return n
 
 
-def analyze(path: str | Path, pose: PoseDefinition, *, side: Side | None = None,
+def analyze(path: str | Path, pose: PoseDefinition | None, *, side: Side | None = None,
             outputs: Outputs | None = None, progress: Progress | None = None,
             backend: str = "mediapipe", task_file: str | None = None,
-            keep_verdicts: bool = True) -> AnalysisResult:
-    """Judge a video file or a landmark recording against one pose; write the requested outputs."""
+            keep_verdicts: bool = True, catalogue: dict[str, PoseDefinition] | None = None
+            ) -> AnalysisResult:
+    """Judge a video file or a landmark recording against one pose; write the requested outputs.
+
+    With `pose` None the stretch is recognised frame by frame among `catalogue` (default: the
+    shipped poses) and each recognised stretch is coached by its own checker.
+    """
     outputs = outputs or Outputs()
-    checker = PoseChecker(pose, side=side)
-    csv_sink = FeatureCSV(outputs.csv, pose, checker.feature_names) if outputs.csv else None
+    coach: AutoCoach | None = None
+    if pose is None:
+        from posecheck.poses import load_catalogue
+        from posecheck.recognition import load_model
+
+        coach = AutoCoach(catalogue or load_catalogue(), load_model())
+        checker: PoseChecker | AutoCoach = coach
+        csv_sink: FeatureCSV | RecognitionCSV | None = RecognitionCSV(outputs.csv) if outputs.csv else None
+    else:
+        checker = PoseChecker(pose, side=side)
+        csv_sink = FeatureCSV(outputs.csv, pose, checker.feature_names) if outputs.csv else None
     writer = None
     estimator: PoseEstimator | None = None
     verdicts: list[Verdict] = []
@@ -106,14 +121,17 @@ def analyze(path: str | Path, pose: PoseDefinition, *, side: Side | None = None,
                 writer = H264Writer(outputs.annotated, info.width, info.height, info.fps)
         for done, (image, pose_frame) in enumerate(pairs, start=1):
             verdict = checker.update(pose_frame)
+            shown = coach.pose if coach is not None else pose
             if keep_verdicts:
                 verdicts.append(verdict)
-            if csv_sink:
+            if isinstance(csv_sink, RecognitionCSV):
+                csv_sink.write(verdict, shown.id if shown else "")
+            elif csv_sink:
                 csv_sink.write(verdict)
             if writer is not None and image is not None:
                 from posecheck.sinks.overlay import draw_overlay
 
-                writer.write(draw_overlay(image.rgb, pose_frame, verdict, pose), image.timestamp)
+                writer.write(draw_overlay(image.rgb, pose_frame, verdict, shown), image.timestamp)
             if progress:
                 progress(done, total)
         checker.finish()
@@ -124,7 +142,11 @@ def analyze(path: str | Path, pose: PoseDefinition, *, side: Side | None = None,
             writer.close()
         if estimator is not None:
             estimator.close()
-    report = build_report(checker, source_info, verdicts if keep_verdicts else None)
+    if coach is not None:
+        report = build_auto_report(coach, source_info, verdicts if keep_verdicts else None)
+    else:
+        assert isinstance(checker, PoseChecker)
+        report = build_report(checker, source_info, verdicts if keep_verdicts else None)
     if outputs.json:
         from posecheck.sinks.report import write_report
 
@@ -138,6 +160,12 @@ def _raise_if_unjudgeable(report: dict[str, Any]) -> None:
     if report["frames"] and report["frames_with_person"] == 0:
         raise NoPersonFound("No person was found in the video.",
                             "Make sure your whole body is in the picture and the room is well lit.")
+    if "recognised" in report:
+        if not report["recognised"]:
+            raise UnsuitableInput("posecheck did not recognise any stretch from its catalogue in this video.",
+                                  "Film the whole body from the side (or the front, for the arm "
+                                  "stretches), or choose the stretch with --pose.")
+        return
     judged = sum(s["in_position_s"] for s in report["sides"].values())
     if judged == 0 and report["guidance_s"]:
         top = next(iter(report["guidance_s"]))

@@ -53,13 +53,19 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from posecheck.poses import pose_by_id
     from posecheck.sinks.report import text_summary
 
-    pose = pose_by_id(args.pose, args.poses_dir)
+    pose = None if args.pose == "auto" else pose_by_id(args.pose, args.poses_dir)
+    catalogue = None
+    if pose is None:
+        from posecheck.poses import load_catalogue
+
+        catalogue = load_catalogue(args.poses_dir)
     side = None if args.side == "auto" else args.side
     outputs = Outputs(json=args.json, csv=args.csv, annotated=args.annotated)
     bar = _Bar(f"Analysing {Path(args.video).name}", not args.quiet)
     try:
         result = analyze(args.video, pose, side=side, outputs=outputs, progress=bar,
-                         backend=args.backend, task_file=args.task_file, keep_verdicts=bool(args.json))
+                         backend=args.backend, task_file=args.task_file, keep_verdicts=bool(args.json),
+                         catalogue=catalogue)
     finally:
         bar.close()
     print(text_summary(result.report))
@@ -89,15 +95,22 @@ def _cmd_poses(args: argparse.Namespace) -> int:
     if args.check:
         for path in args.check:
             pose = load_pose(path)
+            target = f"{pose.reps.target} reps" if pose.reps else f"hold {pose.hold.seconds:g} s"
             print(f"{path}: OK ({pose.id}: {len(pose.checks)} checks, {'/'.join(pose.camera.views)} view, "
-                  f"hold {pose.hold.seconds:g} s)")
+                  f"{target})")
         return EXIT_OK
     catalogue = load_catalogue(args.poses_dir)
     width = max(len(p) for p in catalogue) if catalogue else 10
     for pose in catalogue.values():
-        checks = ", ".join(c.id for c in pose.checks) or "timer only"
+        checks = ", ".join(c.id for c in pose.checks) or ("counts reps" if pose.reps else "timer only")
         views = "+".join(pose.camera.views)
-        print(f"{pose.id:<{width}}  {views:<10} hold {pose.hold.seconds:>4g} s  {checks}")
+        if pose.reps is None:
+            target = f"hold {pose.hold.seconds:>4g} s"
+        elif pose.reps.per_direction_s:
+            target = f"{pose.reps.per_direction_s:g} s each way"
+        else:
+            target = f"{pose.reps.target:>3} reps"
+        print(f"{pose.id:<{width}}  {views:<10} {target:<12} {checks}")
     return EXIT_OK
 
 
@@ -148,7 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("analyze", parents=[common], help="judge a recorded video against a stretch",
                        description="Judge a video (or a .landmarks.npz recording) against one stretch.")
     a.add_argument("video", help="video file (mp4, mov, webm, avi, mkv) or .landmarks.npz recording")
-    a.add_argument("--pose", required=True, help="stretch id (see `posecheck poses`) or a pose .yaml file")
+    a.add_argument("--pose", required=True,
+                   help="stretch id (see `posecheck poses`), a pose .yaml file, or `auto` to recognise "
+                        "which catalogue stretch is being done (and when it changes)")
     a.add_argument("--side", choices=("auto", "left", "right"), default="auto",
                    help="working side; auto detects it (default)")
     a.add_argument("--json", type=Path, help="write the JSON report here")

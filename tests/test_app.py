@@ -34,7 +34,8 @@ def test_start_page_shows_the_safety_notice_and_the_routines() -> None:
     assert [e.label for e in at.expander] == [
         "Back-pain relief routine (seed 003 (Back Pain Relief Routine You Can Do At Home))",
         "Lying lower-back stretches (seed 004 (Back Pain Relief Exercises That You Can Do At Home))",
-        "Lower, mid and upper back stretches (seed 002 (Stretches for Lower Back Pain / Mid-back / Upper-back))",
+        "Lower, mid and upper back stretches "
+        "(seed 002 (Stretches for Lower Back Pain / Mid-back / Upper-back))",
         "Upper-back moves (seed 004 (How do you stretch your upper back?))"]
     (button,) = [b for b in at.button if b.label == CONTINUE_LABEL]
     button.click().run()

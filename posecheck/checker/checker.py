@@ -389,6 +389,20 @@ class PoseChecker:
                        values or {}, regions, *self._rep_numbers())
 
     # ------------------------------------------------------------------------------------------
+    def pause(self, t: float) -> None:
+        """Frames stop coming for a while (another stretch is being done): close what is open at t,
+        and credit no time across the gap."""
+        self._end_all(t)
+        for latch in self._gate_parts:
+            latch.reset()
+        if self._gate.is_on:
+            self._emit(t, "position_left", "Out of position.")
+        self._gate.reset()
+        if self.reps is not None:
+            self.reps.reset()
+        self._prev_good = self._prev_in_position = None
+        self._smooth = SmoothedFeatures(self.pose.smoothing_s)
+
     def finish(self) -> None:
         """Close spans still open at the end of the input."""
         if self._last_t is not None:

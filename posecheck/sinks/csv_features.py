@@ -34,3 +34,21 @@ class FeatureCSV:
 
     def close(self) -> None:
         self._fh.close()
+
+
+class RecognitionCSV:
+    """One row per frame when the stretch is recognised: which stretch, and its verdict."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._fh: IO[str] = Path(path).open("w", newline="", encoding="utf-8")  # noqa: SIM115
+        self._w = csv.writer(self._fh)
+        self._w.writerow(["time_s", "stretch", "status", "side", "in_position", "hold_s", "reps",
+                          "mistakes", "message"])
+
+    def write(self, v: Verdict, stretch: str) -> None:
+        self._w.writerow([f"{v.timestamp:.4f}", stretch, v.status, v.side or "", int(v.in_position),
+                          f"{v.hold_s:.3f}", "" if v.reps is None else v.reps,
+                          " ".join(v.active_mistakes), v.message])
+
+    def close(self) -> None:
+        self._fh.close()

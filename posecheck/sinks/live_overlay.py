@@ -20,6 +20,7 @@ from posecheck.sinks.overlay import (
     draw_skeleton,
     fit_text,
     overlay_scale,
+    progress_text,
 )
 
 BLUE = (52, 152, 219)
@@ -68,10 +69,10 @@ def _footer(img: np.ndarray, view: ProgrammeView, fps: float, scale: float) -> N
     if v is not None:
         if f"{v.side} side" not in view.title:
             parts.append(f"side: {v.side or '?'}")
-        parts.append(f"hold {v.hold_s:4.1f}/{v.hold_target_s:.0f} s")
+        parts.append(progress_text(v)[0])
     parts.append(f"{fps:4.1f} fps")
     fit_text(img, "  |  ".join(parts), (int(8 * scale), h - int(10 * scale)), 0.55 * scale, WHITE,
              w - int(16 * scale))
-    if v is not None and v.hold_target_s:
-        frac = min(1.0, v.hold_s / v.hold_target_s)
+    if v is not None and (v.hold_target_s or v.reps_target):
+        frac = progress_text(v)[1]
         cv2.rectangle(img, (0, h - bar_h - int(6 * scale)), (int(w * frac), h - bar_h), GREEN, -1)

@@ -42,8 +42,11 @@ def _parts_for(feature: str) -> tuple[str, ...]:
     return ("shoulder-hip",)
 
 
-def draw_overlay(rgb: np.ndarray, frame: PoseFrame, verdict: Verdict, pose: PoseDefinition) -> np.ndarray:
-    """Return a copy of `rgb` with the overlay drawn. Pure: no state kept between frames."""
+def draw_overlay(rgb: np.ndarray, frame: PoseFrame, verdict: Verdict, pose: PoseDefinition | None
+                 ) -> np.ndarray:
+    """Return a copy of `rgb` with the overlay drawn. Pure: no state kept between frames.
+
+    `pose` is None while no stretch is named (recognition has not settled on one)."""
     img = rgb.copy()
     scale = overlay_scale(img)
     draw_skeleton(img, frame, verdict, pose, scale)
@@ -57,13 +60,13 @@ def overlay_scale(img: np.ndarray) -> float:
     return max(0.5, min(w, h) / 480.0)
 
 
-def draw_skeleton(img: np.ndarray, frame: PoseFrame, verdict: Verdict | None, pose: PoseDefinition,
+def draw_skeleton(img: np.ndarray, frame: PoseFrame, verdict: Verdict | None, pose: PoseDefinition | None,
                   scale: float) -> None:
     """Draw bones coloured by check state (grey when not judged) and the back outline, in place."""
     states = {c.id: c.state for c in verdict.checks} if verdict else {}
     in_position = verdict.in_position if verdict else False
     bone_colour: dict[str, tuple[int, int, int]] = {}
-    for c in pose.checks:
+    for c in pose.checks if pose else ():
         state = states.get(c.id)
         colour = RED if state == "mistake" else AMBER if state == "pending" else None
         if colour is None:
@@ -88,7 +91,7 @@ def draw_skeleton(img: np.ndarray, frame: PoseFrame, verdict: Verdict | None, po
         if np.all(np.isfinite(pts[i])) and lm.visibility[i] >= 0.3:
             cv2.circle(img, (int(pts[i][0]), int(pts[i][1])), max(2, int(3 * scale)), WHITE, -1,
                        cv2.LINE_AA)
-    if pose.needs_mask and verdict is not None:
+    if pose is not None and pose.needs_mask and verdict is not None:
         _back_outline(img, frame, verdict, pose, states, scale)
 
 
@@ -114,7 +117,15 @@ def _back_outline(img: np.ndarray, frame: PoseFrame, verdict: Verdict, pose: Pos
             cv2.circle(img, (int(p[0]), int(p[1])), max(2, int(2.5 * scale)), colour, -1, cv2.LINE_AA)
 
 
-def _banner(img: np.ndarray, v: Verdict, pose: PoseDefinition, scale: float) -> None:
+def progress_text(v: Verdict) -> tuple[str, float]:
+    """The footer's count ("reps 3/10" or "hold 12.0/30 s") and how full its bar is."""
+    if v.reps_target is not None:
+        return f"reps {v.reps or 0}/{v.reps_target}", min(1.0, (v.reps or 0) / v.reps_target)
+    frac = min(1.0, v.hold_s / v.hold_target_s) if v.hold_target_s else 0.0
+    return f"hold {v.hold_s:4.1f}/{v.hold_target_s:.0f} s", frac
+
+
+def _banner(img: np.ndarray, v: Verdict, pose: PoseDefinition | None, scale: float) -> None:
     h, w = img.shape[:2]
     colour = {"mistake": RED, "good": GREEN, "not_in_position": AMBER}.get(v.status, GREY)
     bar = int(44 * scale)
@@ -122,11 +133,11 @@ def _banner(img: np.ndarray, v: Verdict, pose: PoseDefinition, scale: float) -> 
     font = cv2.FONT_HERSHEY_SIMPLEX
     fit_text(img, v.message, (int(8 * scale), int(bar * 0.68)), 0.7 * scale, WHITE, w - 16)
     side = v.side if v.side else "?"
-    timer = f"{pose.name} | side: {side} | hold {v.hold_s:4.1f}/{v.hold_target_s:.0f} s"
+    count, frac = progress_text(v)
+    timer = f"{pose.name} | side: {side} | {count}" if pose else "Recognising the stretch..."
     y = h - int(10 * scale)
     cv2.rectangle(img, (0, y - int(24 * scale)), (w, h), DARK, -1)
     cv2.putText(img, timer, (int(8 * scale), y), font, 0.55 * scale, WHITE, 1, cv2.LINE_AA)
-    frac = min(1.0, v.hold_s / v.hold_target_s) if v.hold_target_s else 0.0
     cv2.rectangle(img, (0, h - int(4 * scale)), (int(w * frac), h), GREEN, -1)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from posecheck import __version__
 from posecheck.checker.checker import PoseChecker
 from posecheck.checker.events import Verdict
+from posecheck.recognition.coach import AutoCoach
 
 REPORT_SCHEMA = "posecheck-report/1"
 
@@ -44,6 +45,40 @@ def build_report(checker: PoseChecker, source: dict[str, Any], verdicts: list[Ve
     return report
 
 
+def build_auto_report(coach: AutoCoach, source: dict[str, Any], verdicts: list[Verdict] | None = None
+                      ) -> dict[str, Any]:
+    """The report of a recognised-stretch analysis: when each stretch was named, and each one's
+    own report (holds or reps, mistakes, events) under `stretches`."""
+    rec = coach.recognizer
+    first = [c.books.first_t for c in coach.checkers.values() if c.books.first_t is not None]
+    last = [c.books.last_t for c in coach.checkers.values() if c.books.last_t is not None]
+    stretches = {}
+    for pose_id, checker in coach.checkers.items():
+        one = build_report(checker, source)
+        stretches[pose_id] = {k: one[k] for k in ("pose", "frames", "sides", "mistakes", "guidance_s",
+                                                  "events", *(("reps",) if "reps" in one else ()))}
+    report: dict[str, Any] = {
+        "schema": REPORT_SCHEMA,
+        "posecheck_version": __version__,
+        "source": source,
+        "pose": {"id": "auto", "name": "Recognised automatically"},
+        "frames": coach.frames,
+        "frames_with_person": coach.frames_with_person,
+        "duration_s": round(max(last) - min(first), 3) if first and last else 0.0,
+        "recognised": [{"pose": s.pose, "name": coach.catalogue[s.pose].name,
+                        "start_s": round(s.start_s, 3), "end_s": round(s.end_s, 3)} for s in rec.segments],
+        "stretches": stretches,
+        "disclaimer": "Form feedback for exercise, not medical advice. Stop if it hurts.",
+    }
+    if verdicts is not None:
+        report["timeline"] = [
+            {"time_s": round(v.timestamp, 3), "status": v.status, "side": v.side,
+             "mistakes": list(v.active_mistakes), "hold_s": round(v.hold_s, 3)}
+            for v in verdicts
+        ]
+    return report
+
+
 def write_report(path: str | Path, report: dict[str, Any]) -> None:
     Path(path).write_text(json.dumps(report, indent=2, allow_nan=False, default=_clean), encoding="utf-8")
 
@@ -62,16 +97,43 @@ def fmt_time(t: float | None) -> str:
 
 def text_summary(report: dict[str, Any]) -> str:
     """A readable summary for the terminal."""
+    if "recognised" in report:
+        return _auto_summary(report)
+    return _one_summary(report)
+
+
+def _auto_summary(report: dict[str, Any]) -> str:
+    lines = [f"Stretches recognised in {report['duration_s']:.1f} s of video "
+             f"(person found in {report['frames_with_person']}/{report['frames']} frames):"]
+    for s in report["recognised"]:
+        lines.append(f"  {fmt_time(s['start_s'])}-{fmt_time(s['end_s'])}  {s['name']}")
+    if not report["recognised"]:
+        lines.append("  none")
+    for one in report["stretches"].values():
+        sub = {**one, "duration_s": 0.0, "frames_with_person": one["frames"], "frames": one["frames"]}
+        lines.append("")
+        lines.append(_one_summary(sub, header=False))
+    return "\n".join(lines)
+
+
+def _one_summary(report: dict[str, Any], header: bool = True) -> str:
     pose = report["pose"]
     lines = [f"{pose['name']} ({pose['id']}), {report['duration_s']:.1f} s of video, "
-             f"person found in {report['frames_with_person']}/{report['frames']} frames."]
+             f"person found in {report['frames_with_person']}/{report['frames']} frames."
+             if header else f"{pose['name']} ({pose['id']}):"]
     sides = report["sides"]
     if not sides:
         lines.append("Never in position for this stretch.")
+    reps = report.get("reps")
     for side, s in sides.items():
+        if reps is not None:
+            lines.append(f"  {side:>5} side: in position {s['in_position_s']:.1f} s")
+            continue
         mark = "achieved" if s["hold_achieved"] else "not reached"
         lines.append(f"  {side:>5} side: in position {s['in_position_s']:.1f} s, good-form hold "
                      f"{s['hold_s']:.1f} of {pose['hold_target_s']:.0f} s ({mark})")
+    if reps is not None:
+        lines.append(_reps_line(reps))
     if report["mistakes"]:
         lines.append("Mistakes:")
         for m in report["mistakes"]:
@@ -84,3 +146,19 @@ def text_summary(report: dict[str, Any]) -> str:
         for msg, secs in list(report["guidance_s"].items())[:4]:
             lines.append(f"  {secs:5.1f} s  {msg}")
     return "\n".join(line for line in lines if line)
+
+
+def _reps_line(reps: dict[str, Any]) -> str:
+    """"Reps: 4 of 5 counted, 2 fell short" (and each direction's count and time for circles)."""
+    mark = "done" if reps["complete"] else "not reached"
+    line = f"  Reps: {reps['counted']} of {reps['target']} counted ({mark})"
+    extra = []
+    if reps["partial"]:
+        extra.append(f"{reps['partial']} fell short of the full range")
+    if reps["not_counted"]:
+        extra.append(f"{reps['not_counted']} done with a mistake")
+    if "directions" in reps:
+        extra += [f"{d} {v['counted']} in {v['seconds']:.0f} s" for d, v in reps["directions"].items()]
+        if reps.get("direction_unknown"):
+            extra.append(f"{reps['direction_unknown']} with no direction seen (turn side-on to check it)")
+    return line + (": " + "; ".join(extra) if extra else "")

@@ -1,0 +1,48 @@
+"""The body-shape description recognition compares: named features that do not depend on which
+side faces the camera, which leg is working, or the person's size."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from posecheck.checker.sides import CameraSide
+from posecheck.features.catalogue import measure
+from posecheck.features.skeleton import Skeleton
+from posecheck.frames import PoseFrame
+
+PLAIN = ("trunk_inclination", "front_facing_up", "view_yaw", "hip_height", "head_height",
+         "shoulder_height", "neck_flexion", "arm_raise", "elbow_bend_max", "elbow_bend_min",
+         "arms_from_vertical", "thighs_from_vertical", "legs_from_vertical", "knees_flexion_min",
+         "hips_to_heels", "knee_separation", "trunk_inclination_world", "shoulder_to_ear",
+         "hips_flexion_min", "trunk_twist")
+# per-leg features, taken as the larger of the two legs (the working one, whichever it is)
+LARGER_OF_TWO = ("hip_flexion", "knee_flexion", "leg_raise")
+ABSOLUTE = ("chest_turn_world", "forearms_alternation")  # the size of a signed feature
+NAMES: tuple[str, ...] = (PLAIN + tuple(f"{n}_max" for n in LARGER_OF_TWO)
+                          + tuple(f"{n}_abs" for n in ABSOLUTE))
+
+
+class FrameVector:
+    """Turns pose frames into recognition vectors, following which side faces the camera."""
+
+    def __init__(self) -> None:
+        self._camera = CameraSide()
+
+    def __call__(self, frame: PoseFrame) -> np.ndarray | None:
+        """The vector for one frame (NaN where unseen), or None when nobody is there."""
+        if frame.landmarks is None:
+            return None
+        bare = Skeleton(frame.landmarks, frame.width, frame.height)
+        score, _ = measure("camera_side_score", bare)
+        side = self._camera.update(frame.timestamp, score) or "left"
+        sk = Skeleton(frame.landmarks, frame.width, frame.height, side, None,
+                      side_known=self._camera.side is not None)
+        out = [measure(n, sk)[0] for n in PLAIN]
+        for n in LARGER_OF_TWO:
+            pair = [measure(f"{s}_{n}", sk)[0] for s in ("left", "right")]
+            seen = [v for v in pair if not math.isnan(v)]
+            out.append(max(seen) if seen else math.nan)
+        out += [abs(measure(n, sk)[0]) for n in ABSOLUTE]
+        return np.asarray(out, dtype=float)

@@ -1,0 +1,119 @@
+"""Train the recognition model on the curated generated clips and write posecheck/recognition/model.json.
+
+Every clip with recorded landmarks under the training folder (default samples/synth) adds its
+in-position frames to its class: the stretch plus the variant in its name (the part before "__",
+e.g. glute_stretch_seated, hip_flexor_stretch_front). Mistake clips count too: a stretch done
+badly is still that stretch. The held-out clips are never read here; score them with
+tools/recognition_eval.py.
+
+    python tools/train_recognizer.py [samples/synth] [--out posecheck/recognition/model.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from posecheck.features.catalogue import FEATURES
+from posecheck.labels import load_labels
+from posecheck.recognition.model import DEFAULT_MODEL
+from posecheck.recognition.vector import NAMES, FrameVector
+from posecheck.sources.recording import RecordingSource
+
+# Smallest spread per unit: generated bodies are more alike than people, so a class must not be
+# narrower than what real bodies and cameras would add.
+MIN_STD = {"deg": 6.0, "torso": 0.08, "cos": 0.1, "lift": 0.15, "m": 0.02, "hip widths": 0.15}
+REJECT_PERCENTILE = 99.5
+REJECT_FACTOR = 2.0
+
+
+def unit_of(name: str) -> str:
+    base = name.removesuffix("_max").removesuffix("_abs")
+    for candidate in (name, base, f"left_{base}"):
+        if candidate in FEATURES:
+            return FEATURES[candidate].unit
+    raise KeyError(name)
+
+
+def in_position(labels_path: Path) -> list[tuple[float, float]]:
+    data = json.loads(labels_path.read_text())
+    return [(float(p["start_s"]), float(p["end_s"])) for p in data.get("in_position", [])]
+
+
+def clip_vectors(labels_path: Path) -> tuple[str, str, np.ndarray] | None:
+    """(pose, variant, vectors of the in-position frames) for one labelled clip with landmarks."""
+    npz = labels_path.with_name(labels_path.name.replace(".labels.json", ".landmarks.npz"))
+    if not npz.exists():
+        return None
+    labels = load_labels(labels_path)
+    spans = in_position(labels_path)
+    vec = FrameVector()
+    rows = []
+    for frame in RecordingSource(npz):
+        x = vec(frame)
+        if x is None or not any(a <= frame.timestamp <= b for a, b in spans):
+            continue
+        rows.append(x)
+    if not rows:
+        return None
+    variant = labels_path.name.split("__")[0]
+    return labels.pose, variant, np.vstack(rows)
+
+
+def collect(folder: Path) -> dict[tuple[str, str], list[np.ndarray]]:
+    groups: dict[tuple[str, str], list[np.ndarray]] = defaultdict(list)
+    for path in sorted(folder.glob("*.labels.json")):
+        got = clip_vectors(path)
+        if got is not None:
+            pose, variant, rows = got
+            groups[(pose, variant)].append(rows)
+    return groups
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("folder", nargs="?", default="samples/synth", type=Path)
+    ap.add_argument("--out", type=Path, default=DEFAULT_MODEL)
+    args = ap.parse_args(argv)
+    groups = collect(args.folder)
+    if not groups:
+        print(f"no labelled clips with landmarks under {args.folder}", file=sys.stderr)
+        return 2
+    classes = []
+    for (pose, variant), parts in sorted(groups.items()):
+        x = np.vstack(parts)
+        seen = np.isfinite(x).sum(axis=0)
+        with np.errstate(all="ignore"):
+            mean = np.where(seen > 0, np.nanmean(np.where(seen > 0, x, 0.0), axis=0), np.nan)
+            std = np.where(seen > 1, np.nanstd(np.where(seen > 0, x, 0.0), axis=0), np.nan)
+        classes.append({"pose": pose, "variant": variant, "frames": int(len(x)),
+                        "mean": [None if math.isnan(v) else round(float(v), 4) for v in mean],
+                        "std": [None if math.isnan(v) else round(float(v), 4) for v in std]})
+    model = {"format": "posecheck-recognition/1", "features": list(NAMES),
+             "min_std": [MIN_STD[unit_of(n)] for n in NAMES], "reject_z2": 0.0,
+             "trained_on": f"{args.folder} ({sum(c['frames'] for c in classes)} in-position frames, "
+                           f"{len(classes)} classes)",
+             "classes": classes}
+    # the rejection level: well past what the training frames' own best match reaches
+    from posecheck.recognition.model import RecognitionModel, Scorer
+
+    model["reject_z2"] = 1.0
+    scorer = Scorer(RecognitionModel.model_validate(model))
+    best = [float(np.min(scorer.score(row)[1])) for parts in groups.values() for x in parts for row in x]
+    model["reject_z2"] = round(float(np.percentile(best, REJECT_PERCENTILE)) * REJECT_FACTOR, 3)
+    args.out.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    print(f"{len(classes)} classes, {len(best)} frames, reject above mean z^2 {model['reject_z2']}; "
+          f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
