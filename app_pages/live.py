@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
-from posecheck.live.programme import StretchProgramme
+from posecheck.live.programme import AutoProgramme, StretchProgramme
 from posecheck.live.session import LiveSession
 from posecheck.poses import load_catalogue
+from posecheck.recognition import load_model
 from posecheck.routines import load_routines, stretch_order
 from posecheck.routines.player import RoutineProgramme
 from posecheck.webui.panels import coach_panel, describe_routine, describe_stretch, session_summary
@@ -27,9 +28,16 @@ asked_routine = st.query_params.get("routine")
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    mode = st.radio("What would you like to do?", ["One stretch", "A guided routine"], horizontal=True,
-                    index=1 if asked_routine in routines else 0)
-    if mode == "One stretch":
+    mode = st.radio("What would you like to do?", ["One stretch", "A guided routine", "Any stretch"],
+                    horizontal=True, index=1 if asked_routine in routines else 0,
+                    help="Any stretch: start whichever catalogue stretch you like; posecheck recognises it "
+                         "and coaches it, and follows you when you change.")
+    if mode == "Any stretch":
+        st.markdown(f"Do any of the {len(catalogue)} stretches in the catalogue, in any order. posecheck "
+                    "names the one it sees and coaches it; stretches done on a mat are filmed from the side, "
+                    "the arm and shoulder moves from the front.")
+        choice = "auto:"
+    elif mode == "One stretch":
         pose_id = st.selectbox("Stretch", order, index=order.index(asked) if asked in order else 0,
                                format_func=lambda p: catalogue[p].name)
         describe_stretch(catalogue[pose_id])
@@ -42,8 +50,10 @@ with left:
         choice = f"routine:{routine_id}"
 
 
-def make_programme(key: str) -> StretchProgramme | RoutineProgramme:
+def make_programme(key: str) -> StretchProgramme | RoutineProgramme | AutoProgramme:
     kind, name = key.split(":", 1)
+    if kind == "auto":
+        return AutoProgramme(catalogue, load_model())
     if kind == "stretch":
         return StretchProgramme(catalogue[name])
     return RoutineProgramme(routines[name], catalogue)

@@ -22,9 +22,13 @@ st.caption(DISCLAIMER)
 
 catalogue = load_catalogue()
 order = stretch_order(catalogue, load_routines(catalogue))
-pose_id = st.selectbox("Stretch in the video", order, format_func=lambda p: catalogue[p].name)
-pose = catalogue[pose_id]
-describe_stretch(pose)
+AUTO = "auto"
+pose_id = st.selectbox("Stretch in the video", [AUTO, *order],
+                       format_func=lambda p: "Recognise it automatically" if p == AUTO else catalogue[p].name,
+                       help="Recognise: posecheck names each catalogue stretch it sees, and when it changes.")
+pose = None if pose_id == AUTO else catalogue[pose_id]
+if pose is not None:
+    describe_stretch(pose)
 
 upload = st.file_uploader("Video file", type=["mp4", "mov", "webm", "avi", "mkv"],
                           help="Filmed as the stretch's camera advice says; up to a few minutes long.")
@@ -50,7 +54,8 @@ if upload is not None and st.button("Analyse", type="primary"):
         st.error(f"{exc.message} {exc.hint}".strip())
     else:
         st.session_state.video_result = {
-            "pose": pose_id, "report": result.report, "measures": key_measures(result.verdicts, pose),
+            "pose": pose_id, "report": result.report,
+            "measures": key_measures(result.verdicts, pose) if pose is not None else [],
             "json": outputs.json.read_bytes() if outputs.json else b"",
             "csv": outputs.csv.read_bytes() if outputs.csv else b"",
             "video": outputs.annotated.read_bytes() if outputs.annotated else b""}
@@ -73,6 +78,10 @@ if result and result["pose"] == pose_id:
                            "what to do": m["cue"]} for m in spans], hide_index=True, width="stretch")
         else:
             st.success("No mistakes flagged.")
+    if report.get("recognised"):
+        st.subheader("Stretches recognised")
+        st.dataframe([{"when": f"{fmt_time(s['start_s'])}-{fmt_time(s['end_s'])}", "stretch": s["name"]}
+                      for s in report["recognised"]], hide_index=True, width="stretch")
     if result["measures"]:
         st.subheader("Timeline")
         st.caption("Each measure a check reads, smoothed as the checker sees it. Dashed: where it flags. "

@@ -45,8 +45,9 @@ def test_start_page_shows_the_safety_notice_and_the_routines() -> None:
 def test_video_page_lists_stretches_in_routine_order() -> None:
     at = open_page(VIDEO)
     options = at.selectbox[0].options
-    assert len(options) == 21
-    assert options[:5] == ["Hamstring stretch", "Hip-flexor stretch (half-kneeling)",
+    assert len(options) == 22
+    assert options[0] == "Recognise it automatically"
+    assert options[1:6] == ["Hamstring stretch", "Hip-flexor stretch (half-kneeling)",
                            "Glute stretch (figure-4)", "Bed decompression", "Towel decompression"]
 
 
@@ -69,6 +70,16 @@ def test_upload_analyses_and_shows_video_mistakes_timeline_and_downloads() -> No
     assert [layer["mark"]["type"] for layer in charts[1]["layer"]] == ["rect", "line", "rule"]
     assert [layer["mark"]["type"] for layer in charts[0]["layer"]] == ["line", "rule"]
     assert [d.label for d in at.get("download_button")] == ["JSON report", "CSV features"]
+
+
+def test_an_upload_with_no_stretch_chosen_is_recognised_and_coached() -> None:
+    at = _analyse("auto", CLIP.name, CLIP.read_bytes())
+    assert not at.exception and not at.error
+    (summary,) = [c.value for c in at.code]
+    assert summary.startswith("Stretches recognised") and "Hip-flexor stretch (half-kneeling)" in summary
+    recognised, mistakes = at.dataframe[1].value, at.dataframe[0].value
+    assert list(recognised["stretch"]) == ["Hip-flexor stretch (half-kneeling)"]
+    assert list(mistakes["mistake"]) == ["Hip-flexor stretch (half-kneeling): Front knee far past the toes"]
 
 
 def test_unreadable_upload_gets_a_plain_message() -> None:

@@ -109,3 +109,15 @@ def test_two_browser_sessions_do_not_share_counters(webrtc: WebRtcStub) -> None:
     assert b.snapshot().frames == 0 and b.summary().mistakes == [] and b.summary().holds == []
     second_callback(next(camera_frames(ARCH_CLIP)))
     assert b.snapshot().frames == 1 and a.snapshot().frames == 24
+
+
+def test_any_stretch_mode_recognises_the_stretch_and_coaches_it(webrtc: WebRtcStub) -> None:
+    at = open_page(LIVE)
+    at.radio[0].set_value("Any stretch").run()
+    assert not at.exception
+    session: LiveSession = at.session_state["live_session"]
+    for frame in camera_frames(ARCH_CLIP):
+        webrtc.callback(frame)
+    snap = session.snapshot()
+    assert snap.title == "Recognised: Hip-flexor stretch (half-kneeling)"
+    assert snap.status == "mistake" and TUCK in snap.cue.text  # type: ignore[union-attr]

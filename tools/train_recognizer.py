@@ -32,7 +32,7 @@ from posecheck.sources.recording import RecordingSource
 # narrower than what real bodies and cameras would add.
 MIN_STD = {"deg": 6.0, "torso": 0.08, "cos": 0.1, "lift": 0.15, "m": 0.02, "hip widths": 0.15}
 REJECT_PERCENTILE = 99.5
-REJECT_FACTOR = 2.0
+REJECT_FACTOR = 4.0
 
 
 def unit_of(name: str) -> str:

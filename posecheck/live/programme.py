@@ -14,6 +14,8 @@ from posecheck.checker.events import Verdict
 from posecheck.frames import PoseFrame
 from posecheck.live.cues import CueCandidate
 from posecheck.poses.schema import PoseDefinition
+from posecheck.recognition.coach import AutoCoach
+from posecheck.recognition.model import RecognitionModel
 
 Phase = Literal["get_ready", "hold", "switch_sides", "rest", "done", "stopped"]
 
@@ -27,7 +29,7 @@ class ProgrammeView:
 
     phase: Phase
     title: str  # "Hamstring stretch, left side" or "Step 2 of 5: ..."
-    pose: PoseDefinition
+    pose: PoseDefinition | None  # None while recognition has not named a stretch
     cue: CueCandidate
     verdict: Verdict | None = None  # None outside a hold (counting down, finished)
     countdown_s: float | None = None  # seconds left in a get-ready, switch or rest phase
@@ -84,7 +86,7 @@ class SessionSummary:
     """What the session achieved: holds, mistakes with their times, pain notes."""
 
     name: str
-    kind: Literal["stretch", "routine"]
+    kind: Literal["stretch", "routine", "recognised"]
     duration_s: float
     finished: bool
     stopped_for_pain: bool
@@ -199,4 +201,55 @@ class StretchProgramme:
             holds = []
         duration = 0.0 if self._last_t is None else self._last_t - t0
         return SessionSummary(self.pose.name, "stretch", round(duration, 3), False, self._stopped,
+                              holds, mistakes, list(self._pain))
+
+
+class AutoProgramme:
+    """No stretch chosen: posecheck recognises which catalogue stretch is being done and coaches it."""
+
+    def __init__(self, catalogue: dict[str, PoseDefinition], model: RecognitionModel) -> None:
+        self.coach = AutoCoach(catalogue, model)
+        self._t0: float | None = None
+        self._last_t: float | None = None
+        self._stopped = False
+        self._pain: list[PainNote] = []
+
+    def update(self, frame: PoseFrame) -> ProgrammeView:
+        t = frame.timestamp
+        self._t0 = t if self._t0 is None else self._t0
+        if self._stopped:
+            return ProgrammeView("stopped", "Stretch stopped", self.coach.pose, STOPPED_CUE)
+        self._last_t = t
+        verdict = self.coach.update(frame)
+        pose, checker = self.coach.pose, self.coach.checker
+        if pose is None or checker is None:
+            cue = CueCandidate("recognising", "position", verdict.message, verdict.message)
+            return ProgrammeView("hold", "Recognising your stretch...", None, cue, verdict)
+        progress = checker.progress(2 if pose.holds_each_side else 1)
+        return ProgrammeView("hold", f"Recognised: {pose.name}", pose, verdict_cue(verdict), verdict,
+                             None, progress)
+
+    def stop_for_pain(self, note: str) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        self.coach.finish()
+        at = 0.0 if self._t0 is None or self._last_t is None else self._last_t - self._t0
+        pose = self.coach.pose
+        self._pain.append(PainNote(round(at, 3), pose.name if pose else "(no stretch recognised)",
+                                   self.coach.checker.working_side if self.coach.checker else "both", note))
+
+    def skip(self) -> None:
+        """Nothing to skip to: the person moves on to any stretch they like."""
+
+    def summary(self) -> SessionSummary:
+        t0 = self._t0 or 0.0
+        holds: list[HoldRecord] = []
+        mistakes: list[MistakeRecord] = []
+        for pose_id, checker in self.coach.checkers.items():
+            h, m = checker_records(checker, self.coach.catalogue[pose_id].name, t0)
+            holds += h
+            mistakes += m
+        duration = 0.0 if self._last_t is None else self._last_t - t0
+        return SessionSummary("Recognised stretches", "recognised", round(duration, 3), False, self._stopped,
                               holds, mistakes, list(self._pain))

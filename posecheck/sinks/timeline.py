@@ -51,8 +51,12 @@ def measure_rows(series: list[MeasureSeries]) -> list[dict[str, Any]]:
 
 def mistake_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     """The report's mistake spans as rows: title, side, start, end, duration, cue."""
-    return [{"check": m["check"], "mistake": m["title"], "side": m["side"], "start_s": m["start_s"],
+    listed = [("", m) for m in report.get("mistakes", [])]
+    for one in report.get("stretches", {}).values():  # a recognised-stretch report: each one's own
+        listed += [(f"{one['pose']['name']}: ", m) for m in one["mistakes"]]
+    rows = [{"check": m["check"], "mistake": prefix + m["title"], "side": m["side"], "start_s": m["start_s"],
              "end_s": m["end_s"] if m["end_s"] is not None else m["start_s"],
              "duration_s": m["duration_s"], "severity": m["severity"], "cue": m["cue"]}
-            for m in report.get("mistakes", [])]
+            for prefix, m in listed]
+    return sorted(rows, key=lambda r: r["start_s"])
 
