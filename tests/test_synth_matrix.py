@@ -6,6 +6,7 @@ the main environment.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from posecheck.poses import load_catalogue  # noqa: E402
 from tools.synth.body import Pose, euler, euler_angles  # noqa: E402
 from tools.synth.matrix import SETS, clips  # noqa: E402
 from tools.synth.poses import STRETCHES, drop_hip  # noqa: E402
+from tools.synth.reps import FULL_MIN, PARTIAL_MAX  # noqa: E402
+from tools.synth.tier2 import TIER2  # noqa: E402
 
 FOLDER = {"curated": ROOT / "samples" / "synth", "heldout": ROOT / "samples" / "heldout"}
 
@@ -45,9 +48,11 @@ def test_clip_names_are_unique_and_match_the_committed_samples(which: str) -> No
 
 def test_held_out_set_is_small_unseen_and_covers_every_stretch() -> None:
     held, curated = clips(which="heldout"), clips()
-    assert 30 <= len(held) <= 36
+    assert 30 <= len(held) <= 80
+    assert sum(s.pose not in TIER2 for s in held) == 36  # the Tier-1 part; Tier 2 is appended
     for pose in STRETCHES:
-        assert sum(s.pose == pose and s.mistake is None for s in held) >= 2, pose
+        needed = 1 if pose in TIER2 else 2  # a rep clip is correct form too
+        assert sum(s.pose == pose and s.mistake is None for s in held) >= needed, pose
     assert not {s.seed for s in held} & {s.seed for s in curated}
     assert {s.body for s in held} - {s.body for s in curated}  # bodies the thresholds never saw
     assert any(s.view == "front" and s.mistake == "hip_shift" for s in held)
@@ -78,3 +83,20 @@ def test_drop_hip_rolls_the_pelvis_and_keeps_the_thighs_where_they_were() -> Non
 def test_euler_angles_inverts_euler() -> None:
     for angles in ((10.0, 20.0, 30.0), (-80.0, 5.0, 0.0), (15.0, -40.0, 90.0)):
         np.testing.assert_allclose(euler_angles(euler(*angles)), angles, atol=1e-9)
+
+
+@pytest.mark.parametrize("which", SETS)
+def test_rep_clips_are_full_or_partial_and_their_labels_count_them(which: str) -> None:
+    reps = [s for s in clips(which=which) if s.reps is not None]
+    assert reps if which == "curated" else True
+    for spec in reps:
+        assert STRETCHES[spec.pose].movement == spec.reps.movement, spec.name
+        for cycle in spec.reps.cycles:
+            depths = list(cycle.depth.values())
+            assert all(d >= FULL_MIN for d in depths) or all(d <= PARTIAL_MAX for d in depths), spec.name
+        path = FOLDER[which] / f"{spec.name}.labels.json"
+        if path.exists():
+            block = json.loads(path.read_text())["reps"]
+            assert block["full_count"] == sum(c.full for c in spec.reps.cycles), spec.name
+            assert block["full_count"] + block["partial_count"] == len(block["cycles"])
+            assert block["direction"] == spec.reps.direction

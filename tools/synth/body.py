@@ -134,6 +134,7 @@ REGIONS: dict[str, list[str]] = {
     "pelvis": ["root", "pelvis.L", "pelvis.R", "spine05"],
     "thorax": ["spine03", "spine02", "spine01", "clavicle.L", "clavicle.R", "shoulder01.L", "shoulder01.R"],
     "head": ["head", "neck03"],
+    "upper_back": ["spine02", "spine01"],
     "foot.L": ["foot.L"] + [f"toe{i}-{j}.L" for i in range(1, 6) for j in range(1, 4)],
     "foot.R": ["foot.R"] + [f"toe{i}-{j}.R" for i in range(1, 6) for j in range(1, 4)],
     "shin.L": ["lowerleg01.L", "lowerleg02.L"],

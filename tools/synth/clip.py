@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 
 from tools.synth import body as B
 from tools.synth.poses import PRONE_OVER, STRETCHES, SUPINE, Built
+from tools.synth.reps import Reps
 from tools.synth.scene import Camera, Look, Prop, frame_camera, random_look, vertex_colors
 
 FPS = 15
@@ -116,6 +118,7 @@ class ClipSpec:
     elevation_deg: float | None = None
     seed: int = 0
     view: str | None = None  # "side" or "front"; None: the stretch's own view
+    reps: Reps | None = None  # repeated movement (its cycles set the duration)
 
 
 def activation(timing: str, t: float, dur: float) -> float:
@@ -153,6 +156,9 @@ def frame_params(spec: ClipSpec, t: float) -> tuple[dict[str, float], float]:
     for m in spec.moves:
         f = float(np.clip((t - m.start_s) / max(m.end_s - m.start_s, 1e-6), 0.0, 1.0))
         q[m.param] = q[m.param] + f * (m.to - q[m.param])
+    if spec.reps is not None:
+        for k, v in spec.reps.offsets(t).items():
+            q[k] = q.get(k, 0.0) + v
     return q, a
 
 
@@ -183,7 +189,7 @@ def place(body: B.Body, built: Built, mirror: bool) -> tuple[B.Posed, float]:
         return np.concatenate([body.region_idx[r] for r in names])
 
     second = idx(c.second) if c.second else None
-    return B.solve_contact(posed, idx(c.first), second, c.first_h, c.second_h)
+    return B.solve_contact(posed, idx(c.first), second, c.first_h, c.second_h, c.pitch_range)
 
 
 def _mirror_region(r: str) -> str:
@@ -195,7 +201,10 @@ def _mirror_region(r: str) -> str:
 
 
 def make_props(body: B.Body, built: Built, posed: B.Posed, mirror: bool, look: Look) -> list[Prop]:
-    """Props whose tops sit under the region they support (computed on the first frame)."""
+    """Props whose tops sit under the region they support (computed on the first frame).
+
+    ``roll``: a bolster on the floor under the highest part of the region's underside (its
+    diameter fills the gap). ``wall_back``: a wall touching the back of the region."""
     props: list[Prop] = []
     wood = (150, 110, 70)
     for kind, region in built.contact.props.items():
@@ -210,6 +219,13 @@ def make_props(body: B.Body, built: Built, posed: B.Posed, mirror: bool, look: L
         elif kind == "towel":
             hip_y = 0.5 * (posed.keypoints["left_hip"][1] + posed.keypoints["right_hip"][1])
             props.append(Prop("cylinder", (low[0], hip_y + 0.13, 0.045), (0.055, 0.55, 0), (200, 190, 150)))
+        elif kind == "roll":
+            props.append(_roll_under(posed.vertices[body.region_idx[r]]))
+        elif kind == "wall_back":
+            back = float(posed.vertices[body.region_idx[r], 1].max())
+            c = posed.vertices.mean(0)
+            wall_rgb = tuple(int(0.85 * x) for x in look.wall_rgb)
+            props.append(Prop("box", (c[0], back + 0.06, 1.2), (2.4, 0.12, 2.4), wall_rgb))
         elif kind == "bed":
             hip_y = 0.5 * (posed.keypoints["left_hip"][1] + posed.keypoints["right_hip"][1])
             props.append(
@@ -225,6 +241,19 @@ def make_props(body: B.Body, built: Built, posed: B.Posed, mirror: bool, look: L
         c = posed.vertices.mean(0)
         props.append(Prop("box", (c[0], c[1], 0.002), (0.75, 2.0, 0.004), look.mat_rgb))
     return props
+
+
+def _roll_under(v: np.ndarray) -> Prop:
+    """A bolster (along X) under the highest point of the underside of the vertices ``v``."""
+    mid = v[np.abs(v[:, 0] - np.median(v[:, 0])) < 0.06]
+    edges = np.linspace(mid[:, 1].min(), mid[:, 1].max(), 13)
+    best_y, best_z = float(mid[:, 1].mean()), 0.0
+    for lo, hi in pairwise(edges):
+        band = mid[(mid[:, 1] >= lo) & (mid[:, 1] < hi), 2]
+        if len(band) and band.min() > best_z:
+            best_y, best_z = 0.5 * (lo + hi), float(band.min())
+    r = float(np.clip(best_z / 2, 0.03, 0.12))
+    return Prop("cylinder", (float(np.median(v[:, 0])), best_y, r), (r, 0.6, 0), (120, 140, 170))
 
 
 @dataclass
@@ -245,7 +274,9 @@ class Rendered:
     view: str = "side"
 
 
-def measure(body: B.Body, posed: B.Posed, front: bool = False) -> dict[str, float]:
+def measure(
+    body: B.Body, posed: B.Posed, front: bool = False, extra: tuple[str, ...] = ()
+) -> dict[str, float]:
     """Measured quantities of the posed 3D body (not set parameters).
 
     Front views add the hip line's tilt from horizontal in the world's frontal (X-Z) plane:
@@ -268,7 +299,40 @@ def measure(body: B.Body, posed: B.Posed, front: bool = False) -> dict[str, floa
     if front:
         out["hip_joint_line_tilt_deg"] = round(_frontal_tilt(posed.hip_joints[0] - posed.hip_joints[1]), 2)
         out["hip_keypoint_line_tilt_deg"] = round(_frontal_tilt(k["left_hip"] - k["right_hip"]), 2)
+    for name in extra:
+        out[name] = round(EXTRA_MEASURES[name](body, posed), 2)
     return out
+
+
+def _mid(k: dict[str, np.ndarray], name: str) -> np.ndarray:
+    return 0.5 * (k[f"left_{name}"] + k[f"right_{name}"])
+
+
+def _from_vertical(top: np.ndarray, bottom: np.ndarray, head_y: float) -> float:
+    """Angle of top->bottom from straight down in the Y-Z plane, positive when the bottom end
+    is further towards the head (``head_y``: the head's direction along Y, +1 or -1)."""
+    d = bottom - top
+    return math.degrees(math.atan2(head_y * float(d[1]), -float(d[2])))
+
+
+def _head_dir(k: dict[str, np.ndarray]) -> float:
+    return 1.0 if k["nose"][1] > _mid(k, "hip")[1] else -1.0
+
+
+EXTRA_MEASURES = {
+    # hands forward of the shoulders (towards the head) is positive
+    "arm_from_vertical_deg": lambda b, p: _from_vertical(
+        _mid(p.keypoints, "shoulder"), _mid(p.keypoints, "wrist"), _head_dir(p.keypoints)
+    ),
+    # knees forward of the hips (towards the head: hips back behind the knees) is positive
+    "thigh_from_vertical_deg": lambda b, p: _from_vertical(
+        _mid(p.keypoints, "hip"), _mid(p.keypoints, "knee"), _head_dir(p.keypoints)
+    ),
+    "hips_above_heels_cm": lambda b, p: 100
+    * float(_mid(p.keypoints, "hip")[2] - 0.5 * (p.keypoints["left_heel"][2] + p.keypoints["right_heel"][2])),
+    "shoulder_ahead_of_ankle_cm": lambda b, p: 100
+    * float(_mid(p.keypoints, "ankle")[1] - _mid(p.keypoints, "shoulder")[1]),
+}
 
 
 def _frontal_tilt(v: np.ndarray) -> float:
@@ -301,10 +365,15 @@ def render_clip(spec: ClipSpec, renderer) -> Rendered:
     n = int(round(spec.duration_s * FPS))
     times = [i / FPS for i in range(n)]
     posed_all, params, acts = [], [], []
+    last: tuple[dict[str, float], B.Posed, Built, float] | None = None
     for t in times:
         q, a = frame_params(spec, t)
-        built = st.build(q)
-        posed, pitch = place(body, built, mirror)
+        if last is not None and q == last[0]:  # a still stretch of the clip: same body
+            posed, built, pitch = last[1], last[2], last[3]
+        else:
+            built = st.build(q)
+            posed, pitch = place(body, built, mirror)
+            last = (dict(q), posed, built, pitch)
         q = {k: round(v, 3) for k, v in q.items()}
         q["solved_pitch_deg"] = round(pitch, 3)
         posed_all.append((posed, built))
@@ -312,7 +381,8 @@ def render_clip(spec: ClipSpec, renderer) -> Rendered:
         acts.append(a)
     # centre the body on the origin using the first frame
     off = posed_all[0][0].vertices.mean(0) * np.array([1, 1, 0])
-    posed_all = [(B.translate(p, -off), b) for p, b in posed_all]
+    moved: dict[int, B.Posed] = {}  # translate each distinct pose once (still frames share one)
+    posed_all = [(moved.setdefault(id(p), B.translate(p, -off)), b) for p, b in posed_all]
     allv = np.concatenate([p.vertices[::7] for p, _ in posed_all])
     # camera on the body's left (+X) when the left side faces it (front view: offset that way)
     cam = frame_camera(allv, yaw, elev, spec.camera_side == "left", height_jitter)
@@ -320,13 +390,18 @@ def render_clip(spec: ClipSpec, renderer) -> Rendered:
     renderer.setup(cam, look, props, allv.mean(0), key_light)
     frames, kp2d, measured = [], [], []
     names = [*B.COCO_NAMES_17, *B.COCO_FOOT_NAMES]
+    prev: tuple[B.Posed, np.ndarray] | None = None
     for posed, _ in posed_all:
-        frames.append(renderer.render(posed.vertices, body.faces, colors))
+        if prev is not None and prev[0] is posed:  # unchanged pose: the same picture
+            frames.append(prev[1])
+        else:
+            frames.append(renderer.render(posed.vertices, body.faces, colors))
+            prev = (posed, frames[-1])
         pts = cam.project(np.stack([posed.keypoints[k] for k in names]))
         kp2d.append(
             {k: [round(float(x), 2), round(float(y), 2)] for k, (x, y) in zip(names, pts, strict=True)}
         )
-        measured.append(measure(body, posed, front=view == "front"))
+        measured.append(measure(body, posed, front=view == "front", extra=st.measures))
     return Rendered(frames, times, params, acts, kp2d, measured, cam, look, props, body_name, key_light, view)
 
 

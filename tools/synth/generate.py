@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, help="output folder")
     ap.add_argument("--only", default="", help="comma-separated pose ids")
     ap.add_argument("--match", default="", help="only clips whose name contains this")
+    ap.add_argument("--exclude", default="", help="leave out clips whose name contains this")
     ap.add_argument("--set", dest="which", choices=SETS, default="curated", help="clip set (default curated)")
     ap.add_argument(
         "--seed",
@@ -39,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         specs = [s for s in specs if s.pose in poses]
     if a.match:
         specs = [s for s in specs if a.match in s.name]
+    if a.exclude:
+        specs = [s for s in specs if a.exclude not in s.name]
     if a.list:
         for s in specs:
             sev = f"{s.mistake} {s.severity:g}deg {s.timing}" if s.mistake else "correct"
@@ -80,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             }
         )
     renderer.close()
-    if not (a.only or a.match):
+    if not (a.only or a.match or a.exclude):
         (a.out / "index.json").write_text(json.dumps(index, indent=1) + "\n")
     return 0
 

@@ -24,6 +24,10 @@ LIMITATIONS = (
 )
 
 
+# checks whose spans also give severity_cm, the measured rise of the lowest pelvis vertex
+LIFT_CHECKS = ("hips_lifting", "back_lifting")
+
+
 def build_labels(spec: ClipSpec, r: Rendered, file_name: str) -> dict:
     """Assemble the label dict for one clip."""
     st = STRETCHES[spec.pose]
@@ -41,7 +45,7 @@ def build_labels(spec: ClipSpec, r: Rendered, file_name: str) -> dict:
             "end_s": round(min(end, dur), 4),
             "parameter": m.parameter,
         }
-        if m.check == "hips_lifting":
+        if m.check in LIFT_CHECKS:
             base = r.measured[0]["pelvis_lowest_cm"] if spec.timing != "hold" else 0.0
             peak = max(x["pelvis_lowest_cm"] for x in r.measured)
             entry["severity_cm"] = round(peak - base, 2)
@@ -74,6 +78,8 @@ def build_labels(spec: ClipSpec, r: Rendered, file_name: str) -> dict:
     spec_d = {k: v for k, v in asdict(spec).items() if k not in ("name",)}
     if spec_d["view"] is None:  # the stretch's own view (labels written before views existed)
         del spec_d["view"]
+    if spec_d["reps"] is None:  # only rep clips have it (labels written before reps existed)
+        del spec_d["reps"]
     view = {
         "kind": r.view,
         # from side-on, for every view (what posecheck.labels reads: >= 45 is a front view)
@@ -91,6 +97,7 @@ def build_labels(spec: ClipSpec, r: Rendered, file_name: str) -> dict:
         ),
         "mistake_note": st.mistakes[spec.mistake].note if spec.mistake else "",
         "working_limb": st.working_limb,
+        **({"notes": st.notes} if st.notes else {}),
         "look": r.look.as_dict(),
         "camera": {
             "position_m": [round(float(x), 4) for x in cam.position()],
@@ -103,7 +110,7 @@ def build_labels(spec: ClipSpec, r: Rendered, file_name: str) -> dict:
         "props": [asdict(p) for p in r.props],
         "encoder": {"codec": "libx264", "pix_fmt": "yuv420p", "crf": 28},
     }
-    return {
+    out = {
         "format": "posecheck-labels/1",
         "generator": {**GENERATOR, "seed": spec.seed, "params": params_all},
         "clip": {
@@ -129,6 +136,9 @@ def build_labels(spec: ClipSpec, r: Rendered, file_name: str) -> dict:
         "limitations": LIMITATIONS,
         "frames": frames,
     }
+    if spec.reps is not None:
+        out["reps"] = spec.reps.label()
+    return out
 
 
 def write_labels(labels: dict, path: Path) -> None:

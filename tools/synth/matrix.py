@@ -8,6 +8,7 @@ import zlib
 from itertools import cycle
 
 from tools.synth.clip import PHENOTYPES, ClipSpec, Move
+from tools.synth.reps import MOVEMENTS, Cycle, Reps
 from tools.synth.scene import SKIN_TONES
 
 SEVERITIES = (5.0, 15.0, 25.0, 35.0)  # 5 deg is meant to stay below any sensible threshold
@@ -22,6 +23,7 @@ def _mistakes(
     overrides: dict[str, float] | None = None,
     tag: str = "",
     view: str | None = None,
+    pulse: bool = True,
 ) -> list[ClipSpec]:
     """Hold clips at each severity plus one ramp (max severity) and one pulse (2nd largest)."""
     comp = "_comp" if compensated else ""
@@ -38,7 +40,8 @@ def _mistakes(
             view=view,
         )
 
-    return [*(spec(s, "hold") for s in sevs), spec(sevs[-1], "ramp"), spec(sevs[-2], "pulse")]
+    out = [*(spec(s, "hold") for s in sevs), spec(sevs[-1], "ramp")]
+    return [*out, spec(sevs[-2], "pulse")] if pulse else out
 
 
 def _correct(
@@ -133,6 +136,101 @@ def curated() -> list[ClipSpec]:
     # keep their sides, bodies and skins
     c += _correct("hip_flexor_stretch", 2, tag="_front", view="front")
     c += _mistakes("hip_flexor_stretch", "hip_shift", (5.0, 15.0, 25.0), tag="_front", view="front")
+    # Tier-2 stretches, appended after every Tier-1 clip (holds, then the rep clips)
+    c += tier2_holds()
+    c += tier2_reps()
+    return c
+
+
+# Tier 2 (shared/EXERCISES.md). Mistake clips: 3 holds and a ramp, no pulse.
+TIER2_MISTAKES: dict[str, dict[str, tuple[float, ...]]] = {
+    "cat_cow": {"wrists_not_under_shoulders": (5.0, 15.0, 25.0), "knees_not_under_hips": (5.0, 15.0, 25.0)},
+    "childs_pose": {"hips_not_back": (5.0, 15.0, 30.0), "arms_not_long": (10.0, 30.0, 60.0)},
+    "cobra": {"hips_lifting": (5.0, 15.0, 25.0), "shoulders_shrugged": (5.0, 15.0, 25.0)},
+    "camel": {"hips_behind_knees": (5.0, 15.0, 25.0), "head_thrown_back": (5.0, 15.0, 30.0)},
+    "seated_twist": {"slumping": (5.0, 15.0, 30.0)},
+    "wall_angels": {"elbows_not_90": (5.0, 15.0, 30.0), "arms_uneven": (5.0, 15.0, 25.0)},
+    "shoulder_blade_squeeze": {"shoulders_shrugging": (5.0, 15.0, 25.0)},
+    "doorway_stretch": {"arms_not_overhead": (10.0, 25.0, 40.0), "arched_lower_back": (5.0, 15.0, 25.0)},
+    "legs_up_the_wall": {"legs_not_vertical": (5.0, 15.0, 25.0)},
+    "knee_to_opposite_shoulder": {"back_lifting": (5.0, 15.0, 25.0), "head_lifting": (5.0, 15.0, 30.0)},
+}
+# correct holds of the rep stretches are held at one end of the movement (the mistakes too)
+HOLD_AT: dict[str, dict[str, float]] = {
+    "wall_angels": {"arm_rotation_deg": 90.0},
+    "shoulder_blade_squeeze": {"retraction_deg": 25.0},
+}
+FULL, FULL2, PART = 1.0, 0.9, 0.35  # rep depths: full (>= 0.8) and partial (<= 0.4) only
+
+
+def _cycles(movement: str, depths: list[float], direction: str | None = None) -> Reps:
+    ends = MOVEMENTS[movement].ends
+    r = Reps(movement, [Cycle(dict.fromkeys(ends, d)) for d in depths], direction)
+    r.check_depths()
+    return r
+
+
+def _rep_clip(pose: str, label: str, depths: list[float], direction: str | None = None) -> ClipSpec:
+    return ClipSpec(f"{pose}__reps_{label}", pose, reps=_cycles(pose, depths, direction))
+
+
+def tier2_holds() -> list[ClipSpec]:
+    """Correct holds (2 per stretch; child's pose also with the arms alongside; none for the
+    shoulder roll, whose clips are all reps) and the mistakes."""
+    c: list[ClipSpec] = []
+    for pose, mistakes in TIER2_MISTAKES.items():
+        c += _correct(pose, 2, HOLD_AT.get(pose))
+        if pose == "childs_pose":
+            c += _correct(pose, 1, {"arms_alongside": 1.0}, tag="_alongside")
+        for check, sevs in mistakes.items():
+            c += _mistakes(pose, check, sevs, pulse=False)
+            if check == "arched_lower_back":
+                c += _mistakes(pose, check, sevs, compensated=True, pulse=False)
+    c += _correct("passive_backbend", 1)
+    c += _correct("passive_backbend", 1, {"knees_bent": 1.0}, tag="_knees_bent")
+    return c
+
+
+def tier2_reps() -> list[ClipSpec]:
+    """Rep clips: 2 full, 1 partial, 1 mixed per rep movement; shoulder rolls both ways, full
+    and small."""
+    c: list[ClipSpec] = []
+    for pose in ("cat_cow", "wall_angels", "shoulder_blade_squeeze"):
+        c += [
+            _rep_clip(pose, "full_1", [FULL, FULL, FULL]),
+            _rep_clip(pose, "full_2", [FULL2, FULL, FULL2]),
+            _rep_clip(pose, "partial", [PART, PART, PART]),
+            _rep_clip(pose, "mixed", [FULL, PART, FULL, PART]),
+        ]
+    for direction in ("forward", "backward"):
+        c.append(_rep_clip("shoulder_roll", direction, [FULL, FULL, FULL], direction))
+    for direction in ("forward", "backward"):
+        c.append(_rep_clip("shoulder_roll", f"{direction}_small", [PART, PART, PART], direction))
+    return c
+
+
+def tier2_held_out() -> list[ClipSpec]:
+    """Held-out Tier-2 clips: 1 correct per stretch, each mistake once at another severity,
+    1 full and 1 partial or mixed rep clip per rep movement."""
+    c: list[ClipSpec] = []
+    for pose in TIER2_MISTAKES:
+        c += _correct(pose, 1, HOLD_AT.get(pose))
+    c += _correct("passive_backbend", 1, {"knees_bent": 1.0}, tag="_knees_bent")
+    sev = {"arms_not_long": 45.0, "arms_not_overhead": 30.0}
+    for pose, mistakes in TIER2_MISTAKES.items():
+        for check in mistakes:
+            c.append(_one(pose, check, sev.get(check, 20.0)))
+    c.append(_one("doorway_stretch", "arched_lower_back", 20.0, compensated=True))
+    c += [
+        _rep_clip("cat_cow", "full", [FULL2, FULL, FULL]),
+        _rep_clip("cat_cow", "mixed", [PART, FULL, PART, FULL]),
+        _rep_clip("wall_angels", "full", [FULL, FULL2, FULL]),
+        _rep_clip("wall_angels", "partial", [PART, PART, PART]),
+        _rep_clip("shoulder_blade_squeeze", "full", [FULL, FULL, FULL2]),
+        _rep_clip("shoulder_blade_squeeze", "mixed", [FULL, PART, PART, FULL]),
+        _rep_clip("shoulder_roll", "forward", [FULL, FULL, FULL], "forward"),
+        _rep_clip("shoulder_roll", "backward", [FULL2, FULL, FULL], "backward"),
+    ]
     return c
 
 
@@ -188,6 +286,7 @@ def held_out() -> list[ClipSpec]:
         _one("hamstring_stretch_supine", "overstretching", 20.0),
         _one("double_knee_to_chest", "knees_not_in", 30.0),
     ]
+    c += tier2_held_out()  # appended: the Tier-1 clips above keep their bodies, skins and sides
     return c
 
 
@@ -213,7 +312,9 @@ def assign(
     for s in specs:
         i = per_pose.get(s.pose, 0)
         per_pose[s.pose] = i + 1
-        if s.mistake is None and not s.moves:
+        if s.reps is not None:
+            s.duration_s = round(s.reps.duration(), 4)
+        elif s.mistake is None and not s.moves:
             s.duration_s = 2.4
         elif s.mistake:
             s.duration_s = DUR[s.timing]

@@ -36,6 +36,7 @@ class Contact:
     first_h: float = 0.0
     second_h: float = 0.0
     props: dict[str, str] = field(default_factory=dict)  # prop kind -> region it supports
+    pitch_range: float = 40.0  # how far (deg) the pitch may be searched for the second contact
 
 
 @dataclass
@@ -76,6 +77,9 @@ class Stretch:
     view: str = "side"
     elevation_range: tuple[float, float] = (0.0, 15.0)
     working_limb: str = ""
+    movement: str | None = None  # reps.MOVEMENTS id for a stretch done as repetitions
+    measures: tuple[str, ...] = ()  # extra clip.measure values for this stretch's frames
+    notes: str = ""
 
 
 def base(p: Pose | None = None) -> Pose:
@@ -439,3 +443,9 @@ STRETCHES: dict[str, Stretch] = {
         working_limb="none (symmetric)",
     ),
 }
+
+
+# The Tier-2 stretches live in their own module; they use the helpers above.
+from tools.synth.tier2 import TIER2  # noqa: E402
+
+STRETCHES.update(TIER2)
