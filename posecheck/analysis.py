@@ -51,7 +51,7 @@ def estimate_frames(video: VideoFileSource, estimator: PoseEstimator
 
 def extract(video_path: str | Path, out_path: str | Path, *, segmentation: bool = True,
             backend: str = "mediapipe", task_file: str | None = None,
-            progress: Progress | None = None) -> int:
+            progress: Progress | None = None, binary_mask: bool = False) -> int:
     """Record what the estimator sees in a video, so checks can re-run without inference."""
     video = VideoFileSource(video_path)
     estimator = make_estimator(backend, segmentation=segmentation, task_file=task_file)
@@ -68,8 +68,8 @@ def extract(video_path: str | Path, out_path: str | Path, *, segmentation: bool 
     try:
         n = write_recording(out_path, frames(), {
             "source": Path(video_path).name, "fps": video.info.fps, "estimator": estimator.name,
-            "rotation": video.info.rotation, "segmentation": segmentation,
-        })
+            "rotation": video.info.rotation, "segmentation": segmentation, "binary_mask": binary_mask,
+        }, binary_mask=binary_mask)
     finally:
         estimator.close()
     return n
