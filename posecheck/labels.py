@@ -33,6 +33,8 @@ class ClipLabels:
     frame_severity: list[dict[str, float]]  # per frame: check id -> severity in degrees
     keypoints: list[dict[str, list[float]]] = field(default_factory=list)
     in_position_s: float | None = None  # labelled time in position, when the format gives it
+    reps_full: int | None = None  # a clip of repeated movement: cycles done at full depth
+    reps_direction: str | None = None  # circles: "forward" or "backward"
 
     def severity_at(self, i: int, check: str) -> float:
         return self.frame_severity[i].get(check, 0.0)
@@ -61,6 +63,8 @@ def _from_v1(path: Path, d: dict[str, Any]) -> ClipLabels:
         keypoints=[f.get("kp2d", {}) for f in frames],
         in_position_s=sum(float(p["end_s"]) - float(p["start_s"]) for p in d["in_position"])
         if "in_position" in d else None,
+        reps_full=int(d["reps"]["full_count"]) if d.get("reps") else None,
+        reps_direction=d["reps"].get("direction") if d.get("reps") else None,
     )
 
 

@@ -66,6 +66,10 @@ class ClipOutcome:
     checks: list[CheckOutcome] = field(default_factory=list)
     error: str = ""
     hold_expected_s: float | None = None  # only for clips with no mistake that must be flagged
+    reps_expected: int | None = None  # clips of a movement in reps: full-depth cycles labelled
+    reps_counted: int | None = None
+    direction_expected: str | None = None  # circles: the labelled direction, and the one most counted
+    direction_found: str | None = None
 
 
 def _frames(clip_labels: ClipLabels, from_landmarks: bool) -> Iterator[PoseFrame]:
@@ -134,6 +138,12 @@ def run_clip(clip_labels: ClipLabels, pose: PoseDefinition, from_landmarks: bool
                           for c in outcome.checks)
     if clip_labels.in_position_s is not None and not must_flag_major:
         outcome.hold_expected_s = max(0.0, clip_labels.in_position_s - pose.position.settle_s)
+    if checker.reps is not None and clip_labels.reps_full is not None:
+        outcome.reps_expected, outcome.reps_counted = clip_labels.reps_full, checker.reps.counted
+        if clip_labels.reps_direction:
+            outcome.direction_expected = clip_labels.reps_direction
+            found = [r.direction for r in checker.reps.reps if r.counted and r.direction]
+            outcome.direction_found = max(set(found), key=found.count) if found else None
     return outcome
 
 
@@ -184,6 +194,16 @@ def metrics(outcomes: list[ClipOutcome]) -> dict[str, dict[str, Any]]:
     holds = [o for o in outcomes if o.hold_expected_s is not None and not o.error]
     within = sum(abs(o.hold_s - o.hold_expected_s) <= HOLD_TOLERANCE_S for o in holds)  # type: ignore[operator]
     out["(all)/hold"] = {"clips": len(holds), "hold_within_tolerance": _rate(within, len(holds))}
+    reps = [o for o in outcomes if o.reps_expected is not None and not o.error]
+    for pose in sorted({o.pose for o in reps}):
+        mine = [o for o in reps if o.pose == pose]
+        directed = [o for o in mine if o.direction_expected]
+        out[f"{pose}/reps"] = {
+            "clips": len(mine), "reps_exact": _rate(sum(o.reps_counted == o.reps_expected for o in mine),
+                                                    len(mine)),
+            **({"direction_right": _rate(sum(o.direction_found == o.direction_expected for o in directed),
+                                         len(directed))} if directed else {}),
+        }
     return out
 
 
@@ -196,7 +216,7 @@ def markdown(outcomes: list[ClipOutcome], m: dict[str, dict[str, Any]]) -> str:
     lines = ["| pose/check | must flag | sensitivity | must be silent | specificity | false alarm (s) |",
              "|---|---|---|---|---|---|"]
     for key, v in m.items():
-        if key.startswith("(all)/"):
+        if key.startswith("(all)/") or key.endswith("/reps"):
             continue
         lines.append(f"| {key} | {v['must_flag']} | {_pct(v['sensitivity'])} | {v['must_be_silent']} | "
                      f"{_pct(v['specificity'])} | {v['false_alarm_s']:.1f} |")
@@ -224,6 +244,15 @@ def markdown(outcomes: list[ClipOutcome], m: dict[str, dict[str, Any]]) -> str:
             ok = sum((c.flagged if c.expected == "flag" else not c.flagged) for c in b)
             cells.append(f"{ok}/{len(b)} right" if b else "-")
         lines.append(f"| {key} | " + " | ".join(cells) + " |")
+    reps = [o for o in outcomes if o.reps_expected is not None and not o.error]
+    if reps:
+        lines += ["", "Reps counted (a rep counts only when both ends reach full depth):", "",
+                  "| clip | full-depth reps labelled | counted | direction labelled | found |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| {o.clip} | {o.reps_expected} | {o.reps_counted} | {o.direction_expected or '-'} | "
+                  f"{o.direction_found or '-'} |" for o in reps]
+        exact = sum(o.reps_counted == o.reps_expected for o in reps)
+        lines += ["", f"Exact counts: {exact} of {len(reps)} clips."]
     errors = [o for o in outcomes if o.error]
     if errors:
         lines += ["", "Clips that could not be run:", ""] + [f"- {o.clip}: {o.error}" for o in errors]
@@ -239,7 +268,8 @@ def compare(current: dict[str, dict[str, Any]], baseline: dict[str, dict[str, An
         if cur is None:
             worse.append(f"{key}: no longer measured")
             continue
-        for metric in ("sensitivity", "specificity", "side_correct", "hold_within_tolerance"):
+        for metric in ("sensitivity", "specificity", "side_correct", "hold_within_tolerance", "reps_exact",
+                       "direction_right"):
             b, c = base.get(metric), cur.get(metric)
             if b is not None and (c is None or c < b - slack):
                 worse.append(f"{key}: {metric} {_pct(c)} < baseline {_pct(b)}")

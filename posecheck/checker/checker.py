@@ -145,6 +145,8 @@ class PoseChecker:
 
         # Camera angle: no verdict from the wrong view.
         view = self._view.update(values.get("view_yaw", math.nan)) or self.pose.camera.view
+        if self.pose.camera.any_angle:
+            view = self.pose.camera.view
         if view not in self.pose.camera.views:
             return self._no_verdict(t, dt, "guidance", guidance.view_hint(self.pose.camera.view),
                                     values=values, camera_side=camera_side)

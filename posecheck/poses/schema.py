@@ -146,6 +146,9 @@ class Camera(_Strict):
 
     views: list[Literal["side", "front"]] = Field(min_length=1)
     placement: str = Field(min_length=3)
+    # Every feature the stretch reads is measured in MediaPipe's 3D world frame, so no camera angle
+    # is refused (the seated twist: its turned shoulders and folded legs confuse the body's yaw).
+    any_angle: bool = False
 
     @property
     def view(self) -> str:
