@@ -370,9 +370,14 @@ CASES: list[tuple[str, object, float, float]] = [
     ("arm_raise", arms_overhead, 180.0, DEG),
     ("arm_raise", lambda: trunk_forward_345().moved(**both("elbow", add(HIP, -216.0, -88.0))),
      90.0, DEG),  # arm at right angles to a leaning trunk: shoulder + (-96, 72)
-    # forearms_alternation: left lift minus right lift; frontal() forearms both point 10:100 down
+    # forearms_alternation: left lift minus right lift, lift = wrist above elbow / upper arm length.
+    # frontal(): both wrists 100 px below their elbows; wall_angel(): upper arms 100 px, forearms
+    # 100 px straight up (left) and down (right).
     ("forearms_alternation", frontal, 0.0, LEN),
     ("forearms_alternation", wall_angel, 2.0, LEN),
+    # forearms_upright: the smaller |lift|: frontal() upper arms are hypot(20, 120) px long
+    ("forearms_upright", frontal, 100.0 / math.hypot(20.0, 120.0), LEN),
+    ("forearms_upright", wall_angel, 1.0, LEN),
     # elbow_height_difference: vertical gap between the elbows, torso lengths
     ("elbow_height_difference", frontal, 0.0, LEN),
     ("elbow_height_difference", lambda: wall_angel(40.0), 40.0 / 200.0, LEN),
@@ -519,6 +524,7 @@ NAN_CASES: list[tuple[str, object, tuple[str, ...], tuple[str, ...]]] = [
     ("arm_raise", standing, ("left_elbow", "right_elbow"),
      ("left_shoulder", "left_elbow", "right_shoulder", "right_elbow")),
     ("forearms_alternation", frontal, ("left_wrist",), ("left_wrist",)),
+    ("forearms_upright", frontal, ("right_wrist",), ("right_wrist",)),
     ("elbow_height_difference", frontal, ("right_elbow",), ("right_elbow",)),
     ("shoulder_to_ear", standing, ("left_ear", "right_ear"), ("left_ear", "right_ear")),
     ("thighs_from_vertical", lunge, ("left_knee", "right_knee"),

@@ -73,6 +73,7 @@ class RepCounter:
         self._zone_from_other = False  # entered the current half by crossing from the other one
         self._zone_reached = False  # the current half's end was reached during this visit
         self._window: deque[tuple[float, float]] = deque()
+        self._neutral: float | None = None  # baseline "start": the level the movement is measured from
         self._trace: list[tuple[float, float]] = []  # (feature, direction feature) this cycle
         self._cycle_start: float | None = None
         self._last: tuple[Rep, _End] | None = None  # the rep just completed, still at its end
@@ -103,14 +104,28 @@ class RepCounter:
             e.reached_t, e.extreme = None, math.nan
         self._zone, self._zone_from_other, self._zone_reached = None, False, False
         self._window.clear()
+        self._neutral = None
         self._trace.clear()
         self._cycle_start = None
         self._last = None
 
-    def _relative(self, t: float, value: float) -> float:
+    def prime(self, t: float, value: float) -> None:
+        """A frame in position but before the position has settled: part of the person's neutral."""
+        b = self.spec.baseline
+        if b is not None and b.kind == "start" and self._neutral is None and not math.isnan(value):
+            self._window.append((t, value))
+            if t - self._window[0][0] >= b.window_s - 1e-9:
+                self._neutral = sum(v for _, v in self._window) / len(self._window)
+
+    def _relative(self, t: float, value: float) -> float | None:
         b = self.spec.baseline
         if b is None:
             return value
+        if b.kind == "start":
+            if self._neutral is None:
+                self.prime(t, value)
+                return None
+            return abs(value - self._neutral) if b.unsigned else value - self._neutral
         self._window.append((t, value))
         while self._window and t - self._window[0][0] > b.window_s:
             self._window.popleft()
@@ -123,6 +138,8 @@ class RepCounter:
         if math.isnan(value):
             return []
         v = self._relative(t, value)
+        if v is None:  # still measuring the person's neutral
+            return []
         events: list[RepEvent] = []
         if self._cycle_start is None:
             self._cycle_start = t

@@ -60,15 +60,23 @@ def arm_raise(sk: Skeleton) -> float:
 
 
 def _forearm_lift(sk: Skeleton, side: Side) -> float:
-    forearm = sk.side_p(side, "wrist") - sk.side_p(side, "elbow")
-    length = float(np.hypot(*forearm))
-    if length < 1e-6:
-        raise Unseen((f"{side}_wrist",))
-    return float(-forearm[1]) / length
+    """How far the wrist is above the elbow, over the upper arm's length in the picture.
+
+    Not over the forearm's own length: a forearm turning towards the camera shortens on screen,
+    which would make a quarter turn read as a full one. The upper arm stays out to the side."""
+    wrist, elbow = sk.side_p(side, "wrist"), sk.side_p(side, "elbow")
+    upper = float(np.hypot(*(elbow - sk.side_p(side, "shoulder"))))
+    if upper < 1e-6:
+        raise Unseen((f"{side}_elbow",))
+    return float(elbow[1] - wrist[1]) / upper
 
 
 def forearms_alternation(sk: Skeleton) -> float:
     return _forearm_lift(sk, "left") - _forearm_lift(sk, "right")
+
+
+def forearms_upright(sk: Skeleton) -> float:
+    return min(abs(_forearm_lift(sk, "left")), abs(_forearm_lift(sk, "right")))
 
 
 def elbow_height_difference(sk: Skeleton) -> float:
@@ -164,9 +172,14 @@ PLAIN: dict[str, tuple[str, str, Callable[[Skeleton], float]]] = {
                            "seen: 0 hands straight under the shoulders.", arms_from_vertical),
     "arm_raise": ("deg", "Upper arm from the trunk line, mean of the arms seen: 0 arms down by "
                   "the sides, 90 level, 180 straight overhead in line with the trunk.", arm_raise),
-    "forearms_alternation": ("lift", "Left forearm lift minus right forearm lift, where lift is +1 "
-                             "for a forearm pointing straight up and -1 straight down (front "
-                             "view): +2 left hand up and right hand down.", forearms_alternation),
+    "forearms_alternation": ("lift", "Left forearm lift minus right forearm lift (front view), where "
+                             "lift is the wrist's height above the elbow over the upper arm's "
+                             "length: about +1.7 with the left hand straight up and the right "
+                             "straight down, 0 with both forearms level or pointing at the camera.",
+                             forearms_alternation),
+    "forearms_upright": ("lift", "The smaller of the two forearms' lifts, unsigned: near 0.85 when "
+                         "both forearms point straight up or down, 0 when one points at the camera "
+                         "(its elbow angle cannot be read then).", forearms_upright),
     "elbow_height_difference": ("torso", "Vertical gap between the two elbows, in torso lengths: "
                                 "0 when level.", elbow_height_difference),
     "shoulder_to_ear": ("torso", "Mid-shoulder to mid-ear distance, in torso lengths: shrinks "
