@@ -37,6 +37,11 @@ def test_every_stretch_in_the_model_is_in_the_catalogue() -> None:
     assert set(MODEL.poses) <= set(load_catalogue())
 
 
+# Side-on these two differ only by the knee's pull across the body, along the camera's line of
+# sight: they are scored together (docs/recognition.md).
+LOOKALIKES = ({"knee_to_chest", "knee_to_opposite_shoulder"},)
+
+
 def test_held_out_clips_are_named_right_most_of_the_time() -> None:
     right = total = 0.0
     per_pose: dict[str, list[float]] = {}
@@ -44,10 +49,11 @@ def test_held_out_clips_are_named_right_most_of_the_time() -> None:
         got = score_clip(path, MODEL)
         if got is None:
             continue
-        pose, r, t, _ = got
+        pose, r, t, named = got
         right, total = right + r, total + t
+        group = next((g for g in LOOKALIKES if pose in g), {pose})
         acc = per_pose.setdefault(pose, [0.0, 0.0])
-        acc[0] += r
+        acc[0] += sum(v for k, v in named.items() if k in group)
         acc[1] += t
     assert total > 60.0  # dozens of clips
     assert right / total >= GOAL
@@ -66,7 +72,7 @@ def test_a_switch_between_stretches_is_followed() -> None:
     rec = Recognizer(MODEL)
     named = [rec.update(f) for f in first + second]
     assert [s.pose for s in rec.segments] == ["knee_to_chest", "hamstring_stretch"]
-    assert abs(rec.segments[1].start_s - joint) <= 1.0
+    assert abs(rec.segments[1].start_s - joint) <= 1.5  # the 0.5 s score average, then a 1 s lead
     assert named[-1] == "hamstring_stretch"
 
 

@@ -74,6 +74,9 @@ class RepCounter:
         self._zone_reached = False  # the current half's end was reached during this visit
         self._window: deque[tuple[float, float]] = deque()
         self._neutral: float | None = None  # baseline "start": the level the movement is measured from
+        # baseline "mid": frames held back until the first window has shown the person's range
+        self._pending: list[tuple[float, float, float, str | None, bool]] = []
+        self._warm = False
         self._trace: list[tuple[float, float]] = []  # (feature, direction feature) this cycle
         self._cycle_start: float | None = None
         self._last: tuple[Rep, _End] | None = None  # the rep just completed, still at its end
@@ -105,6 +108,8 @@ class RepCounter:
         self._zone, self._zone_from_other, self._zone_reached = None, False, False
         self._window.clear()
         self._neutral = None
+        self._pending.clear()
+        self._warm = False
         self._trace.clear()
         self._cycle_start = None
         self._last = None
@@ -134,12 +139,34 @@ class RepCounter:
 
     def update(self, t: float, value: float, direction_value: float = math.nan,
                blocked: str | None = None, judge_direction: bool = True) -> list[RepEvent]:
-        """Feed one frame. `blocked` names why a rep finished now would not count (a mistake)."""
+        """Feed one frame. `blocked` names why a rep finished now would not count (a mistake).
+
+        With a `mid` baseline the first `window_s` seconds are held back until they have shown the
+        person's range, then judged against it all at once (so the first rep is not lost)."""
         if math.isnan(value):
             return []
+        b = self.spec.baseline
+        if b is not None and b.kind == "mid" and not self._warm:
+            self._pending.append((t, value, direction_value, blocked, judge_direction))
+            self._window.append((t, value))
+            if t - self._pending[0][0] < b.window_s - 1e-9:
+                return []
+            self._warm = True
+            values = [v for _, v in self._window]
+            mid = (max(values) + min(values)) / 2.0
+            events: list[RepEvent] = []
+            for pt, pv, pd, pb, pj in self._pending:
+                events += self._step(pt, pv - mid, pd, pb, pj)
+            self._pending.clear()
+            return events
         v = self._relative(t, value)
         if v is None:  # still measuring the person's neutral
             return []
+        return self._step(t, v, direction_value, blocked, judge_direction)
+
+    def _step(self, t: float, v: float, direction_value: float, blocked: str | None,
+              judge_direction: bool) -> list[RepEvent]:
+        """One frame of the movement, already measured from the baseline."""
         events: list[RepEvent] = []
         if self._cycle_start is None:
             self._cycle_start = t
