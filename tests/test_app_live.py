@@ -112,11 +112,14 @@ def test_two_browser_sessions_do_not_share_counters(webrtc: WebRtcStub) -> None:
 
 
 def test_any_stretch_mode_recognises_the_stretch_and_coaches_it(webrtc: WebRtcStub) -> None:
+    # A held-out-style generated lunge with a 30 deg arch (the starter clip above comes from an
+    # earlier generator whose lunge recognition misnames: docs/recognition.md)
+    clip = ROOT / "samples" / "synth" / "hip_flexor_stretch__arched_lower_back_30deg_hold__lr.mp4"
     at = open_page(LIVE)
     at.radio[0].set_value("Any stretch").run()
     assert not at.exception
     session: LiveSession = at.session_state["live_session"]
-    for frame in camera_frames(ARCH_CLIP):
+    for frame in camera_frames(clip):
         webrtc.callback(frame)
     snap = session.snapshot()
     assert snap.title == "Recognised: Hip-flexor stretch (half-kneeling)"

@@ -3,11 +3,13 @@
 For every pose named (default: all with clips), every clip with a recording is replayed through
 the pose's checker with the labelled working side. Over the labelled in-position frames it prints,
 per feature the pose file reads (position conditions, checks, reps): the 1st, 50th and 99th
-percentile on correct-form clips, and the median at each hold severity (a multiple of 5 deg) of each mistake. It
+percentile on correct-form clips, and the median at each hold severity (a multiple of 5 deg)
+of each mistake. It
 also gives the share of labelled in-position time the checker's position gate was open. These
 are the numbers the pose files' levels are set from (docs/measurements/stretches.md keeps them).
 
-    python tools/measure_stretches.py samples/synth [pose ...] [--out docs/measurements/stretches.md]
+    python tools/measure_stretches.py samples/synth [pose ...] \
+        [--out docs/measurements/stretches.md]
 """
 
 from __future__ import annotations
@@ -23,12 +25,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from posecheck.checker.checker import PoseChecker  # noqa: E402
-from posecheck.features.catalogue import limb_feature  # noqa: E402
-from posecheck.labels import load_labels  # noqa: E402
-from posecheck.poses import load_catalogue  # noqa: E402
-from posecheck.poses.schema import PoseDefinition  # noqa: E402
-from posecheck.sources.recording import RecordingSource  # noqa: E402
+from posecheck.checker.checker import PoseChecker
+from posecheck.features.catalogue import limb_feature
+from posecheck.labels import load_labels
+from posecheck.poses import load_catalogue
+from posecheck.poses.schema import PoseDefinition
+from posecheck.sources.recording import RecordingSource
 
 
 def read_features(pose: PoseDefinition) -> list[tuple[str, str, str | None]]:
@@ -42,8 +44,13 @@ def read_features(pose: PoseDefinition) -> list[tuple[str, str, str | None]]:
     return out
 
 
+def key(feature: str, limb: str | None) -> str:
+    return f"{limb} {feature}" if limb else feature
+
+
 def clip_rows(labels_path: Path, pose: PoseDefinition) -> tuple[str, list[dict[str, float]], float, float]:
-    """(clip kind, per in-position frame {feature: value, "_sev:<check>": severity}, gate-open s, in-pos s)."""
+    """(clip kind, rows, gate-open s, in-position s): a row per labelled in-position frame with
+    each feature read (per-leg ones for the labelled working side) and "_sev:<check>" severities."""
     npz = labels_path.with_name(labels_path.name.replace(".labels.json", ".landmarks.npz"))
     labels = load_labels(labels_path)
     spans = [(float(p["start_s"]), float(p["end_s"]))
@@ -62,11 +69,16 @@ def clip_rows(labels_path: Path, pose: PoseDefinition) -> tuple[str, list[dict[s
         total_s += dt
         gate_s += dt if v.in_position else 0.0
         row = dict(v.features)
+        for _, feature, limb in read_features(pose):
+            if limb:
+                name = limb_feature(feature, limb, labels.side) or ""
+                row[key(feature, limb)] = v.features.get(name, math.nan)
         if i < len(labels.frame_severity):
             for check, sev in labels.frame_severity[i].items():
                 row[f"_sev:{check}"] = sev
         rows.append(row)
-    kind = "correct" if "__correct" in labels_path.name else "reps" if "__reps" in labels_path.name else "mistake"
+    name = labels_path.name
+    kind = "correct" if "__correct" in name else "reps" if "__reps" in name else "mistake"
     return kind, rows, gate_s, total_s
 
 
@@ -107,11 +119,10 @@ def report(root: Path, poses: list[str]) -> str:
         lines.append("| reads | feature | correct form p1 / p50 / p99 | median at labelled severity |")
         lines.append("|---|---|---|---|")
         for role, feature, limb in read_features(pose):
-            names = ([limb_feature(feature, limb, s) or "" for s in ("left", "right")] if limb else [feature])
+            k = key(feature, limb)
 
-            def vals(rows: list[dict[str, float]], names: list[str] = names) -> list[float]:
-                return [r.get(n, math.nan) for r in rows for n in names[:1]] if not limb else [
-                    r.get(n, math.nan) for r in rows for n in names if not math.isnan(r.get(n, math.nan))]
+            def vals(rows: list[dict[str, float]], k: str = k) -> list[float]:
+                return [r.get(k, math.nan) for r in rows]
 
             per_sev = []
             for check, by_sev in sorted(mistakes.items()):

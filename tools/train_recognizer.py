@@ -31,6 +31,18 @@ from posecheck.sources.recording import RecordingSource
 # Smallest spread per unit: generated bodies are more alike than people, so a class must not be
 # narrower than what real bodies and cameras would add.
 MIN_STD = {"deg": 6.0, "torso": 0.08, "cos": 0.1, "lift": 0.15, "m": 0.02, "hip widths": 0.15}
+# The generator poses the arms one way per stretch, where people hold them many ways (hands on the
+# thigh or hanging in a lunge): arm features get a wider floor, so they tell apart only stretches
+# whose arms really differ (wall angels, doorway stretch, all fours) and do not overrule the rest.
+ARM_MIN_STD = {"elbow_bend_max": 20.0, "elbow_bend_min": 20.0, "arms_from_vertical": 20.0,
+               "arm_raise": 20.0, "forearms_alternation_abs": 0.4}
+# the shoulders' rise-and-fall spread: still bodies read ~0.003, full shoulder rolls ~0.045
+# Heights in torso lengths follow the body's proportions (legs against trunk), which the few
+# bodies of one stretch's clips sample by chance: a wider floor stops two stretches of the same
+# shape (standing tall, arms down) being told apart by who happened to do them. Lying against
+# standing still differs by about 2 torso lengths.
+OTHER_MIN_STD = {"shoulder_lift_motion": 0.01, "hip_height": 0.25, "head_height": 0.25,
+                 "shoulder_height": 0.25, "hips_to_heels": 0.25}
 REJECT_PERCENTILE = 99.5
 REJECT_FACTOR = 4.0
 
@@ -98,7 +110,9 @@ def main(argv: list[str] | None = None) -> int:
                         "mean": [None if math.isnan(v) else round(float(v), 4) for v in mean],
                         "std": [None if math.isnan(v) else round(float(v), 4) for v in std]})
     model = {"format": "posecheck-recognition/1", "features": list(NAMES),
-             "min_std": [MIN_STD[unit_of(n)] for n in NAMES], "reject_z2": 0.0,
+             "min_std": [ARM_MIN_STD.get(n, OTHER_MIN_STD.get(n, MIN_STD[unit_of(n)] if n in FEATURES
+                                                           or n.endswith(("_max", "_abs")) else 0.01))
+                         for n in NAMES], "reject_z2": 0.0,
              "trained_on": f"{args.folder} ({sum(c['frames'] for c in classes)} in-position frames, "
                            f"{len(classes)} classes)",
              "classes": classes}

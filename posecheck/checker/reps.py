@@ -237,6 +237,11 @@ class RepCounter:
         pts = [(d, v) for v, d in self._trace if not math.isnan(d)]
         if len(pts) < 6:
             return None
+        # take out a steady drift of the direction signal over the cycle (MediaPipe's depth
+        # wanders), so the loop closes on itself
+        n = len(pts) - 1
+        d0, d1 = pts[0][0], pts[-1][0]
+        pts = [(d - d0 - (d1 - d0) * i / n, v) for i, (d, v) in enumerate(pts)]
         pts.append(pts[0])  # close the loop
         area = sum((d0 + d1) / 2.0 * (v1 - v0) for (d0, v0), (d1, v1) in pairwise(pts))
         ds = [p[0] for p in pts]

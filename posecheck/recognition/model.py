@@ -80,13 +80,18 @@ class Scorer:
         self.poses = model.poses
 
     def score(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per class: mean log-density over the features seen, and mean squared z."""
+        """Per class: the log-density summed over every feature, and the mean squared z of those seen.
+
+        A feature the frame does not show (or the class never saw) counts as one spread off its
+        mean, so neither side gains from a missing joint, and one feature far off its class (a
+        chest turned 35 deg for a stretch done square) weighs in full, not diluted by the others."""
         z = (x[None, :] - self.mean) / self.std
         seen = np.isfinite(z)
         n = np.maximum(seen.sum(axis=1), 1)
-        z2 = np.where(seen, z * z, 0.0).sum(axis=1) / n
-        logstd = np.where(seen, np.log(self.std), 0.0).sum(axis=1) / n
-        return -0.5 * z2 - logstd - HALF_LOG_2PI, z2
+        z2 = np.where(seen, z * z, 1.0)
+        logstd = np.where(np.isfinite(self.std), np.log(self.std), np.log(np.asarray(self.model.min_std)))
+        log_density = (-0.5 * z2 - logstd - HALF_LOG_2PI).sum(axis=1)
+        return log_density, np.where(seen, z2, 0.0).sum(axis=1) / n
 
 
 def load_model(path: str | Path | None = None) -> RecognitionModel:

@@ -14,7 +14,7 @@ from posecheck.recognition.vector import FrameVector
 
 SMOOTH_S = 0.5  # time constant of the per-stretch score average
 SWITCH_AFTER_S = 1.0  # a new stretch must lead this long before it is named
-SWITCH_MARGIN = 0.5  # ... by at least this much mean log-density
+SWITCH_MARGIN = 5.0  # ... by at least this much log-density (summed over the features)
 REJECT_AFTER_S = 1.5  # matching nothing this long names no stretch
 MIN_FEATURES = 6  # a frame with fewer features seen is not scored
 
