@@ -53,12 +53,27 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from posecheck.poses import pose_by_id
     from posecheck.sinks.report import text_summary
 
-    pose = None if args.pose == "auto" else pose_by_id(args.pose, args.poses_dir)
+    if (args.pose is None) == (args.routine is None):
+        print("posecheck analyze: give --pose (a stretch id, or auto) or --routine (a routine id), "
+              "not both and not neither.", file=sys.stderr)
+        return 2
+    pose = None if args.pose in (None, "auto") else pose_by_id(args.pose, args.poses_dir)
     catalogue = None
     if pose is None:
         from posecheck.poses import load_catalogue
 
         catalogue = load_catalogue(args.poses_dir)
+        if args.routine is not None:
+            from posecheck.routines import load_routines
+            from posecheck.routines.player import step_stretches
+
+            routines = load_routines(catalogue, args.routines_dir)
+            if args.routine not in routines:
+                from posecheck.errors import RoutineDefinitionError
+
+                raise RoutineDefinitionError(f"unknown routine {args.routine!r}; known routines: "
+                                             f"{', '.join(sorted(routines))}")
+            catalogue = step_stretches(routines[args.routine], catalogue)
     side = None if args.side == "auto" else args.side
     outputs = Outputs(json=args.json, csv=args.csv, annotated=args.annotated)
     bar = _Bar(f"Analysing {Path(args.video).name}", not args.quiet)
@@ -114,6 +129,31 @@ def _cmd_poses(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_routines(args: argparse.Namespace) -> int:
+    from posecheck.poses import load_catalogue
+    from posecheck.routines import load_routine, load_routines
+
+    catalogue = load_catalogue(args.poses_dir)
+    if args.check:
+        for path in args.check:
+            routine = load_routine(path, catalogue)
+            print(f"{path}: OK ({routine.id}: {len(routine.steps)} steps)")
+        return EXIT_OK
+    for routine in load_routines(catalogue, args.routines_dir).values():
+        print(f"{routine.id}: {routine.name} ({routine.source})")
+        for n, step in enumerate(routine.steps, start=1):
+            pose = catalogue[step.pose]
+            if pose.reps is not None and pose.reps.per_direction_s:
+                target = f"{pose.reps.per_direction_s:g} s each way"
+            elif pose.reps is not None:
+                target = f"{step.reps or pose.reps.target} reps"
+            else:
+                each = " each side" if step.each_side(pose) else ""
+                target = f"hold {step.hold_seconds(pose):g} s{each}"
+            print(f"  {n}. {pose.name}: {target}")
+    return EXIT_OK
+
+
 def _cmd_regress(args: argparse.Namespace) -> int:
     from posecheck import regress
 
@@ -161,9 +201,13 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("analyze", parents=[common], help="judge a recorded video against a stretch",
                        description="Judge a video (or a .landmarks.npz recording) against one stretch.")
     a.add_argument("video", help="video file (mp4, mov, webm, avi, mkv) or .landmarks.npz recording")
-    a.add_argument("--pose", required=True,
+    a.add_argument("--pose",
                    help="stretch id (see `posecheck poses`), a pose .yaml file, or `auto` to recognise "
                         "which catalogue stretch is being done (and when it changes)")
+    a.add_argument("--routine",
+                   help="a routine id (see `posecheck routines`): recognise its stretches in a recorded "
+                        "session and judge each against the routine's hold or reps")
+    a.add_argument("--routines-dir", type=Path, help="folder of routine files (default: routines/)")
     a.add_argument("--side", choices=("auto", "left", "right"), default="auto",
                    help="working side; auto detects it (default)")
     a.add_argument("--json", type=Path, help="write the JSON report here")
@@ -188,6 +232,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--update-baseline", action="store_true", help="save these results as the baseline")
     r.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     r.set_defaults(func=_cmd_regress)
+
+    rt = sub.add_parser("routines", help="list the guided routines, or validate routine files")
+    rt.add_argument("--check", nargs="+", metavar="FILE", help="validate these routine files")
+    rt.add_argument("--poses-dir", type=Path, help="folder of pose files (default: poses/)")
+    rt.add_argument("--routines-dir", type=Path, help="folder of routine files (default: routines/)")
+    rt.set_defaults(func=_cmd_routines)
 
     p = sub.add_parser("poses", help="list the stretches, or validate pose files")
     p.add_argument("--check", nargs="+", metavar="FILE", help="validate these pose files")

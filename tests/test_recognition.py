@@ -131,3 +131,44 @@ def test_feature_vectors_are_finite_where_seen() -> None:
     x = vec(_recording("knee_to_chest__correct_1__rr")[10])
     assert x is not None and len(x) == len(NAMES)
     assert sum(math.isfinite(v) for v in x) >= len(NAMES) - 4
+
+
+def test_routines_are_listed_with_their_targets(capsys: pytest.CaptureFixture[str]) -> None:
+    from posecheck.cli import main
+
+    assert main(["routines"]) == 0
+    out = capsys.readouterr().out
+    assert "mid_back_routine: Lower, mid and upper back stretches" in out
+    assert "  3. Cat-cow: 5 reps" in out and "  5. Shoulder rolls: 30 s each way" in out
+    assert "  4. Legs up the wall: hold 300 s" in out
+
+
+def test_a_recorded_routine_session_is_judged_against_the_routines_targets(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from posecheck.cli import main
+
+    out_json = tmp_path / "r.json"
+    clip = HELDOUT / "cat_cow__reps_full__lr.landmarks.npz"  # 3 full cat-cows
+    assert main(["analyze", str(clip), "--routine", "upper_back_routine", "-q", "--json", str(out_json)]) == 0
+    report = json.loads(out_json.read_text())
+    assert [s["pose"] for s in report["recognised"]] == ["cat_cow"]
+    reps = report["stretches"]["cat_cow"]["reps"]
+    assert (reps["counted"], reps["target"], reps["complete"]) == (3, 10, False)  # the routine asks 10
+    assert "Reps: 3 of 10 counted (not reached)" in capsys.readouterr().out
+
+
+def test_analyze_needs_a_stretch_or_a_routine(capsys: pytest.CaptureFixture[str]) -> None:
+    from posecheck.cli import main
+
+    clip = str(HELDOUT / "cat_cow__reps_full__lr.landmarks.npz")
+    assert main(["analyze", clip, "-q"]) == 2
+    assert main(["analyze", clip, "--pose", "cat_cow", "--routine", "upper_back_routine", "-q"]) == 2
+    assert "not both and not neither" in capsys.readouterr().err
+    assert main(["analyze", clip, "--routine", "no_such_routine", "-q"]) == 4
+
+
+def test_a_model_restricted_to_some_stretches_only_names_them() -> None:
+    only = MODEL.only({"knee_to_chest", "hamstring_stretch"})
+    assert set(only.poses) == {"knee_to_chest", "hamstring_stretch"}
+    with pytest.raises(RecognitionDataError, match="knows none of these"):
+        MODEL.only({"cartwheel"})

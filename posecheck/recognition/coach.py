@@ -20,13 +20,7 @@ class AutoCoach:
 
     def __init__(self, catalogue: dict[str, PoseDefinition], model: RecognitionModel) -> None:
         self.catalogue = catalogue
-        self.recognizer = Recognizer(model)
-        unknown = sorted(set(self.recognizer.poses) - set(catalogue))
-        if unknown:
-            from posecheck.recognition.model import RecognitionDataError
-
-            raise RecognitionDataError(f"the recognition model names stretches not in the catalogue: "
-                                       f"{', '.join(unknown)}; retrain it (tools/train_recognizer.py)")
+        self.recognizer = Recognizer(model.only(set(catalogue)))
         self.checkers: dict[str, PoseChecker] = {}
         self.current: str | None = None
         self.frames = 0

@@ -70,6 +70,14 @@ class RecognitionModel(BaseModel):
     def poses(self) -> list[str]:
         return [c.pose for c in self.classes]
 
+    def only(self, poses: set[str]) -> RecognitionModel:
+        """The model choosing among these stretches only (a routine's, or a trimmed catalogue)."""
+        kept = [c for c in self.classes if c.pose in poses]
+        if not kept:
+            raise RecognitionDataError(f"the recognition model knows none of these stretches: "
+                                       f"{', '.join(sorted(poses))}; retrain it (tools/train_recognizer.py)")
+        return self.model_copy(update={"classes": kept})
+
 
 class Scorer:
     """Scores frames against every class of a model."""

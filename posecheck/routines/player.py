@@ -59,6 +59,15 @@ def plan(routine: Routine, catalogue: dict[str, PoseDefinition]) -> list[Segment
     return out
 
 
+def step_stretches(routine: Routine, catalogue: dict[str, PoseDefinition]) -> dict[str, PoseDefinition]:
+    """The routine's stretches with the routine's own holds and reps (a recorded session is judged
+    against these); a stretch that appears twice keeps its first step's targets."""
+    out: dict[str, PoseDefinition] = {}
+    for seg in plan(routine, catalogue):
+        out.setdefault(seg.pose.id, seg.pose)
+    return out
+
+
 class RoutineProgramme:
     """A guided routine driven by frame timestamps."""
 
