@@ -307,3 +307,29 @@ def test_a_bad_routine_file_is_named_with_its_field_and_reason(tmp_path: Path, t
     with pytest.raises(RoutineDefinitionError) as err:
         load_routine(path, CATALOGUE)
     assert str(path) in err.value.message and message in err.value.message
+
+
+REPS_ROUTINE_YAML = """
+id: quick
+name: Quick reps routine
+summary: Cat-cows counted to four.
+get_ready_s: 1
+give_up_after: 3
+steps:
+  - {pose: cat_cow, reps: 4, hold_s: 8}
+"""
+
+
+@pytest.mark.parametrize(("clip", "reps", "achieved", "ends_by_s"), [
+    ("cat_cow__reps_full_1__lr", 4, True, 16.0),  # full cycles: the set ends on the 4th rep
+    ("cat_cow__reps_partial__ll", 0, False, 26.0),  # half-depth cycles never count: given up at 3x8 s
+])
+def test_a_set_in_reps_ends_when_its_reps_are_counted(tmp_path: Path, clip: str, reps: int, achieved: bool,
+                                                      ends_by_s: float) -> None:
+    player = _routine(tmp_path, REPS_ROUTINE_YAML)
+    trace = _follow(player, {("cat_cow", None): clip}, until_s=40.0)
+    assert player.phase == "done" and trace[-1][0] <= ends_by_s
+    (hold,) = player.summary().holds
+    assert (hold.reps, hold.reps_target, hold.achieved) == (reps, 4, achieved)
+    views_cues = [player.update(f).cue.text for f in frames_of(clip)[:1]]
+    assert views_cues == ["Routine complete. Well done!"]
