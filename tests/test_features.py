@@ -381,6 +381,9 @@ CASES: list[tuple[str, object, float, float]] = [
     # elbow_height_difference: vertical gap between the elbows, torso lengths
     ("elbow_height_difference", frontal, 0.0, LEN),
     ("elbow_height_difference", lambda: wall_angel(40.0), 40.0 / 200.0, LEN),
+    # elbows_apart: elbow to elbow, torso lengths; frontal() elbows at x 500 and 700
+    ("elbows_apart", frontal, 200.0 / 200.0, LEN),
+    ("elbows_apart", wall_angel, 360.0 / 200.0, LEN),
     # shoulder_to_ear: mid-shoulder to mid-ear, torso lengths
     ("shoulder_to_ear", standing, 60.0 / 200.0, LEN),
     ("shoulder_to_ear", shrugged, 40.0 / 220.0, LEN),
@@ -527,6 +530,7 @@ NAN_CASES: list[tuple[str, object, tuple[str, ...], tuple[str, ...]]] = [
     ("forearms_upright", frontal, ("right_wrist",), ("right_wrist",)),
     ("elbow_height_difference", frontal, ("right_elbow",), ("right_elbow",)),
     ("shoulder_to_ear", standing, ("left_ear", "right_ear"), ("left_ear", "right_ear")),
+    ("elbows_apart", frontal, ("right_elbow",), ("right_elbow",)),
     ("thighs_from_vertical", lunge, ("left_knee", "right_knee"),
      ("left_hip", "left_knee", "right_hip", "right_knee")),
     ("knees_ahead_of_hips", lunge, ("left_knee", "right_knee"),

@@ -83,6 +83,10 @@ def elbow_height_difference(sk: Skeleton) -> float:
     return abs(float(sk.p("left_elbow")[1] - sk.p("right_elbow")[1])) / sk.torso_length
 
 
+def elbows_apart(sk: Skeleton) -> float:
+    return float(np.linalg.norm(sk.p("left_elbow") - sk.p("right_elbow"))) / sk.torso_length
+
+
 def shoulder_to_ear(sk: Skeleton) -> float:
     return float(np.linalg.norm(sk.mid("ear") - sk.mid("shoulder"))) / sk.torso_length
 
@@ -182,6 +186,9 @@ PLAIN: dict[str, tuple[str, str, Callable[[Skeleton], float]]] = {
                          "(its elbow angle cannot be read then).", forearms_upright),
     "elbow_height_difference": ("torso", "Vertical gap between the two elbows, in torso lengths: "
                                 "0 when level.", elbow_height_difference),
+    "elbows_apart": ("torso", "Distance between the two elbows in the picture, in torso lengths "
+                     "(front view): narrows as the shoulder blades squeeze and draw the elbows "
+                     "back.", elbows_apart),
     "shoulder_to_ear": ("torso", "Mid-shoulder to mid-ear distance, in torso lengths: shrinks "
                         "when the shoulders shrug up to the ears.", shoulder_to_ear),
     "thighs_from_vertical": ("deg", "Hip-to-knee line from straight down, mean of the legs seen: "
