@@ -169,15 +169,13 @@ class PoseChecker:
         gate_ok = self._update_gate(t, values, view)
         was_in = self._gate.is_on
         change = self._gate.update(t, 1.0 if gate_ok else 0.0)
-        if self.reps is not None and self.pose.reps is not None and gate_ok and not self._gate.is_on:
-            self.reps.prime(t, values.get(self.pose.reps.feature, math.nan))
         if change == "on":
             self._emit(t, "position_entered", "In position.")
         elif change in ("off", "lost") and was_in:
             self._emit(t, "position_left", "Out of position.")
         if not self._gate.is_on:
             self._end_all(t)
-            if self.reps is not None and not gate_ok:
+            if self.reps is not None:
                 self.reps.reset()
             return self._no_verdict(t, dt, "not_in_position", self.pose.position.cue, values=values,
                                     camera_side=camera_side, count_guidance=False)

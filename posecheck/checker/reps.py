@@ -73,7 +73,6 @@ class RepCounter:
         self._zone_from_other = False  # entered the current half by crossing from the other one
         self._zone_reached = False  # the current half's end was reached during this visit
         self._window: deque[tuple[float, float]] = deque()
-        self._neutral: float | None = None  # baseline "start": the level the movement is measured from
         # baseline "mid": frames held back until the first window has shown the person's range
         self._pending: list[tuple[float, float, float, str | None, bool]] = []
         self._warm = False
@@ -107,30 +106,16 @@ class RepCounter:
             e.reached_t, e.extreme = None, math.nan
         self._zone, self._zone_from_other, self._zone_reached = None, False, False
         self._window.clear()
-        self._neutral = None
         self._pending.clear()
         self._warm = False
         self._trace.clear()
         self._cycle_start = None
         self._last = None
 
-    def prime(self, t: float, value: float) -> None:
-        """A frame in position but before the position has settled: part of the person's neutral."""
-        b = self.spec.baseline
-        if b is not None and b.kind == "start" and self._neutral is None and not math.isnan(value):
-            self._window.append((t, value))
-            if t - self._window[0][0] >= b.window_s - 1e-9:
-                self._neutral = sum(v for _, v in self._window) / len(self._window)
-
-    def _relative(self, t: float, value: float) -> float | None:
+    def _relative(self, t: float, value: float) -> float:
         b = self.spec.baseline
         if b is None:
             return value
-        if b.kind == "start":
-            if self._neutral is None:
-                self.prime(t, value)
-                return None
-            return abs(value - self._neutral) if b.unsigned else value - self._neutral
         self._window.append((t, value))
         while self._window and t - self._window[0][0] > b.window_s:
             self._window.popleft()
@@ -146,7 +131,7 @@ class RepCounter:
         if math.isnan(value):
             return []
         b = self.spec.baseline
-        if b is not None and b.kind == "mid" and not self._warm:
+        if b is not None and not self._warm:
             self._pending.append((t, value, direction_value, blocked, judge_direction))
             self._window.append((t, value))
             if t - self._pending[0][0] < b.window_s - 1e-9:
@@ -160,8 +145,6 @@ class RepCounter:
             self._pending.clear()
             return events
         v = self._relative(t, value)
-        if v is None:  # still measuring the person's neutral
-            return []
         return self._step(t, v, direction_value, blocked, judge_direction)
 
     def _step(self, t: float, v: float, direction_value: float, blocked: str | None,

@@ -210,23 +210,13 @@ class RepEnd(_Strict):
 class Baseline(_Strict):
     """Measure the movement against the person's own level instead of absolute values.
 
-    `mid`: the middle of the last `window_s` seconds' lowest and highest value (circles, where the
-    resting level differs from body to body).
-    `start`: the mean over the first `window_s` seconds the position holds, before the movement
-    starts (cat-cow: each back's own neutral bend). Taken again after the position is left.
-    `unsigned` (with `start`): count the distance from that level whichever way the feature moves
-    (the shoulder blade squeeze, whose 3D shoulder shift MediaPipe reads in either direction).
+    `mid`: the middle of the last `window_s` seconds' lowest and highest value (each back's
+    neutral bend, each neck's length differ from body to body). The window should hold at least
+    one whole cycle; the first window is held back and judged once it has shown the range.
     """
 
-    kind: Literal["mid", "start"] = "mid"
-    window_s: float = Field(default=5.0, gt=0.1, le=30.0)
-    unsigned: bool = False
-
-    @model_validator(mode="after")
-    def _unsigned_needs_start(self) -> Baseline:
-        if self.unsigned and self.kind != "start":
-            raise ValueError("unsigned: only a `start` baseline can be unsigned")
-        return self
+    kind: Literal["mid"] = "mid"
+    window_s: float = Field(default=5.0, gt=0.5, le=30.0)
 
 
 class Reps(_Strict):
