@@ -333,3 +333,24 @@ def test_a_set_in_reps_ends_when_its_reps_are_counted(tmp_path: Path, clip: str,
     assert (hold.reps, hold.reps_target, hold.achieved) == (reps, 4, achieved)
     views_cues = [player.update(f).cue.text for f in frames_of(clip)[:1]]
     assert views_cues == ["Routine complete. Well done!"]
+
+
+def test_any_stretch_programme_books_each_recognised_stretch_and_the_pain_stop() -> None:
+    from posecheck.live.programme import AutoProgramme
+    from posecheck.recognition import load_model
+
+    player = AutoProgramme(CATALOGUE, load_model())
+    frames = looped(frames_of("hamstring_stretch__correct_1__ll"), 0.0)
+    views = [player.update(next(frames)) for _ in range(60)]  # 4 s
+    assert views[-1].title == "Recognised: Hamstring stretch" and views[-1].progress > 0
+    knee = looped(frames_of("knee_to_chest__correct_2__rl"), 4.0)
+    views = [player.update(next(knee)) for _ in range(60)]
+    assert views[-1].title == "Recognised: Knee to chest"
+    player.stop_for_pain("sharp pain")
+    assert player.update(next(knee)).phase == "stopped"
+    summary = player.summary()
+    assert summary.kind == "recognised" and summary.stopped_for_pain
+    assert [h.stretch for h in summary.holds] == ["Hamstring stretch", "Knee to chest"]
+    assert all(h.held_s > 1.0 for h in summary.holds)
+    assert [(n.stretch, n.note) for n in summary.pain_notes] == [("Knee to chest", "sharp pain")]
+    assert summary.duration_s == pytest.approx(8.0 - 1 / 15, abs=0.1)

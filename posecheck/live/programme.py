@@ -161,65 +161,73 @@ def checker_records(checker: PoseChecker, stretch: str, t0: float, offset_s: flo
     return holds, mistakes
 
 
-class StretchProgramme:
-    """One stretch, free-form: the working side is detected, holds are counted on each side."""
+class _FreeProgramme:
+    """What a programme without a routine clock shares: the session's time, the pain stop."""
 
-    def __init__(self, pose: PoseDefinition) -> None:
-        self.pose = pose
-        self.checker = PoseChecker(pose)
+    def __init__(self) -> None:
         self._t0: float | None = None
         self._last_t: float | None = None
         self._stopped = False
         self._pain: list[PainNote] = []
 
-    def update(self, frame: PoseFrame) -> ProgrammeView:
-        t = frame.timestamp
+    def _tick(self, t: float) -> bool:
+        """Note a frame's time; False once the set was stopped (the session's clock stops with it)."""
         self._t0 = t if self._t0 is None else self._t0
-        title = self.pose.name
-        if self._stopped:  # the session's clock stopped with the set
-            return ProgrammeView("stopped", title, self.pose, STOPPED_CUE)
+        if self._stopped:
+            return False
         self._last_t = t
+        return True
+
+    def _elapsed(self) -> float:
+        return 0.0 if self._t0 is None or self._last_t is None else self._last_t - self._t0
+
+    def _stop(self, stretch: str, side: str, note: str) -> None:
+        self._stopped = True
+        self._pain.append(PainNote(round(self._elapsed(), 3), stretch, side, note))
+
+    def skip(self) -> None:
+        """Nothing to skip to without a routine."""
+
+
+class StretchProgramme(_FreeProgramme):
+    """One stretch, free-form: the working side is detected, holds are counted on each side."""
+
+    def __init__(self, pose: PoseDefinition) -> None:
+        super().__init__()
+        self.pose = pose
+        self.checker = PoseChecker(pose)
+
+    def update(self, frame: PoseFrame) -> ProgrammeView:
+        if not self._tick(frame.timestamp):
+            return ProgrammeView("stopped", self.pose.name, self.pose, STOPPED_CUE)
         verdict = self.checker.update(frame)
         progress = self.checker.progress(2 if self.pose.holds_each_side else 1)
-        return ProgrammeView("hold", title, self.pose, verdict_cue(verdict), verdict, None, progress)
+        return ProgrammeView("hold", self.pose.name, self.pose, verdict_cue(verdict), verdict, None, progress)
 
     def stop_for_pain(self, note: str) -> None:
         if self._stopped:
             return
-        self._stopped = True
         self.checker.finish()
-        at = 0.0 if self._t0 is None or self._last_t is None else self._last_t - self._t0
-        self._pain.append(PainNote(round(at, 3), self.pose.name, self.checker.working_side, note))
-
-    def skip(self) -> None:
-        """Nothing to skip to in a single stretch."""
+        self._stop(self.pose.name, self.checker.working_side, note)
 
     def summary(self) -> SessionSummary:
-        t0 = self._t0 or 0.0
-        holds, mistakes = checker_records(self.checker, self.pose.name, t0)
+        holds, mistakes = checker_records(self.checker, self.pose.name, self._t0 or 0.0)
         if self._t0 is None:
             holds = []
-        duration = 0.0 if self._last_t is None else self._last_t - t0
-        return SessionSummary(self.pose.name, "stretch", round(duration, 3), False, self._stopped,
+        return SessionSummary(self.pose.name, "stretch", round(self._elapsed(), 3), False, self._stopped,
                               holds, mistakes, list(self._pain))
 
 
-class AutoProgramme:
+class AutoProgramme(_FreeProgramme):
     """No stretch chosen: posecheck recognises which catalogue stretch is being done and coaches it."""
 
     def __init__(self, catalogue: dict[str, PoseDefinition], model: RecognitionModel) -> None:
+        super().__init__()
         self.coach = AutoCoach(catalogue, model)
-        self._t0: float | None = None
-        self._last_t: float | None = None
-        self._stopped = False
-        self._pain: list[PainNote] = []
 
     def update(self, frame: PoseFrame) -> ProgrammeView:
-        t = frame.timestamp
-        self._t0 = t if self._t0 is None else self._t0
-        if self._stopped:
+        if not self._tick(frame.timestamp):
             return ProgrammeView("stopped", "Stretch stopped", self.coach.pose, STOPPED_CUE)
-        self._last_t = t
         verdict = self.coach.update(frame)
         pose, checker = self.coach.pose, self.coach.checker
         if pose is None or checker is None:
@@ -232,24 +240,17 @@ class AutoProgramme:
     def stop_for_pain(self, note: str) -> None:
         if self._stopped:
             return
-        self._stopped = True
         self.coach.finish()
-        at = 0.0 if self._t0 is None or self._last_t is None else self._last_t - self._t0
-        pose = self.coach.pose
-        self._pain.append(PainNote(round(at, 3), pose.name if pose else "(no stretch recognised)",
-                                   self.coach.checker.working_side if self.coach.checker else "both", note))
-
-    def skip(self) -> None:
-        """Nothing to skip to: the person moves on to any stretch they like."""
+        pose, checker = self.coach.pose, self.coach.checker
+        self._stop(pose.name if pose else "(no stretch recognised)",
+                   checker.working_side if checker else "both", note)
 
     def summary(self) -> SessionSummary:
-        t0 = self._t0 or 0.0
         holds: list[HoldRecord] = []
         mistakes: list[MistakeRecord] = []
         for pose_id, checker in self.coach.checkers.items():
-            h, m = checker_records(checker, self.coach.catalogue[pose_id].name, t0)
+            h, m = checker_records(checker, self.coach.catalogue[pose_id].name, self._t0 or 0.0)
             holds += h
             mistakes += m
-        duration = 0.0 if self._last_t is None else self._last_t - t0
-        return SessionSummary("Recognised stretches", "recognised", round(duration, 3), False, self._stopped,
-                              holds, mistakes, list(self._pain))
+        return SessionSummary("Recognised stretches", "recognised", round(self._elapsed(), 3), False,
+                              self._stopped, holds, mistakes, list(self._pain))

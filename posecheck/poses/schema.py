@@ -54,27 +54,23 @@ def _check_hysteresis(up: float | None, up_exit: float | None, down: float | Non
         raise ValueError(f"{n_down_exit}: {down_exit} must not be below `{n_down}` ({down})")
 
 
-class Condition(_Strict):
-    """Part of the position gate: true once `above`/`below` is crossed, false again past `until_*`."""
+class _Crossing(_Strict):
+    """A level with hysteresis: reached past `above` (or `below`), left again past `until_*`."""
 
-    feature: str
-    limb: Limb | None = None
     above: float | None = None
     until_below: float | None = None
     below: float | None = None
     until_above: float | None = None
-    views: list[Literal["side", "front"]] = Field(default_factory=lambda: ["side", "front"])
 
     @model_validator(mode="after")
-    def _consistent(self) -> Condition:
-        _check_feature(self.feature, self.limb)
+    def _hysteresis(self) -> _Crossing:
         _check_hysteresis(self.above, self.until_below, self.below, self.until_above,
                           ("above", "until_below", "below", "until_above"))
         return self
 
     @property
     def rising(self) -> bool:
-        """True when the condition holds for large values."""
+        """True when it is reached by large values."""
         return self.above is not None
 
     @property
@@ -84,6 +80,19 @@ class Condition(_Strict):
     @property
     def exit(self) -> float:
         return float(self.until_below if self.above is not None else self.until_above)  # type: ignore[arg-type]
+
+
+class Condition(_Crossing):
+    """Part of the position gate: true once `above`/`below` is crossed, false again past `until_*`."""
+
+    feature: str
+    limb: Limb | None = None
+    views: list[Literal["side", "front"]] = Field(default_factory=lambda: ["side", "front"])
+
+    @model_validator(mode="after")
+    def _feature_known(self) -> Condition:
+        _check_feature(self.feature, self.limb)
+        return self
 
 
 class Guard(_Strict):
@@ -178,33 +187,11 @@ class Position(_Strict):
         default_factory=lambda: ["shoulders", "hips"])
 
 
-class RepEnd(_Strict):
+class RepEnd(_Crossing):
     """One end of a repeated movement: reached past `above`/`below`, left again past `until_*`."""
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    above: float | None = None
-    until_below: float | None = None
-    below: float | None = None
-    until_above: float | None = None
     cue: str = Field(min_length=3)  # said when a swing turns back short of this end
-
-    @model_validator(mode="after")
-    def _consistent(self) -> RepEnd:
-        _check_hysteresis(self.above, self.until_below, self.below, self.until_above,
-                          ("above", "until_below", "below", "until_above"))
-        return self
-
-    @property
-    def rising(self) -> bool:
-        return self.above is not None
-
-    @property
-    def enter(self) -> float:
-        return float(self.above if self.above is not None else self.below)  # type: ignore[arg-type]
-
-    @property
-    def exit(self) -> float:
-        return float(self.until_below if self.above is not None else self.until_above)  # type: ignore[arg-type]
 
 
 class Baseline(_Strict):

@@ -12,6 +12,13 @@ from posecheck.checker.events import Verdict
 from posecheck.recognition.coach import AutoCoach
 
 REPORT_SCHEMA = "posecheck-report/1"
+DISCLAIMER = "Form feedback for exercise, not medical advice. Stop if it hurts."
+
+
+def timeline(verdicts: list[Verdict]) -> list[dict[str, Any]]:
+    """The per-frame timeline: status, side, active mistakes and hold time."""
+    return [{"time_s": round(v.timestamp, 3), "status": v.status, "side": v.side,
+             "mistakes": list(v.active_mistakes), "hold_s": round(v.hold_s, 3)} for v in verdicts]
 
 
 def build_report(checker: PoseChecker, source: dict[str, Any], verdicts: list[Verdict] | None = None
@@ -34,14 +41,10 @@ def build_report(checker: PoseChecker, source: dict[str, Any], verdicts: list[Ve
              "check": e.check, "side": e.side}
             for e in checker.events
         ],
-        "disclaimer": "Form feedback for exercise, not medical advice. Stop if it hurts.",
+        "disclaimer": DISCLAIMER,
     }
     if verdicts is not None:
-        report["timeline"] = [
-            {"time_s": round(v.timestamp, 3), "status": v.status, "side": v.side,
-             "mistakes": list(v.active_mistakes), "hold_s": round(v.hold_s, 3)}
-            for v in verdicts
-        ]
+        report["timeline"] = timeline(verdicts)
     return report
 
 
@@ -68,14 +71,10 @@ def build_auto_report(coach: AutoCoach, source: dict[str, Any], verdicts: list[V
         "recognised": [{"pose": s.pose, "name": coach.catalogue[s.pose].name,
                         "start_s": round(s.start_s, 3), "end_s": round(s.end_s, 3)} for s in rec.segments],
         "stretches": stretches,
-        "disclaimer": "Form feedback for exercise, not medical advice. Stop if it hurts.",
+        "disclaimer": DISCLAIMER,
     }
     if verdicts is not None:
-        report["timeline"] = [
-            {"time_s": round(v.timestamp, 3), "status": v.status, "side": v.side,
-             "mistakes": list(v.active_mistakes), "hold_s": round(v.hold_s, 3)}
-            for v in verdicts
-        ]
+        report["timeline"] = timeline(verdicts)
     return report
 
 
