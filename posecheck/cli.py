@@ -143,14 +143,7 @@ def _cmd_routines(args: argparse.Namespace) -> int:
         print(f"{routine.id}: {routine.name} ({routine.source})")
         for n, step in enumerate(routine.steps, start=1):
             pose = catalogue[step.pose]
-            if pose.reps is not None and pose.reps.per_direction_s:
-                target = f"{pose.reps.per_direction_s:g} s each way"
-            elif pose.reps is not None:
-                target = f"{step.reps or pose.reps.target} reps"
-            else:
-                each = " each side" if step.each_side(pose) else ""
-                target = f"hold {step.hold_seconds(pose):g} s{each}"
-            print(f"  {n}. {pose.name}: {target}")
+            print(f"  {n}. {pose.name}: {step.target_text(pose)}")
     return EXIT_OK
 
 

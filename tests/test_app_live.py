@@ -72,7 +72,7 @@ def test_a_guided_routine_counts_down_skips_and_stops_when_it_hurts(webrtc: WebR
     names = ("hamstring_stretch", "hip_flexor_stretch", "glute_stretch", "bed_decompression",
              "towel_decompression")
     assert list(steps["stretch"]) == [CATALOGUE[p].name for p in names]
-    assert list(steps["hold"]) == ["30 s each side"] * 3 + ["60 s"] * 2
+    assert list(steps["target"]) == ["30 s hold each side"] * 3 + ["60 s hold"] * 2
     frames = camera_frames(ARCH_CLIP)
     for _ in range(5):
         webrtc.callback(next(frames))

@@ -139,8 +139,8 @@ def test_routines_are_listed_with_their_targets(capsys: pytest.CaptureFixture[st
     assert main(["routines"]) == 0
     out = capsys.readouterr().out
     assert "mid_back_routine: Lower, mid and upper back stretches" in out
-    assert "  3. Cat-cow: 5 reps" in out and "  5. Shoulder rolls: 30 s each way" in out
-    assert "  4. Legs up the wall: hold 300 s" in out
+    assert "  3. Cat-cow: 5 full-range reps" in out and "  5. Shoulder rolls: 30 s of circles each way" in out
+    assert "  4. Passive backbend: 180 s hold" in out and "  2. Knee to chest: 60 s hold each side" in out
 
 
 def test_a_recorded_routine_session_is_judged_against_the_routines_targets(

@@ -298,6 +298,17 @@ class PoseDefinition(_Strict):
         """Whether the hold is done once per working side (a working leg and a per-side hold)."""
         return self.hold.per_side and self.sides.working_leg != "none"
 
+    def target_text(self, hold_s: float | None = None, reps: int | None = None,
+                    each_side: bool | None = None) -> str:
+        """The set's target in words ("5 full-range reps", "30 s hold each side"); a routine step
+        passes its own hold, reps and sides."""
+        if self.reps is not None and self.reps.per_direction_s is not None:
+            return f"{self.reps.per_direction_s:g} s of circles each way"
+        if self.reps is not None:
+            return f"{reps or self.reps.target} full-range reps"
+        each = self.holds_each_side if each_side is None else each_side
+        return f"{hold_s or self.hold.seconds:g} s hold" + (" each side" if each else "")
+
     def check(self, check_id: str) -> Check:
         for c in self.checks:
             if c.id == check_id:

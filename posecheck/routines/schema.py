@@ -36,6 +36,9 @@ class RoutineStep(_Strict):
     def hold_seconds(self, pose: PoseDefinition) -> float:
         return self.hold_s or pose.hold.seconds
 
+    def target_text(self, pose: PoseDefinition) -> str:
+        return pose.target_text(self.hold_seconds(pose), self.reps, self.each_side(pose))
+
 
 class Routine(_Strict):
     """A guided routine. Every timing is in seconds; posecheck runs the clock so the user need not."""

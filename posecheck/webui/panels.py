@@ -23,9 +23,9 @@ def describe_stretch(pose: PoseDefinition) -> None:
     st.markdown(f"**How:** {pose.summary}")
     st.markdown(f"**Camera:** {pose.camera.placement}")
     watched = ", ".join(c.title.lower() for c in pose.checks) or "holding the position (timer only)"
-    per = " each side" if pose.holds_each_side else ""
-    st.markdown(f"**Hold:** {pose.hold.seconds:.0f} s{per}, counted only while your form is right. "
-                f"**posecheck watches for:** {watched}.")
+    counted = ("a rep counts only when you reach both ends of the movement" if pose.reps is not None
+               else "counted only while your form is right")
+    st.markdown(f"**Target:** {pose.target_text()}, {counted}. **posecheck watches for:** {watched}.")
 
 
 def describe_routine(routine: Routine, catalogue: dict[str, PoseDefinition]) -> None:
@@ -34,9 +34,7 @@ def describe_routine(routine: Routine, catalogue: dict[str, PoseDefinition]) -> 
     rows = []
     for n, step in enumerate(routine.steps, start=1):
         pose = catalogue[step.pose]
-        each = " each side" if step.each_side(pose) else ""
-        rows.append({"#": n, "stretch": pose.name, "hold": f"{step.hold_seconds(pose):.0f} s{each}",
-                     "tip": step.note})
+        rows.append({"#": n, "stretch": pose.name, "target": step.target_text(pose), "tip": step.note})
     st.dataframe(rows, hide_index=True, width="stretch")
     st.caption(f"posecheck runs the clock: {routine.get_ready_s:.0f} s to get ready, "
                f"{routine.switch_sides_s:.0f} s to switch sides, {routine.rest_s:.0f} s rest between "
