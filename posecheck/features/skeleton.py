@@ -72,7 +72,7 @@ class Skeleton:
         side, _, part = name.partition("_")
         parent = _BONES_FOR_TRUST.get(part)
         if parent and side in ("left", "right"):
-            torso = self._torso_length_raw()
+            torso = self._torso_for_trust
             if torso is not None:
                 bone = float(np.linalg.norm(self.landmarks.image[i, :2]
                                             - self.landmarks.image[INDEX[f"{side}_{parent}"], :2]))
@@ -109,13 +109,19 @@ class Skeleton:
         return self.landmarks.world[INDEX[name]].astype(float)
 
     # -- body scale and axes ---------------------------------------------------------------
+    @cached_property
+    def _torso_for_trust(self) -> float | None:
+        """The rough torso length the bone-length trust test compares with, once per frame."""
+        return self._torso_length_raw()
+
     def _torso_length_raw(self) -> float | None:
         img, vis = self.landmarks.image, self.landmarks.visibility
-        sh = [INDEX["left_shoulder"], INDEX["right_shoulder"]]
-        hp = [INDEX["left_hip"], INDEX["right_hip"]]
-        if min(vis[sh + hp]) < MIN_VISIBILITY * 0.5:
+        ls, rs, lh, rh = (INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
+        if min(vis[ls], vis[rs], vis[lh], vis[rh]) < MIN_VISIBILITY * 0.5:
             return None
-        d = float(np.linalg.norm(img[sh, :2].mean(axis=0) - img[hp, :2].mean(axis=0)))
+        dx = (img[ls, 0] + img[rs, 0] - img[lh, 0] - img[rh, 0]) / 2.0
+        dy = (img[ls, 1] + img[rs, 1] - img[lh, 1] - img[rh, 1]) / 2.0
+        d = float(np.hypot(dx, dy))
         return d if d > 1.0 else None
 
     @cached_property
