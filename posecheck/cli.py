@@ -58,6 +58,10 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
               "not both and not neither.", file=sys.stderr)
         return 2
     pose = None if args.pose in (None, "auto") else pose_by_id(args.pose, args.poses_dir)
+    if pose is None and args.side != "auto":
+        print("posecheck analyze: --side needs one stretch (--pose ID); a recognised stretch finds its "
+              "own working side.", file=sys.stderr)
+        return 2
     catalogue = None
     if pose is None:
         from posecheck.poses import load_catalogue

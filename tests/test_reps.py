@@ -57,8 +57,8 @@ def test_full_cycles_are_counted_once_each() -> None:
 
 
 def test_a_half_hearted_cycle_is_not_a_rep_and_says_which_end_fell_short() -> None:
-    # full, then cat reached but the cow only to -20 (short of -30), then full again
-    t, v = swings([(20.0, -40.0), (20.0, -20.0), (20.0, -40.0)])
+    # full, then cat reached but the cow only to -24 (well towards -30, short of it), then full again
+    t, v = swings([(20.0, -40.0), (20.0, -24.0), (20.0, -40.0)])
     c = RepCounter(CAT_COW)
     run(c, t, v)
     # cat1+cow1 = rep 1; cat2 then cat3 (cow skipped) then cow3 = rep 2
@@ -85,23 +85,34 @@ def test_noise_at_an_end_does_not_count_twice() -> None:
 
 
 def test_counting_follows_timestamps_not_frames() -> None:
-    t, v = swings([(20.0, -40.0)] * 3, fps=30.0)
-    keep = np.random.default_rng(1).random(t.shape) > 0.6  # drop 60% of the frames, unevenly
-    c = RepCounter(CAT_COW)
+    # the baseline window (8 s) and the swing dwell (0.4 s) are times: at 30 fps with 60% of the
+    # frames dropped unevenly, the same movement counts the same and its partial swing is named
+    t, v = swings([(-5.0, -35.0)] * 3 + [(-12.0, -28.0)] * 2, fps=30.0, neutral=-20.0)
+    keep = np.random.default_rng(1).random(t.shape) > 0.6
+    c = RepCounter(CAT_COW_OWN_RANGE)
     run(c, t[keep], v[keep])
     assert c.counted == 3
+    assert [p.end for p in c.partials] == ["cat", "cow", "cat"]
     assert c.reps[1].start_s == pytest.approx(c.reps[0].end_s)
 
 
 def test_a_rep_finished_during_a_mistake_is_booked_but_not_counted() -> None:
     t, v = swings([(20.0, -40.0)] * 3)
     c = RepCounter(CAT_COW)
-    events = run(c, t, v, blocked_at=(3.0, 6.0))
-    assert c.counted == 2
-    assert [r.counted for r in c.reps] == [True, False, True]
+    events = run(c, t, v, blocked_at=(3.1, 5.9))
+    # reps run from one completion to the next (about 1.9-4.9 and 4.9-7.9 s): both overlap it
+    assert c.counted == 1
+    assert [r.counted for r in c.reps] == [True, False, False]
     assert "Not counted: wrists not under shoulders" in [e.message for e in events]
     summary = reps_summary(c)
-    assert summary["counted"] == 2 and summary["not_counted"] == 1 and summary["target"] == 5
+    assert summary["counted"] == 1 and summary["not_counted"] == 2 and summary["target"] == 5
+
+
+def test_a_mistake_in_the_middle_of_a_rep_spoils_it_even_when_gone_by_its_end() -> None:
+    t, v = swings([(20.0, -40.0)] * 3)
+    c = RepCounter(CAT_COW)
+    run(c, t, v, blocked_at=(0.6, 0.9))  # during the first cat only
+    assert [r.counted for r in c.reps] == [False, True, True]
 
 
 def test_reset_forgets_a_half_done_cycle() -> None:
@@ -211,3 +222,56 @@ def test_measured_from_the_persons_own_range_every_back_counts_the_same(neutral:
     run(c, t, v)
     assert c.counted == 3  # the first 8 s were held back, then judged: no rep lost
     assert [p.end for p in c.partials] == ["cat", "cow", "cat"]
+
+
+CAT_COW_RESTING = CAT_COW_OWN_RANGE.model_copy(update={"rests_between_ends": True})
+
+
+def _still_then(t: np.ndarray, v: np.ndarray, neutral: float, still_s: float = 1.5) -> tuple[np.ndarray,
+                                                                                             np.ndarray]:
+    lead = np.arange(0.0, still_s, 1 / 15)
+    return np.concatenate([lead, t + still_s]), np.concatenate([np.full_like(lead, neutral), v])
+
+
+@pytest.mark.parametrize("side", ["cat", "cow"])
+def test_swinging_to_one_side_only_is_not_a_rep(side: str) -> None:
+    # still on all fours first, then six swings to one side and back, never past neutral
+    swing = [(-5.0, -20.0)] if side == "cat" else [(-20.0, -35.0)]
+    t, v = _still_then(*swings(swing * 6, neutral=-20.0), neutral=-20.0)
+    c = RepCounter(CAT_COW_RESTING)
+    run(c, t, v)
+    assert c.counted == 0
+
+
+def test_both_sides_after_a_rest_still_count() -> None:
+    t, v = _still_then(*swings([(-5.0, -35.0)] * 4, neutral=-20.0), neutral=-20.0)
+    c = RepCounter(CAT_COW_RESTING)
+    run(c, t, v)
+    assert c.counted == 4
+
+
+def test_a_dropped_frame_loses_nothing_but_a_long_gap_starts_afresh() -> None:
+    t, v = swings([(-5.0, -35.0)] * 4, neutral=-20.0)
+    drop = (t > 3.0) & (t < 3.2)  # three frames missing: 0.27 s
+    c = RepCounter(CAT_COW_OWN_RANGE)
+    run(c, t[~drop], v[~drop])
+    assert c.counted == 4
+    gap = (t > 5.0) & (t < 7.5)  # 2.5 s without the person: the half-done cycle is dropped
+    c = RepCounter(CAT_COW_OWN_RANGE)
+    run(c, t[~gap], v[~gap])
+    c.finish()  # the end of the input judges what the new window still held back
+    assert c.counted == 3 and c.reps[-1].end_s > 7.5
+
+
+def test_a_still_person_hears_no_partial_swings() -> None:
+    squeeze = Reps.model_validate({
+        "target": 10, "feature": "elbows_apart", "baseline": {"window_s": 6.0},
+        "ends": [{"name": "released", "above": 0.02, "until_below": 0.008, "cue": "Relax fully."},
+                 {"name": "squeezed", "below": -0.02, "until_above": -0.008, "cue": "Squeeze more."}],
+    })
+    t = np.arange(0.0, 19.0, 1 / 15)
+    jitter = np.random.default_rng(7).normal(0.0, 0.005, t.shape)
+    v = 0.7 + np.convolve(jitter, np.ones(3) / 3, mode="same")  # smoothed like the checker's features
+    c = RepCounter(squeeze)
+    events = run(c, t, v)
+    assert c.counted == 0 and c.partials == [] and events == []

@@ -9,7 +9,7 @@ from posecheck.checker import guidance
 from posecheck.checker.books import Books
 from posecheck.checker.events import CheckStatus, Event, MistakeSpan, Status, Verdict
 from posecheck.checker.latch import Latch
-from posecheck.checker.reps import RepCounter
+from posecheck.checker.reps import RepCounter, RepEvent
 from posecheck.checker.sides import (
     WORKING_LEG_RULES,
     CameraSide,
@@ -25,6 +25,7 @@ from posecheck.landmarks import REGIONS, Side
 from posecheck.poses.schema import Check, Condition, PoseDefinition
 
 PARTIAL_CUE_S = 2.5  # how long "go further" stays up after a swing stopped short
+RECENT_S = 1.0  # a rep event older than this when it is judged is booked but not said
 MAX_CREDIT_GAP_S = 1.0  # longest gap between two good frames that still counts towards a hold
 EXTRA_PEOPLE_AFTER_S = 1.0
 
@@ -174,9 +175,9 @@ class PoseChecker:
         elif change in ("off", "lost") and was_in:
             self._emit(t, "position_left", "Out of position.")
         if not self._gate.is_on:
+            # reps are not fed out of position; the counter starts afresh after a gap of over a
+            # second (a dropped frame or two does not lose the movement)
             self._end_all(t)
-            if self.reps is not None:
-                self.reps.reset()
             return self._no_verdict(t, dt, "not_in_position", self.pose.position.cue, values=values,
                                     camera_side=camera_side, count_guidance=False)
 
@@ -235,12 +236,17 @@ class PoseChecker:
         dir_value = values.get(spec.direction_feature, math.nan) if spec.direction_feature else math.nan
         for ev in self.reps.update(t, values.get(spec.feature, math.nan), dir_value, blocked,
                                    judge_direction=view in spec.direction_views):
-            self.events.append(Event(ev.timestamp, ev.kind, ev.message, None,  # type: ignore[arg-type]
-                                     self.working_side))
-            if ev.kind == "rep_partial":
-                self._rep_cue = (t + PARTIAL_CUE_S, ev.message)
-            elif ev.kind == "rep_counted":
-                self._rep_cue = None
+            self._rep_event(t, ev)
+
+    def _rep_event(self, t: float, ev: RepEvent) -> None:
+        self.events.append(Event(ev.timestamp, ev.kind, ev.message, None,  # type: ignore[arg-type]
+                                 self.working_side))
+        if t - ev.timestamp > RECENT_S:  # judged late (a held-back first window): booked, not said
+            return
+        if ev.kind == "rep_partial":
+            self._rep_cue = (t + PARTIAL_CUE_S, ev.message)
+        elif ev.kind == "rep_counted":
+            self._rep_cue = None
 
     def _reps_message(self) -> str:
         assert self.reps is not None and self.pose.reps is not None
@@ -255,10 +261,18 @@ class PoseChecker:
             return f"All {spec.target} reps done. Well done."
         return f"Good: {self.reps.counted} of {spec.target} reps."
 
-    def _rep_numbers(self) -> tuple[int | None, int | None, bool]:
+    def _rep_numbers(self) -> tuple[int | None, int | None, bool, str | None, float]:
+        """For the verdict: reps counted, target, done, the count in words, and how far along."""
         if self.reps is None or self.pose.reps is None:
-            return None, None, False
-        return self.reps.counted, self.pose.reps.target, self.reps.complete
+            return None, None, False, None, 0.0
+        spec = self.pose.reps
+        if spec.per_direction_s is not None:
+            fwd, back = self.reps.seconds_in("forward"), self.reps.seconds_in("backward")
+            goal = spec.per_direction_s
+            text = f"forward {fwd:.0f}/{goal:.0f} s, backward {back:.0f}/{goal:.0f} s"
+        else:
+            text = f"reps {self.reps.counted}/{spec.target}"
+        return self.reps.counted, spec.target, self.reps.complete, text, self.progress()
 
     def done(self, side: str) -> bool:
         """Whether the set is finished on `side`: its reps counted, or its good-form hold reached."""
@@ -372,8 +386,6 @@ class PoseChecker:
         """A frame with no form verdict: close open mistakes, pause the hold, say what to do."""
         if status != "not_in_position":
             self._end_all(t)
-            if self.reps is not None:
-                self.reps.reset()
             for latch in self._gate_parts:
                 latch.reset()
             if self._gate.is_on:
@@ -401,17 +413,23 @@ class PoseChecker:
             self._emit(t, "position_left", "Out of position.")
         self._gate.reset()
         if self.reps is not None:
-            self.reps.reset()
+            for ev in self.reps.reset():
+                self._rep_event(t, ev)
         self._prev_good = self._prev_in_position = None
+        self._last_t = None
         self._smooth = SmoothedFeatures(self.pose.smoothing_s)
 
     def finish(self) -> None:
-        """Close spans still open at the end of the input."""
+        """Close spans still open at the end of the input; judge reps still held back."""
         if self._last_t is not None:
             for rt in self._checks:
                 if rt.span is not None:
                     rt.span.end_s = self._last_t
                     rt.span = None
+        if self.reps is not None:
+            for ev in self.reps.finish():
+                self.events.append(Event(ev.timestamp, ev.kind, ev.message, None,  # type: ignore[arg-type]
+                                         self.working_side))
 
     def summary(self) -> dict[str, object]:
         """The books as plain data (for reports), with the reps for a movement done in reps."""

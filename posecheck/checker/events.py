@@ -42,6 +42,8 @@ class Verdict:
     reps: int | None = None  # reps counted so far, for a movement done in reps
     reps_target: int | None = None
     reps_done: bool = False  # the set's reps (or each direction's time) reached
+    reps_text: str | None = None  # the count in words: "reps 3/10", or each direction's time
+    reps_fraction: float = 0.0  # how far through the set, 0..1
 
     @property
     def active_mistakes(self) -> tuple[str, ...]:

@@ -18,7 +18,12 @@ from posecheck.checker.latch import Latch
 from posecheck.poses.schema import RepEnd, Reps
 
 MIN_LOOP_FILL = 0.25  # a loop must fill a quarter of its bounding ellipse to have a direction
-MIDDLE_BAND = 0.25  # fraction of the distance between the end levels kept as a dead band
+ZONE_FRACTION = 0.5  # a swing has gone towards an end once it is this far from the middle to it
+ZONE_DWELL_S = 0.4  # ... and has stayed there this long (a still person's jitter does not)
+MAX_GAP_S = 1.0  # frames further apart than this: the movement was not followed, start afresh
+STILL_S = 1.0  # resting: the feature stays within STILL_FRACTION of the ends' spread this long
+STILL_FRACTION = 0.3
+REST_MARGIN = 0.5  # with a rest level known, each end must lie this share of its level beyond it
 
 
 @dataclass
@@ -51,6 +56,12 @@ class _End:
     latch: Latch
     reached_t: float | None = None
     extreme: float = math.nan
+    armed: bool = True  # may be reached: not yet reached during the current visit to this end
+    last_reached_t: float | None = None  # kept across reps, for telling a partial swing
+
+    @property
+    def zone(self) -> str:
+        return "high" if self.spec.rising else "low"
 
     def deeper(self, v: float) -> bool:
         return math.isnan(self.extreme) or (v > self.extreme if self.spec.rising else v < self.extreme)
@@ -68,7 +79,9 @@ class RepCounter:
         s = self.spec
         self._ends = [_End(e, Latch(e.rising, e.enter, e.exit)) for e in (s.high, s.low)]
         self._mid = (s.high.enter + s.low.enter) / 2.0
-        self._band = MIDDLE_BAND * (s.high.enter - s.low.enter) / 2.0
+        self._zone_high = self._mid + ZONE_FRACTION * (s.high.enter - self._mid)
+        self._zone_low = self._mid - ZONE_FRACTION * (self._mid - s.low.enter)
+        self._candidate: tuple[str, float] | None = None  # a zone being entered, and since when
         self._zone: str | None = None  # "high" or "low" half of the range
         self._zone_from_other = False  # entered the current half by crossing from the other one
         self._zone_reached = False  # the current half's end was reached during this visit
@@ -79,6 +92,13 @@ class RepCounter:
         self._trace: list[tuple[float, float]] = []  # (feature, direction feature) this cycle
         self._cycle_start: float | None = None
         self._last: tuple[Rep, _End] | None = None  # the rep just completed, still at its end
+        self._last_t: float | None = None
+        self._blocked: str | None = None  # a mistake seen since this cycle began
+        # the person's resting level (a baseline only): seen while still, near the middle of
+        # their range; each end must then also lie beyond it, so a swing to one side and back
+        # is not taken for a two-sided rep
+        self._rest: float | None = None
+        self._recent: deque[tuple[float, float]] = deque()
 
     # ------------------------------------------------------------------------------------------
     @property
@@ -99,18 +119,42 @@ class RepCounter:
         return self.counted >= self.spec.target
 
     # ------------------------------------------------------------------------------------------
-    def reset(self) -> None:
-        """The movement can no longer be followed (out of position, person lost): start afresh."""
+    def reset(self) -> list[RepEvent]:
+        """The movement can no longer be followed (a gap in the frames, another stretch): start
+        afresh. Frames held back for the first window are judged against the range they showed."""
+        events = self._flush()
         for e in self._ends:
             e.latch.reset()
-            e.reached_t, e.extreme = None, math.nan
+            e.reached_t, e.extreme, e.armed, e.last_reached_t = None, math.nan, True, None
         self._zone, self._zone_from_other, self._zone_reached = None, False, False
+        self._candidate = None
         self._window.clear()
-        self._pending.clear()
         self._warm = False
         self._trace.clear()
         self._cycle_start = None
         self._last = None
+        self._last_t = None
+        self._blocked = None
+        self._rest = None
+        self._recent.clear()
+        return events
+
+    def finish(self) -> list[RepEvent]:
+        """The input has ended: judge any frames still held back for the first window."""
+        return self._flush()
+
+    def _flush(self) -> list[RepEvent]:
+        """Judge held-back frames against the middle of the range seen so far."""
+        if not self._pending:
+            return []
+        values = [v for _, v in self._window] or [p[1] for p in self._pending]
+        mid = (max(values) + min(values)) / 2.0
+        pending, self._pending = self._pending, []
+        events: list[RepEvent] = []
+        for pt, pv, pd, pb, pj in pending:
+            events += self._step(pt, pv - mid, pv, mid, pd, pb, pj)
+        self._warm = True
+        return events
 
     def _relative(self, t: float, value: float) -> float:
         b = self.spec.baseline
@@ -130,27 +174,53 @@ class RepCounter:
         person's range, then judged against it all at once (so the first rep is not lost)."""
         if math.isnan(value):
             return []
+        events: list[RepEvent] = []
+        if self._last_t is not None and t - self._last_t > MAX_GAP_S:
+            events += self.reset()
+        self._last_t = t
         b = self.spec.baseline
         if b is not None and not self._warm:
             self._pending.append((t, value, direction_value, blocked, judge_direction))
             self._window.append((t, value))
             if t - self._pending[0][0] < b.window_s - 1e-9:
-                return []
-            self._warm = True
-            values = [v for _, v in self._window]
-            mid = (max(values) + min(values)) / 2.0
-            events: list[RepEvent] = []
-            for pt, pv, pd, pb, pj in self._pending:
-                events += self._step(pt, pv - mid, pd, pb, pj)
-            self._pending.clear()
-            return events
+                return events
+            return events + self._flush()
         v = self._relative(t, value)
-        return self._step(t, v, direction_value, blocked, judge_direction)
+        return events + self._step(t, v, value, value - v, direction_value, blocked, judge_direction)
 
-    def _step(self, t: float, v: float, direction_value: float, blocked: str | None,
-              judge_direction: bool) -> list[RepEvent]:
-        """One frame of the movement, already measured from the baseline."""
+    def _note_rest(self, t: float, raw: float, mid: float) -> None:
+        """Take the resting level when the feature has been still, near the middle of the range."""
+        self._recent.append((t, raw))
+        while self._recent and t - self._recent[0][0] > STILL_S:
+            self._recent.popleft()
+        if t - self._recent[0][0] < 0.9 * STILL_S:
+            return
+        values = [v for _, v in self._recent]
+        spread = (self.spec.high.enter - self.spec.low.enter) / 2.0
+        if max(values) - min(values) > STILL_FRACTION * spread:
+            return
+        level = sum(values) / len(values)
+        if self._window:
+            seen = [v for _, v in self._window]
+            half_range = (max(seen) - min(seen)) / 2.0
+            if half_range > STILL_FRACTION * spread and abs(level - mid) > 0.5 * half_range:
+                return  # held at one end of the movement (a paused cat), not at rest
+        self._rest = level
+
+    def _beyond_rest(self, e: _End, raw: float) -> bool:
+        if self._rest is None or not self.spec.rests_between_ends:
+            return True
+        margin = REST_MARGIN * abs(e.spec.enter)
+        return raw > self._rest + margin if e.spec.rising else raw < self._rest - margin
+
+    def _step(self, t: float, v: float, raw: float, mid: float, direction_value: float,
+              blocked: str | None, judge_direction: bool) -> list[RepEvent]:
+        """One frame of the movement: `v` measured from the baseline, `raw` as measured."""
         events: list[RepEvent] = []
+        if self.spec.rests_between_ends:
+            self._note_rest(t, raw, mid)
+        if blocked is not None:
+            self._blocked = blocked
         if self._cycle_start is None:
             self._cycle_start = t
         self._trace.append((v, direction_value))
@@ -159,9 +229,14 @@ class RepCounter:
             change = e.latch.update(t, v)
             if e.latch.is_on and e.deeper(v):
                 e.extreme = v
-            if change == "on":
-                e.reached_t, e.extreme = t, v
-                self._zone_reached = True
+            if not e.latch.is_on:
+                e.armed = True
+            elif change == "on":
+                e.extreme = v
+            if e.latch.is_on and e.armed and self._beyond_rest(e, raw):
+                e.reached_t, e.extreme, e.armed, e.last_reached_t = t, v, False, t
+                if self._zone == e.zone:
+                    self._zone_reached = True
         if self._last is not None:  # the depth of the end that completed a rep, until it is left
             rep, end = self._last
             if end.latch.is_on:
@@ -172,19 +247,27 @@ class RepCounter:
             if e.reached_t is not None and not e.latch.is_on and t - e.reached_t > self.spec.max_rep_s:
                 e.reached_t, e.extreme = None, math.nan
         if all(e.reached_t is not None for e in self._ends):
-            events.append(self._complete(t, blocked, judge_direction))
+            events.append(self._complete(t, self._blocked, judge_direction))
         return events
 
     def _follow_zone(self, t: float, v: float) -> list[RepEvent]:
-        """Spot a swing that crossed the middle and turned back before reaching its end."""
-        if v > self._mid + self._band:
+        """Spot a swing that went well towards one end, stayed, and turned back without reaching it."""
+        if v > self._zone_high:
             zone = "high"
-        elif v < self._mid - self._band:
+        elif v < self._zone_low:
             zone = "low"
         else:
+            self._candidate = None
             return []
         if zone == self._zone:
+            self._candidate = None
             return []
+        if self._candidate is None or self._candidate[0] != zone:
+            self._candidate = (zone, t)
+        since = self._candidate[1]
+        if t - since < ZONE_DWELL_S - 1e-9:
+            return []
+        self._candidate = None
         events: list[RepEvent] = []
         if self._zone is not None and self._zone_from_other and not self._zone_reached:
             end = self.spec.high if self._zone == "high" else self.spec.low
@@ -192,7 +275,9 @@ class RepCounter:
             self.partials.append(event)
             events.append(event)
         self._zone_from_other = self._zone is not None
-        self._zone, self._zone_reached = zone, False
+        end = next(e for e in self._ends if e.zone == zone)  # reached while the swing was settling?
+        self._zone = zone
+        self._zone_reached = end.last_reached_t is not None and end.last_reached_t >= since
         return events
 
     def _complete(self, t: float, blocked: str | None, judge_direction: bool) -> RepEvent:
@@ -209,10 +294,12 @@ class RepCounter:
                 e.extreme = math.nan
         self._trace = self._trace[-1:]
         self._cycle_start = t
+        self._blocked = None
         if rep.counted:
-            n = self.counted
-            way = f" {direction}" if direction else ""
-            return RepEvent(t, "rep_counted", f"Rep {n} of {self.spec.target}{way}.")
+            if self.spec.per_direction_s is not None:
+                way = direction or "direction not seen"
+                return RepEvent(t, "rep_counted", f"Circle {self.counted} ({way}).")
+            return RepEvent(t, "rep_counted", f"Rep {self.counted} of {self.spec.target}.")
         return RepEvent(t, "rep_not_counted", f"Not counted: {blocked}")
 
     def _direction(self) -> str | None:

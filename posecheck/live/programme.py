@@ -50,6 +50,7 @@ class HoldRecord:
     reps: int | None = None  # a movement done in reps: reps counted, the target, whether done
     reps_target: int | None = None
     reps_done: bool | None = None
+    target_text: str = ""  # the target in words ("5 full-range reps", "30 s of circles each way")
 
     @property
     def achieved(self) -> bool:
@@ -152,7 +153,7 @@ def checker_records(checker: PoseChecker, stretch: str, t0: float, offset_s: flo
                         round(books.sides[side].hold_s if side in books.sides else 0.0, 3),
                         round(offset_s, 3),
                         reps.counted if reps else None, reps.spec.target if reps else None,
-                        reps.complete if reps else None)
+                        reps.complete if reps else None, checker.pose.target_text())
              for side in names]
     last = books.last_t if books.last_t is not None else t0
     mistakes = [MistakeRecord(stretch, m.side, m.title, m.severity, m.cue, round(m.start_s - t0, 3),

@@ -40,8 +40,8 @@ class LiveSnapshot:
     countdown_s: float | None
     progress: float
     summary: SessionSummary | None  # set once the programme has ended (done or stopped)
-    reps: int | None = None  # a movement in reps: counted so far, and the target
-    reps_target: int | None = None
+    reps_text: str | None = None  # a movement in reps: the count in words, and how far through
+    reps_fraction: float = 0.0
 
     @classmethod
     def empty(cls, frames: int = 0, fps: float = 0.0) -> LiveSnapshot:
@@ -90,8 +90,8 @@ class LiveSession:
             self._snapshot = LiveSnapshot(
                 self._frames, self._rate.rate, view.phase, view.title, cue, v.status if v else None,
                 v.side if v else view.side, v.hold_s if v else 0.0, v.hold_target_s if v else 0.0,
-                view.countdown_s, view.progress, summary, v.reps if v else None,
-                v.reps_target if v else None)
+                view.countdown_s, view.progress, summary, v.reps_text if v else None,
+                v.reps_fraction if v else 0.0)
             return view, self._snapshot
 
     def camera_stopped(self) -> None:

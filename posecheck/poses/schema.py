@@ -226,6 +226,11 @@ class Reps(_Strict):
     direction_views: list[Literal["side", "front"]] = Field(default_factory=lambda: ["side"])
     per_direction_s: float | None = Field(default=None, gt=0, le=600)
     max_rep_s: float = Field(default=12.0, gt=0.5, le=60.0)
+    # The resting position lies between the two ends (cat-cow's flat back): once the person has
+    # been seen still there, each end must also lie beyond it, so a swing to one side and back
+    # (a cat with no cow) is not taken for a rep. Not for movements that rest at one end (a
+    # squeeze rests released).
+    rests_between_ends: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> Reps:
@@ -243,6 +248,8 @@ class Reps(_Strict):
                              f"exit ({low.exit}), or one position would count as both ends")
         if a.name == b.name:
             raise ValueError("ends: the two ends need different names")
+        if self.rests_between_ends and self.baseline is None:
+            raise ValueError("rests_between_ends: needs a `baseline` (with fixed ends the middle is known)")
         if self.per_direction_s is not None and self.direction_feature is None:
             raise ValueError("per_direction_s: needs `direction_feature` to tell the directions apart")
         return self

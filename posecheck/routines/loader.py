@@ -28,9 +28,14 @@ def load_routine(path: str | Path, catalogue: dict[str, PoseDefinition]) -> Rout
             raise RoutineDefinitionError(
                 f"{path}: steps[{n}].pose: unknown stretch {step.pose!r}; known stretches: "
                 f"{', '.join(sorted(catalogue))}")
-        if step.reps is not None and catalogue[step.pose].reps is None:
+        pose = catalogue[step.pose]
+        if step.reps is not None and pose.reps is None:
             raise RoutineDefinitionError(
                 f"{path}: steps[{n}].reps: {step.pose!r} is a hold, not done in reps; use `hold_s`.")
+        if step.reps is not None and pose.reps is not None and pose.reps.per_direction_s is not None:
+            raise RoutineDefinitionError(
+                f"{path}: steps[{n}].reps: {step.pose!r} is timed each way "
+                f"({pose.reps.per_direction_s:g} s), not counted to a number of reps; remove `reps`.")
     return routine
 
 

@@ -119,8 +119,8 @@ def _back_outline(img: np.ndarray, frame: PoseFrame, verdict: Verdict, pose: Pos
 
 def progress_text(v: Verdict) -> tuple[str, float]:
     """The footer's count ("reps 3/10" or "hold 12.0/30 s") and how full its bar is."""
-    if v.reps_target is not None:
-        return f"reps {v.reps or 0}/{v.reps_target}", min(1.0, (v.reps or 0) / v.reps_target)
+    if v.reps_text is not None:
+        return v.reps_text, v.reps_fraction
     frac = min(1.0, v.hold_s / v.hold_target_s) if v.hold_target_s else 0.0
     return f"hold {v.hold_s:4.1f}/{v.hold_target_s:.0f} s", frac
 

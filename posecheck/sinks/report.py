@@ -150,7 +150,10 @@ def _one_summary(report: dict[str, Any], header: bool = True) -> str:
 def _reps_line(reps: dict[str, Any]) -> str:
     """"Reps: 4 of 5 counted, 2 fell short" (and each direction's count and time for circles)."""
     mark = "done" if reps["complete"] else "not reached"
-    line = f"  Reps: {reps['counted']} of {reps['target']} counted ({mark})"
+    if "directions" in reps:  # circles: their time each way is the target
+        line = f"  Circles: {reps['counted']} counted ({mark})"
+    else:
+        line = f"  Reps: {reps['counted']} of {reps['target']} counted ({mark})"
     extra = []
     if reps["partial"]:
         extra.append(f"{reps['partial']} fell short of the full range")

@@ -54,9 +54,8 @@ def coach_panel(snap: LiveSnapshot, speak: bool) -> None:
                 unsafe_allow_html=True)
     if snap.countdown_s is not None:
         st.markdown(f"### Starting in {int(snap.countdown_s + 0.999)} s")
-    elif snap.reps_target:
-        st.progress(min(1.0, (snap.reps or 0) / snap.reps_target),
-                    text=f"Full-range reps: {snap.reps or 0} of {snap.reps_target}")
+    elif snap.reps_text:
+        st.progress(min(1.0, snap.reps_fraction), text=f"Full-range {snap.reps_text}")
     elif snap.hold_target_s:
         frac = min(1.0, snap.hold_s / snap.hold_target_s)
         st.progress(frac, text=f"Good-form hold: {snap.hold_s:.0f} of {snap.hold_target_s:.0f} s")
@@ -79,8 +78,7 @@ def session_summary(summary: SessionSummary, key: str = "summary") -> None:
     if summary.holds:
         st.dataframe([{"stretch": h.stretch, "side": h.side,
                        "done": f"{h.reps} reps" if h.reps is not None else f"{h.held_s:.0f} s hold",
-                       "target": f"{h.reps_target} reps" if h.reps_target is not None
-                       else f"{h.target_s:.0f} s",
+                       "target": h.target_text or f"{h.target_s:.0f} s",
                        "achieved": "yes" if h.achieved else "no"}
                       for h in summary.holds], hide_index=True, width="stretch")
     if summary.mistakes:
