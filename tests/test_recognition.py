@@ -21,6 +21,7 @@ from posecheck.sources.recording import RecordingSource
 
 ROOT = Path(__file__).resolve().parents[1]
 HELDOUT = ROOT / "samples" / "heldout"
+FRESH = ROOT / "samples" / "recognition"  # rendered after the model was settled, scored once
 sys.path.insert(0, str(ROOT / "tools"))
 
 from recognition_eval import score_clip  # noqa: E402
@@ -37,16 +38,15 @@ def test_every_stretch_in_the_model_is_in_the_catalogue() -> None:
     assert set(MODEL.poses) <= set(load_catalogue())
 
 
-# Side-on the first two differ only by the knee's pull across the body, along the camera's line of
-# sight; the last two are the same shape (standing tall, arms down) and differ only in how the
-# shoulders move. Each pair is scored together here (docs/recognition.md).
-LOOKALIKES = ({"knee_to_chest", "knee_to_opposite_shoulder"}, {"shoulder_blade_squeeze", "shoulder_roll"})
+# Side-on these two differ only by the knee's pull across the body, along the camera's line of
+# sight: per stretch they are scored together here (docs/recognition.md).
+LOOKALIKES = ({"knee_to_chest", "knee_to_opposite_shoulder"},)
 
 
-def test_held_out_clips_are_named_right_most_of_the_time() -> None:
+def _score(folder: Path) -> tuple[float, float, dict[str, list[float]]]:
     right = total = 0.0
     per_pose: dict[str, list[float]] = {}
-    for path in sorted(HELDOUT.glob("*.labels.json")):
+    for path in sorted(folder.glob("*.labels.json")):
         got = score_clip(path, MODEL)
         if got is None:
             continue
@@ -56,6 +56,19 @@ def test_held_out_clips_are_named_right_most_of_the_time() -> None:
         acc = per_pose.setdefault(pose, [0.0, 0.0])
         acc[0] += sum(v for k, v in named.items() if k in group)
         acc[1] += t
+    return right, total, per_pose
+
+
+def test_fresh_clips_of_every_stretch_are_named_right() -> None:
+    # one clip per stretch and variant, and a clip of each rep movement, on bodies, skins and
+    # cameras drawn with a seed nothing was tuned on (docs/recognition.md)
+    right, total, per_pose = _score(FRESH)
+    assert set(per_pose) == set(MODEL.poses) and total > 80.0
+    assert right / total >= GOAL
+
+
+def test_held_out_clips_are_named_right_most_of_the_time() -> None:
+    right, total, per_pose = _score(HELDOUT)
     assert total > 60.0  # dozens of clips
     assert right / total >= GOAL
     trained = set(MODEL.poses)

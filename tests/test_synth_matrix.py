@@ -24,7 +24,8 @@ from tools.synth.poses import STRETCHES, drop_hip  # noqa: E402
 from tools.synth.reps import FULL_MIN, PARTIAL_MAX  # noqa: E402
 from tools.synth.tier2 import TIER2  # noqa: E402
 
-FOLDER = {"curated": ROOT / "samples" / "synth", "heldout": ROOT / "samples" / "heldout"}
+FOLDER = {"curated": ROOT / "samples" / "synth", "heldout": ROOT / "samples" / "heldout",
+          "recognition": ROOT / "samples" / "recognition"}
 
 
 @pytest.mark.parametrize("which", SETS)

@@ -36,6 +36,18 @@ class ClassStats(BaseModel):
     std: list[float | None]
 
 
+class MovementSplit(BaseModel):
+    """Two stretches of the same shape told apart by how they move: `above` when the feature is
+    over `split`, `below` otherwise (shoulder rolls lift the shoulders, squeezes do not)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    above: str
+    below: str
+    feature: str
+    split: float
+
+
 class RecognitionModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -45,6 +57,7 @@ class RecognitionModel(BaseModel):
     reject_z2: float = Field(gt=0)  # mean squared z above this: not a stretch in the catalogue
     trained_on: str = ""
     classes: list[ClassStats] = Field(min_length=1)
+    splits: list[MovementSplit] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _shapes(self) -> RecognitionModel:
@@ -57,6 +70,9 @@ class RecognitionModel(BaseModel):
         for k, c in enumerate(self.classes):
             if len(c.mean) != n or len(c.std) != n:
                 raise ValueError(f"classes[{k}]: mean and std need {n} values each")
+        for k, s in enumerate(self.splits):
+            if s.feature not in self.features:
+                raise ValueError(f"splits[{k}].feature: {s.feature!r} is not one of the model's features")
         return self
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
@@ -76,7 +92,8 @@ class RecognitionModel(BaseModel):
         if not kept:
             raise RecognitionDataError(f"the recognition model knows none of these stretches: "
                                        f"{', '.join(sorted(poses))}; retrain it (tools/train_recognizer.py)")
-        return self.model_copy(update={"classes": kept})
+        splits = [s for s in self.splits if s.above in poses and s.below in poses]
+        return self.model_copy(update={"classes": kept, "splits": splits})
 
 
 class Scorer:

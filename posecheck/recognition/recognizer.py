@@ -17,6 +17,7 @@ SWITCH_AFTER_S = 1.0  # a new stretch must lead this long before it is named
 SWITCH_MARGIN = 5.0  # ... by at least this much log-density (summed over the features)
 REJECT_AFTER_S = 1.5  # matching nothing this long names no stretch
 MIN_FEATURES = 6  # a frame with fewer features seen is not scored
+SPLIT_BAND = 0.25  # hysteresis around a movement split, as a share of its level
 
 
 @dataclass
@@ -36,6 +37,8 @@ class Recognizer:
         self.poses = sorted(set(self.scorer.poses))
         self._index = [self.poses.index(p) for p in self.scorer.poses]
         self._vector = FrameVector()
+        self._splits = model.splits
+        self._feature_index = {n: i for i, n in enumerate(model.features)}
         self._reject_z2 = model.reject_z2
         self._smooth = np.full(len(self.poses), math.nan)
         self._t: float | None = None
@@ -65,15 +68,35 @@ class Recognizer:
         else:
             a = 1.0 - math.exp(-dt / SMOOTH_S)
             self._smooth += a * (scores - self._smooth)
-        best = self.poses[int(np.argmax(self._smooth))]
+        best = self._by_movement(self.poses[int(np.argmax(self._smooth))], x)
         if z2 > self._reject_z2:
             self._decide(t, None, hold_s=REJECT_AFTER_S)
-        elif self.current is None or best == self.current:
+        elif self.current is None or best == self.current or self._same_shape(best, self.current):
+            # within a look-alike pair the movement decides, not the shape's score
             self._decide(t, best, hold_s=0.0 if self.current is None else SWITCH_AFTER_S)
         else:
             lead = self._smooth[self.poses.index(best)] - self._smooth[self.poses.index(self.current)]
             self._decide(t, best if lead >= SWITCH_MARGIN else self.current, hold_s=SWITCH_AFTER_S)
         return self.current
+
+    def _same_shape(self, a: str, b: str) -> bool:
+        return any({a, b} == {s.above, s.below} for s in self._splits)
+
+    def _by_movement(self, best: str, x: np.ndarray) -> str:
+        """Between two stretches of the same shape, the one the movement says (with hysteresis)."""
+        for s in self._splits:
+            if best not in (s.above, s.below):
+                continue
+            value = float(x[self._feature_index[s.feature]])
+            if math.isnan(value):
+                return self.current if self.current in (s.above, s.below) else best
+            band = SPLIT_BAND * s.split
+            if self.current == s.above and value > s.split - band:
+                return s.above
+            if self.current == s.below and value < s.split + band:
+                return s.below
+            return s.above if value > s.split else s.below
+        return best
 
     def _decide(self, t: float, wanted: str | None, hold_s: float) -> None:
         if wanted == self.current:
