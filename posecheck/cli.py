@@ -79,10 +79,19 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
                                              f"{', '.join(sorted(routines))}")
             catalogue = step_stretches(routines[args.routine], catalogue)
     side = None if args.side == "auto" else args.side
+    from posecheck.batch import expand
+
+    videos = expand(args.video)
+    if not videos:
+        print(f"posecheck analyze: no videos or recordings found in {' '.join(args.video)}.", file=sys.stderr)
+        return 3
+    if len(videos) > 1 or args.jobs is not None or args.out_dir is not None:
+        return _analyze_batch(args, videos, pose, catalogue)
     outputs = Outputs(json=args.json, csv=args.csv, annotated=args.annotated)
-    bar = _Bar(f"Analysing {Path(args.video).name}", not args.quiet)
+    video = videos[0]
+    bar = _Bar(f"Analysing {video.name}", not args.quiet)
     try:
-        result = analyze(args.video, pose, side=side, outputs=outputs, progress=bar,
+        result = analyze(video, pose, side=side, outputs=outputs, progress=bar,
                          backend=args.backend, task_file=args.task_file, keep_verdicts=bool(args.json),
                          catalogue=catalogue)
     finally:
@@ -93,6 +102,28 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         if path:
             print(f"Wrote {label}: {path}")
     return EXIT_OK
+
+
+def _analyze_batch(args: argparse.Namespace, videos: list[Path], pose: object,
+                   catalogue: object) -> int:
+    """Several files: a worker process each, one progress bar, a summary table; exit code of the
+    first file that failed (0 when every file was analysed)."""
+    from posecheck.batch import run_batch, table
+
+    if args.json or args.csv or args.annotated or args.side != "auto":
+        print("posecheck analyze: with several files use --out-dir (a JSON report per file and "
+              "summary.json); --json, --csv, --annotated and --side are for one file.", file=sys.stderr)
+        return 2
+    bar = _Bar(f"Analysing {len(videos)} files", not args.quiet, unit="file")
+    try:
+        rows = run_batch(videos, pose, catalogue, jobs=args.jobs, out_dir=args.out_dir,  # type: ignore[arg-type]
+                         progress=bar)
+    finally:
+        bar.close()
+    print(table(rows))
+    if args.out_dir:
+        print(f"Wrote a JSON report per file and summary.json to {args.out_dir}")
+    return next((r.exit_code for r in rows if r.exit_code), 0)
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -197,7 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("analyze", parents=[common], help="judge a recorded video against a stretch",
                        description="Judge a video (or a .landmarks.npz recording) against one stretch.")
-    a.add_argument("video", help="video file (mp4, mov, webm, avi, mkv) or .landmarks.npz recording")
+    a.add_argument("video", nargs="+",
+                   help="video file (mp4, mov, webm, avi, mkv) or .landmarks.npz recording; several "
+                        "files, folders or glob patterns analyse them all (see --jobs, --out-dir)")
+    a.add_argument("--jobs", type=int, help="worker processes for several files (default: one per CPU)")
+    a.add_argument("--out-dir", type=Path, help="for several files: write a JSON report per file and "
+                                                "summary.json here")
     a.add_argument("--pose",
                    help="stretch id (see `posecheck poses`), a pose .yaml file, or `auto` to recognise "
                         "which catalogue stretch is being done (and when it changes)")

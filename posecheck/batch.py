@@ -1,0 +1,124 @@
+"""Many recordings at once: a process pool, one progress bar for the whole job, a summary table.
+
+Each file is analysed in its own worker process (its own pose model), exactly as a single
+`posecheck analyze` would; a file that cannot be judged gets its plain error in the table and the
+others carry on.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from posecheck.errors import PosecheckError
+from posecheck.poses.schema import PoseDefinition
+
+VIDEO_SUFFIXES = (".mp4", ".mov", ".webm", ".avi", ".mkv")
+
+
+def expand(inputs: list[str]) -> list[Path]:
+    """Files, folders (every video and .landmarks.npz recording in them, sorted) and glob patterns."""
+    out: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*")
+                          if p.suffix.lower() in VIDEO_SUFFIXES or p.name.endswith(".landmarks.npz"))
+        elif any(ch in item for ch in "*?["):
+            out += sorted(Path(p) for p in glob.glob(item, recursive=True))
+        else:
+            out.append(path)
+    seen: set[Path] = set()
+    return [p for p in out if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
+
+
+@dataclass
+class BatchRow:
+    """One file's outcome."""
+
+    path: Path
+    exit_code: int  # 0 analysed, else posecheck's exit code for the error
+    summary: str  # stretches, holds or reps, mistakes; or the error in plain words
+    mistakes: int = 0
+    seconds: float = 0.0  # wall time the analysis took
+
+
+def _stem(path: Path) -> str:
+    return path.name.removesuffix(".landmarks.npz").rsplit(".", 1)[0]
+
+
+def _describe(report: dict[str, Any]) -> tuple[str, int]:
+    """A one-line summary of a report and its number of mistake spans."""
+    ones = report["stretches"].values() if "stretches" in report else [report]
+    parts, mistakes = [], 0
+    for one in ones:
+        mistakes += len(one["mistakes"])
+        if "reps" in one:
+            done = f"{one['reps']['counted']} reps"
+        else:
+            done = ", ".join(f"{side} {s['hold_s']:.0f}/{one['pose']['hold_target_s']:.0f} s"
+                             for side, s in one["sides"].items()) or "never in position"
+        parts.append(f"{one['pose']['name']}: {done}")
+    return "; ".join(parts) or "no stretch recognised", mistakes
+
+
+def analyse_one(path: Path, pose: PoseDefinition | None, catalogue: dict[str, PoseDefinition] | None,
+                out_dir: Path | None) -> BatchRow:
+    """Analyse one file (in a worker process); errors become the row's message."""
+    from posecheck.analysis import Outputs, analyze
+
+    t0 = time.perf_counter()
+    outputs = Outputs(json=out_dir / f"{_stem(path)}.json" if out_dir else None)
+    try:
+        result = analyze(path, pose, outputs=outputs, keep_verdicts=False, catalogue=catalogue)
+    except PosecheckError as exc:
+        return BatchRow(path, exc.exit_code, f"{exc.message} {exc.hint}".strip(),
+                        seconds=time.perf_counter() - t0)
+    summary, mistakes = _describe(result.report)
+    return BatchRow(path, 0, summary, mistakes, time.perf_counter() - t0)
+
+
+def run_batch(paths: list[Path], pose: PoseDefinition | None,
+              catalogue: dict[str, PoseDefinition] | None = None, jobs: int | None = None,
+              out_dir: Path | None = None, progress: Callable[[int, int], None] | None = None
+              ) -> list[BatchRow]:
+    """Analyse every file with `jobs` worker processes (default: one per CPU); rows in input order."""
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
+    rows: dict[Path, BatchRow] = {}
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter per worker: no model state copied
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = {pool.submit(analyse_one, p, pose, catalogue, out_dir): p for p in paths}
+        for done, future in enumerate(as_completed(futures), start=1):
+            rows[futures[future]] = future.result()
+            if progress:
+                progress(done, len(paths))
+    ordered = [rows[p] for p in paths]
+    if out_dir is not None:
+        (out_dir / "summary.json").write_text(json.dumps(
+            [{"file": str(r.path), "exit_code": r.exit_code, "summary": r.summary,
+              "mistakes": r.mistakes, "seconds": round(r.seconds, 3)} for r in ordered], indent=1),
+            encoding="utf-8")
+    return ordered
+
+
+def table(rows: list[BatchRow]) -> str:
+    """The summary table for the terminal."""
+    width = max((len(r.path.name) for r in rows), default=4)
+    lines = [f"{'file':<{width}}  {'result':<8} {'mistakes':>8}  summary"]
+    for r in rows:
+        result = "ok" if r.exit_code == 0 else f"error {r.exit_code}"
+        mistakes = str(r.mistakes) if r.exit_code == 0 else "-"
+        lines.append(f"{r.path.name:<{width}}  {result:<8} {mistakes:>8}  {r.summary}")
+    ok = sum(r.exit_code == 0 for r in rows)
+    lines.append(f"{ok} of {len(rows)} files analysed.")
+    return "\n".join(lines)

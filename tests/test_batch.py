@@ -1,0 +1,54 @@
+"""Several recordings in one `posecheck analyze`: a worker process each, a summary table, a JSON
+report per file, and a file that cannot be read reported without stopping the others."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from posecheck.batch import expand
+from posecheck.cli import main
+
+HELDOUT = Path(__file__).resolve().parents[1] / "samples" / "heldout"
+
+
+def test_folders_and_globs_expand_to_recordings_once(tmp_path: Path) -> None:
+    (tmp_path / "a.mp4").write_bytes(b"x")
+    (tmp_path / "b.landmarks.npz").write_bytes(b"x")
+    (tmp_path / "notes.txt").write_text("x")
+    got = expand([str(tmp_path), str(tmp_path / "*.mp4")])
+    assert [p.name for p in got] == ["a.mp4", "b.landmarks.npz"]
+
+
+def test_a_batch_reports_every_file_and_carries_on_past_a_broken_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"not a video")
+    out = tmp_path / "reports"
+    code = main(["analyze", str(HELDOUT / "cat_cow__reps_full__lr.landmarks.npz"),
+                 str(HELDOUT / "knee_to_chest__correct_*.landmarks.npz"), str(broken),
+                 "--pose", "auto", "--jobs", "2", "--out-dir", str(out), "-q"])
+    assert code == 3  # the broken file's exit code; the others were still analysed
+    table = capsys.readouterr().out
+    rows = {line.split()[0]: line for line in table.splitlines()[1:-2]}
+    assert rows["cat_cow__reps_full__lr.landmarks.npz"].split()[1] == "ok" and "Cat-cow: 3 reps" in table
+    assert "Knee to chest: left" in table and "Knee to chest: right" in table
+    assert "broken.mp4" in table and "error 3" in table and "Cannot open broken.mp4" in table
+    assert "3 of 4 files analysed." in table
+    summary = json.loads((out / "summary.json").read_text())
+    assert [r["exit_code"] for r in summary] == [0, 0, 0, 3]
+    report = json.loads((out / "cat_cow__reps_full__lr.json").read_text())
+    assert report["stretches"]["cat_cow"]["reps"]["counted"] == 3
+
+
+def test_one_file_options_are_refused_for_a_batch(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["analyze", str(HELDOUT / "knee_to_chest__correct_*.landmarks.npz"), "--pose",
+                 "knee_to_chest", "--json", "x.json", "-q"])
+    assert code == 2 and "use --out-dir" in capsys.readouterr().err
+
+
+def test_nothing_matched_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", str(HELDOUT / "no_such_*.mp4"), "--pose", "auto", "-q"]) == 3
+    assert "no videos or recordings found" in capsys.readouterr().err
