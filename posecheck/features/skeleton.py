@@ -23,6 +23,10 @@ _BONES_FOR_TRUST = {
     "knee": "hip", "ankle": "knee", "heel": "ankle", "foot_index": "ankle",
     "elbow": "shoulder", "wrist": "elbow",
 }
+# The same bones as index arrays, so every landmark's trust is worked out at once per frame.
+_BONE_CHILD, _BONE_PARENT = (np.array(ix) for ix in zip(*[
+    (INDEX[f"{side}_{child}"], INDEX[f"{side}_{parent}"])
+    for side in ("left", "right") for child, parent in _BONES_FOR_TRUST.items()], strict=True))
 
 
 class Unseen(Exception):
@@ -48,37 +52,27 @@ class Skeleton:
     camera_side: Side = "left"
     mask: np.ndarray | None = field(default=None, repr=False)
     side_known: bool = True  # False while the camera side is a guess: no telling back from front
-    _trust: dict[str, bool] = field(default_factory=dict, repr=False)
 
     # -- trust -----------------------------------------------------------------------------
     def trusted(self, name: str) -> bool:
         """Whether a landmark is usable: finite, visible, inside the frame, on a plausible bone."""
-        if name in self._trust:
-            return self._trust[name]
-        ok = self._trusted_raw(name)
-        self._trust[name] = ok
-        return ok
+        return bool(self._trust_all[INDEX[name]])
 
-    def _trusted_raw(self, name: str) -> bool:
-        i = INDEX[name]
-        x, y = self.landmarks.image[i, :2]
-        if not (np.isfinite(x) and np.isfinite(y)):
-            return False
-        if self.landmarks.visibility[i] < MIN_VISIBILITY:
-            return False
+    @cached_property
+    def _trust_all(self) -> np.ndarray:
+        """Every landmark's trust at once: finite, visible enough, inside the frame (not on its
+        edge), and not at the end of a limb bone longer than MAX_BONE_TO_TORSO torso lengths."""
+        img = self.landmarks.image[:, :2]
+        x, y = img[:, 0], img[:, 1]
         mx, my = FRAME_MARGIN * self.width, FRAME_MARGIN * self.height
-        if not (mx <= x <= self.width - mx and my <= y <= self.height - my):
-            return False
-        side, _, part = name.partition("_")
-        parent = _BONES_FOR_TRUST.get(part)
-        if parent and side in ("left", "right"):
+        with np.errstate(invalid="ignore"):
+            ok = (np.isfinite(x) & np.isfinite(y) & (self.landmarks.visibility >= MIN_VISIBILITY)
+                  & (x >= mx) & (x <= self.width - mx) & (y >= my) & (y <= self.height - my))
             torso = self._torso_for_trust
             if torso is not None:
-                bone = float(np.linalg.norm(self.landmarks.image[i, :2]
-                                            - self.landmarks.image[INDEX[f"{side}_{parent}"], :2]))
-                if bone > MAX_BONE_TO_TORSO * torso:
-                    return False
-        return True
+                bone = np.hypot(*(img[_BONE_CHILD] - img[_BONE_PARENT]).T)
+                ok[_BONE_CHILD[bone > MAX_BONE_TO_TORSO * torso]] = False
+        return ok
 
     def untrusted(self, names: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(n for n in names if not self.trusted(n))
@@ -93,10 +87,10 @@ class Skeleton:
     def mid(self, part: str) -> np.ndarray:
         """Midpoint of a left/right pair ("shoulder", "hip", "ear"), or the one side that is trusted."""
         names = (f"left_{part}", f"right_{part}")
-        pts = [self.landmarks.image[INDEX[n], :2] for n in names if self.trusted(n)]
+        pts = [self.landmarks.image[INDEX[n], :2].astype(float) for n in names if self.trusted(n)]
         if not pts:
             raise Unseen(names)
-        return np.mean(pts, axis=0).astype(float)
+        return pts[0] if len(pts) == 1 else (pts[0] + pts[1]) / 2.0
 
     def side_p(self, side: Side, part: str) -> np.ndarray:
         return self.p(f"{side}_{part}")
@@ -167,13 +161,7 @@ class Skeleton:
     @cached_property
     def floor_y(self) -> float:
         """Image y of the lowest trusted body point: the floor line (side view, level camera)."""
-        ys = [self.landmarks.image[i, 1] for i in range(len(self.landmarks.visibility))
-              if i >= 11 and self._is_trusted_index(i)]
-        if not ys:
+        body = self._trust_all[11:]
+        if not body.any():
             raise Unseen(("left_ankle", "right_ankle"))
-        return float(max(ys))
-
-    def _is_trusted_index(self, i: int) -> bool:
-        from posecheck.landmarks import NAMES
-
-        return self.trusted(NAMES[i])
+        return float(self.landmarks.image[11:, 1][body].max())
