@@ -49,6 +49,20 @@ def estimate_frames(video: VideoFileSource, estimator: PoseEstimator
         yield image, estimator.estimate(image)
 
 
+def _every_nth(pairs: Iterator[tuple[ImageFrame | None, PoseFrame]] | Iterator[tuple[ImageFrame, PoseFrame]],
+               stride: int) -> Iterator[tuple[ImageFrame | None, PoseFrame | None]]:
+    """Keep every `stride`-th pose (the others come through as None, their images still drawn)."""
+    for n, (image, pose_frame) in enumerate(pairs):
+        yield image, (pose_frame if n % stride == 0 else None)
+
+
+def _strided_video(video: VideoFileSource, estimator: PoseEstimator, stride: int
+                   ) -> Iterator[tuple[ImageFrame, PoseFrame | None]]:
+    """Decode every frame, but run the estimator only on every `stride`-th one."""
+    for n, image in enumerate(video):
+        yield image, (estimator.estimate(image) if n % stride == 0 else None)
+
+
 def extract(video_path: str | Path, out_path: str | Path, *, segmentation: bool = True,
             backend: str = "mediapipe", task_file: str | None = None,
             progress: Progress | None = None, binary_mask: bool = False) -> int:
@@ -78,13 +92,16 @@ def extract(video_path: str | Path, out_path: str | Path, *, segmentation: bool 
 def analyze(path: str | Path, pose: PoseDefinition | None, *, side: Side | None = None,
             outputs: Outputs | None = None, progress: Progress | None = None,
             backend: str = "mediapipe", task_file: str | None = None,
-            keep_verdicts: bool = True, catalogue: dict[str, PoseDefinition] | None = None
-            ) -> AnalysisResult:
+            keep_verdicts: bool = True, catalogue: dict[str, PoseDefinition] | None = None,
+            stride: int = 1) -> AnalysisResult:
     """Judge a video file or a landmark recording against one pose; write the requested outputs.
 
     With `pose` None the stretch is recognised frame by frame among `catalogue` (default: the
-    shipped poses) and each recognised stretch is coached by its own checker.
+    shipped poses) and each recognised stretch is coached by its own checker. `stride` N judges
+    every Nth frame only (for slow machines; the annotated video still has every frame).
     """
+    if stride < 1:
+        raise ValueError("stride must be at least 1")
     outputs = outputs or Outputs()
     coach: AutoCoach | None = None
     if pose is None:
@@ -106,7 +123,8 @@ def analyze(path: str | Path, pose: PoseDefinition | None, *, side: Side | None 
             recording = RecordingSource(path)
             source_info.update(kind="landmarks", **{k: recording.meta.get(k) for k in ("source", "fps")})
             total = len(recording)
-            pairs: Iterator[tuple[ImageFrame | None, PoseFrame]] = ((None, f) for f in recording)
+            pairs: Iterator[tuple[ImageFrame | None, PoseFrame | None]] = _every_nth(
+                ((None, f) for f in recording), stride)
         else:
             video = VideoFileSource(path)
             info = video.info
@@ -114,24 +132,27 @@ def analyze(path: str | Path, pose: PoseDefinition | None, *, side: Side | None 
                                rotation=info.rotation, duration_s=round(info.duration_s, 3))
             total = info.frame_count
             estimator = make_estimator(backend, segmentation=True, task_file=task_file)
-            pairs = estimate_frames(video, estimator)
+            pairs = _strided_video(video, estimator, stride)
             if outputs.annotated:
                 from posecheck.sinks.video_writer import H264Writer
 
                 writer = H264Writer(outputs.annotated, info.width, info.height, info.fps)
+        verdict: Verdict | None = None
+        drawn: PoseFrame | None = None
         for done, (image, pose_frame) in enumerate(pairs, start=1):
-            verdict = checker.update(pose_frame)
             shown = coach.pose if coach is not None else pose
-            if keep_verdicts:
-                verdicts.append(verdict)
-            if isinstance(csv_sink, RecognitionCSV):
-                csv_sink.write(verdict, shown.id if shown else "")
-            elif csv_sink:
-                csv_sink.write(verdict)
-            if writer is not None and image is not None:
+            if pose_frame is not None:
+                verdict, drawn = checker.update(pose_frame), pose_frame
+                if keep_verdicts:
+                    verdicts.append(verdict)
+                if isinstance(csv_sink, RecognitionCSV):
+                    csv_sink.write(verdict, shown.id if shown else "")
+                elif csv_sink:
+                    csv_sink.write(verdict)
+            if writer is not None and image is not None and verdict is not None and drawn is not None:
                 from posecheck.sinks.overlay import draw_overlay
 
-                writer.write(draw_overlay(image.rgb, pose_frame, verdict, shown), image.timestamp)
+                writer.write(draw_overlay(image.rgb, drawn, verdict, shown), image.timestamp)
             if progress:
                 progress(done, total)
         checker.finish()

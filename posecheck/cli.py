@@ -93,7 +93,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     try:
         result = analyze(video, pose, side=side, outputs=outputs, progress=bar,
                          backend=args.backend, task_file=args.task_file, keep_verdicts=bool(args.json),
-                         catalogue=catalogue)
+                         catalogue=catalogue, stride=args.stride)
     finally:
         bar.close()
     print(text_summary(result.report))
@@ -187,7 +187,8 @@ def _cmd_regress(args: argparse.Namespace) -> int:
 
     bar = _Bar("Judging samples", not args.quiet, unit="clip")
     try:
-        outcomes = regress.run(args.samples, from_landmarks=args.from_landmarks, progress=bar)
+        outcomes = regress.run(args.samples, from_landmarks=args.from_landmarks, progress=bar,
+                               stride=args.stride)
     finally:
         bar.close()
     if not outcomes:
@@ -231,6 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("video", nargs="+",
                    help="video file (mp4, mov, webm, avi, mkv) or .landmarks.npz recording; several "
                         "files, folders or glob patterns analyse them all (see --jobs, --out-dir)")
+    a.add_argument("--stride", type=int, default=1,
+                   help="judge every Nth frame only, for slow machines (the accuracy it costs: "
+                        "`posecheck regress --stride N`)")
     a.add_argument("--jobs", type=int, help="worker processes for several files (default: one per CPU)")
     a.add_argument("--out-dir", type=Path, help="for several files: write a JSON report per file and "
                                                 "summary.json here")
@@ -263,6 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--report", type=Path, help="write the tables as Markdown here")
     r.add_argument("--baseline", type=Path, help="baseline JSON (default: SAMPLES/regress_baseline.json)")
     r.add_argument("--update-baseline", action="store_true", help="save these results as the baseline")
+    r.add_argument("--stride", type=int, default=1,
+                   help="judge every Nth frame only (what `analyze --stride N` costs in accuracy)")
     r.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     r.set_defaults(func=_cmd_regress)
 

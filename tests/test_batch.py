@@ -52,3 +52,18 @@ def test_one_file_options_are_refused_for_a_batch(capsys: pytest.CaptureFixture[
 def test_nothing_matched_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["analyze", str(HELDOUT / "no_such_*.mp4"), "--pose", "auto", "-q"]) == 3
     assert "no videos or recordings found" in capsys.readouterr().err
+
+
+def test_stride_judges_every_nth_frame_and_keeps_the_verdict(tmp_path: Path) -> None:
+    from posecheck.analysis import analyze
+
+    clip = HELDOUT / "hamstring_stretch__lumbar_rounding_30deg_ramp__rr.landmarks.npz"
+    full = analyze(clip, None, stride=1).report
+    half = analyze(clip, None, stride=2).report
+    assert half["frames"] == (full["frames"] + 1) // 2
+    assert [s["pose"] for s in half["recognised"]] == [s["pose"] for s in full["recognised"]]
+    for report in (full, half):  # the rounding is still caught on half the frames
+        mistakes = report["stretches"]["hamstring_stretch"]["mistakes"]
+        assert [m["check"] for m in mistakes] == ["lumbar_rounding"]
+    with pytest.raises(ValueError, match="stride"):
+        analyze(clip, None, stride=0)
