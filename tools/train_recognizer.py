@@ -90,6 +90,27 @@ def collect(folder: Path) -> dict[tuple[str, str], list[np.ndarray]]:
     return groups
 
 
+# Stretches of the same shape that only their movement tells apart: (moves more, moves less, feature).
+MOVEMENT_PAIRS = (("shoulder_roll", "shoulder_blade_squeeze", "shoulder_lift_motion"),)
+
+
+def movement_splits(groups: dict[tuple[str, str], list[np.ndarray]]) -> list[dict[str, object]]:
+    """For each look-alike pair: the level halfway between the two stretches' median of the feature."""
+    k = NAMES.index
+    out = []
+    for above, below, feature in MOVEMENT_PAIRS:
+        med = {}
+        for pose in (above, below):
+            rows = [x for (p, _), parts in groups.items() if p == pose for x in parts]
+            if not rows:
+                break
+            med[pose] = float(np.nanmedian(np.vstack(rows)[:, k(feature)]))
+        else:
+            out.append({"above": above, "below": below, "feature": feature,
+                        "split": round((med[above] + med[below]) / 2.0, 4)})
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("folder", nargs="?", default="samples/synth", type=Path)
@@ -123,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     scorer = Scorer(RecognitionModel.model_validate(model))
     best = [float(np.min(scorer.score(row)[1])) for parts in groups.values() for x in parts for row in x]
     model["reject_z2"] = round(float(np.percentile(best, REJECT_PERCENTILE)) * REJECT_FACTOR, 3)
+    model["splits"] = movement_splits(groups)
     args.out.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     print(f"{len(classes)} classes, {len(best)} frames, reject above mean z^2 {model['reject_z2']}; "
           f"wrote {args.out}")
