@@ -385,12 +385,7 @@ class PoseChecker:
                     regions: tuple[str, ...] = (), count_guidance: bool = True) -> Verdict:
         """A frame with no form verdict: close open mistakes, pause the hold, say what to do."""
         if status != "not_in_position":
-            self._end_all(t)
-            for latch in self._gate_parts:
-                latch.reset()
-            if self._gate.is_on:
-                self._emit(t, "position_left", "Out of position.")
-            self._gate.reset()
+            self._leave_position(t)
         if count_guidance:
             self.books.add_guidance(message, dt)
         self._note_guidance(t, status in ("no_person", "guidance"), message)
@@ -403,15 +398,19 @@ class PoseChecker:
                        values or {}, regions, *self._rep_numbers())
 
     # ------------------------------------------------------------------------------------------
-    def pause(self, t: float) -> None:
-        """Frames stop coming for a while (another stretch is being done): close what is open at t,
-        and credit no time across the gap."""
+    def _leave_position(self, t: float) -> None:
+        """Nothing can be judged from t: close open mistakes and forget the position gate."""
         self._end_all(t)
         for latch in self._gate_parts:
             latch.reset()
         if self._gate.is_on:
             self._emit(t, "position_left", "Out of position.")
         self._gate.reset()
+
+    def pause(self, t: float) -> None:
+        """Frames stop coming for a while (another stretch is being done): close what is open at t,
+        and credit no time across the gap."""
+        self._leave_position(t)
         if self.reps is not None:
             for ev in self.reps.reset():
                 self._rep_event(t, ev)
@@ -426,10 +425,9 @@ class PoseChecker:
                 if rt.span is not None:
                     rt.span.end_s = self._last_t
                     rt.span = None
-        if self.reps is not None:
+        if self.reps is not None and self._last_t is not None:
             for ev in self.reps.finish():
-                self.events.append(Event(ev.timestamp, ev.kind, ev.message, None,  # type: ignore[arg-type]
-                                         self.working_side))
+                self._rep_event(self._last_t, ev)
 
     def summary(self) -> dict[str, object]:
         """The books as plain data (for reports), with the reps for a movement done in reps."""
