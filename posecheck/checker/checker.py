@@ -19,7 +19,6 @@ from posecheck.checker.sides import (
 )
 from posecheck.checker.smoothing import SmoothedFeatures
 from posecheck.features.catalogue import FEATURES, limb_feature, measure
-from posecheck.features.skeleton import Skeleton
 from posecheck.frames import PoseFrame
 from posecheck.landmarks import REGIONS, Side
 from posecheck.poses.schema import Check, Condition, PoseDefinition
@@ -132,10 +131,8 @@ class PoseChecker:
         if self._extra.is_on:
             return self._no_verdict(t, dt, "guidance", guidance.TWO_PEOPLE)
 
-        score, _ = measure("camera_side_score", Skeleton(frame.landmarks, frame.width, frame.height))
-        camera_side = self._camera.update(t, score) or "left"
-        sk = Skeleton(frame.landmarks, frame.width, frame.height, camera_side, frame.mask,
-                      side_known=self._camera.side is not None)
+        sk = self._camera.skeleton(frame, frame.mask)
+        camera_side = sk.camera_side
         raw: dict[str, float] = {}
         unseen: dict[str, tuple[str, ...]] = {}
         for name in self._features:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from posecheck.checker.smoothing import TimeEMA
+from posecheck.features.catalogue import measure
+from posecheck.features.skeleton import Skeleton
+from posecheck.frames import PoseFrame
 from posecheck.landmarks import Side
 
 # The working-leg rules a pose file may name: the feature compared between legs, whether the
@@ -62,6 +67,14 @@ class CameraSide:
     @property
     def side(self) -> Side | None:
         return self._latch.side
+
+    def skeleton(self, frame: PoseFrame, mask: np.ndarray | None = None) -> Skeleton:
+        """The frame's skeleton with the side now facing the camera (left while still unknown)."""
+        assert frame.landmarks is not None
+        score, _ = measure("camera_side_score", Skeleton(frame.landmarks, frame.width, frame.height))
+        side = self.update(frame.timestamp, score) or "left"
+        return Skeleton(frame.landmarks, frame.width, frame.height, side, mask,
+                        side_known=self.side is not None)
 
     def update(self, t: float, score: float) -> Side | None:
         smoothed = self._ema.update(t, score) if not math.isnan(score) else math.nan

@@ -10,7 +10,6 @@ import numpy as np
 
 from posecheck.checker.sides import CameraSide
 from posecheck.features.catalogue import measure
-from posecheck.features.skeleton import Skeleton
 from posecheck.frames import PoseFrame
 
 PLAIN = ("trunk_inclination", "front_facing_up", "view_yaw", "hip_height", "head_height",
@@ -40,11 +39,7 @@ class FrameVector:
         """The vector for one frame (NaN where unseen), or None when nobody is there."""
         if frame.landmarks is None:
             return None
-        bare = Skeleton(frame.landmarks, frame.width, frame.height)
-        score, _ = measure("camera_side_score", bare)
-        side = self._camera.update(frame.timestamp, score) or "left"
-        sk = Skeleton(frame.landmarks, frame.width, frame.height, side, None,
-                      side_known=self._camera.side is not None)
+        sk = self._camera.skeleton(frame)
         out = [measure(n, sk)[0] for n in PLAIN]
         for n in LARGER_OF_TWO:
             pair = [measure(f"{s}_{n}", sk)[0] for s in ("left", "right")]
