@@ -67,6 +67,11 @@ class _End:
         return math.isnan(self.extreme) or (v > self.extreme if self.spec.rising else v < self.extreme)
 
 
+def _middle(values: list[float]) -> float:
+    """Halfway between the lowest and the highest value."""
+    return (max(values) + min(values)) / 2.0
+
+
 @dataclass
 class RepCounter:
     """Counts one stretch's reps. Call `update` once per frame while the person is in position."""
@@ -77,17 +82,22 @@ class RepCounter:
 
     def __post_init__(self) -> None:
         s = self.spec
-        self._ends = [_End(e, Latch(e.rising, e.enter, e.exit)) for e in (s.high, s.low)]
         self._mid = (s.high.enter + s.low.enter) / 2.0
         self._zone_high = self._mid + ZONE_FRACTION * (s.high.enter - self._mid)
         self._zone_low = self._mid - ZONE_FRACTION * (self._mid - s.low.enter)
+        # baseline "mid": frames held back until the first window has shown the person's range
+        self._pending: list[tuple[float, float, float, str | None, bool]] = []
+        self._start_afresh()
+
+    def _start_afresh(self) -> None:
+        """The state of one followed movement (everything but the reps already booked)."""
+        s = self.spec
+        self._ends = [_End(e, Latch(e.rising, e.enter, e.exit)) for e in (s.high, s.low)]
         self._candidate: tuple[str, float] | None = None  # a zone being entered, and since when
         self._zone: str | None = None  # "high" or "low" half of the range
         self._zone_from_other = False  # entered the current half by crossing from the other one
         self._zone_reached = False  # the current half's end was reached during this visit
         self._window: deque[tuple[float, float]] = deque()
-        # baseline "mid": frames held back until the first window has shown the person's range
-        self._pending: list[tuple[float, float, float, str | None, bool]] = []
         self._warm = False
         self._trace: list[tuple[float, float]] = []  # (feature, direction feature) this cycle
         self._cycle_start: float | None = None
@@ -123,20 +133,7 @@ class RepCounter:
         """The movement can no longer be followed (a gap in the frames, another stretch): start
         afresh. Frames held back for the first window are judged against the range they showed."""
         events = self._flush()
-        for e in self._ends:
-            e.latch.reset()
-            e.reached_t, e.extreme, e.armed, e.last_reached_t = None, math.nan, True, None
-        self._zone, self._zone_from_other, self._zone_reached = None, False, False
-        self._candidate = None
-        self._window.clear()
-        self._warm = False
-        self._trace.clear()
-        self._cycle_start = None
-        self._last = None
-        self._last_t = None
-        self._blocked = None
-        self._rest = None
-        self._recent.clear()
+        self._start_afresh()
         return events
 
     def finish(self) -> list[RepEvent]:
@@ -147,8 +144,7 @@ class RepCounter:
         """Judge held-back frames against the middle of the range seen so far."""
         if not self._pending:
             return []
-        values = [v for _, v in self._window] or [p[1] for p in self._pending]
-        mid = (max(values) + min(values)) / 2.0
+        mid = self._window_mid() if self._window else _middle([p[1] for p in self._pending])
         pending, self._pending = self._pending, []
         events: list[RepEvent] = []
         for pt, pv, pd, pb, pj in pending:
@@ -163,8 +159,10 @@ class RepCounter:
         self._window.append((t, value))
         while self._window and t - self._window[0][0] > b.window_s:
             self._window.popleft()
-        values = [v for _, v in self._window]
-        return value - (max(values) + min(values)) / 2.0
+        return value - self._window_mid()
+
+    def _window_mid(self) -> float:
+        return _middle([v for _, v in self._window])
 
     def update(self, t: float, value: float, direction_value: float = math.nan,
                blocked: str | None = None, judge_direction: bool = True) -> list[RepEvent]:
