@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from posecheck.checker.checker import PoseChecker
 from posecheck.checker.events import Verdict
@@ -21,6 +21,7 @@ from posecheck.sources.recording import RecordingSource, write_recording
 from posecheck.sources.video import VideoFileSource
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected or 0)
+Item = TypeVar("Item")
 
 
 @dataclass
@@ -49,18 +50,12 @@ def estimate_frames(video: VideoFileSource, estimator: PoseEstimator
         yield image, estimator.estimate(image)
 
 
-def _every_nth(pairs: Iterator[tuple[ImageFrame | None, PoseFrame]] | Iterator[tuple[ImageFrame, PoseFrame]],
-               stride: int) -> Iterator[tuple[ImageFrame | None, PoseFrame | None]]:
-    """Keep every `stride`-th pose (the others come through as None, their images still drawn)."""
-    for n, (image, pose_frame) in enumerate(pairs):
-        yield image, (pose_frame if n % stride == 0 else None)
-
-
-def _strided_video(video: VideoFileSource, estimator: PoseEstimator, stride: int
-                   ) -> Iterator[tuple[ImageFrame, PoseFrame | None]]:
-    """Decode every frame, but run the estimator only on every `stride`-th one."""
-    for n, image in enumerate(video):
-        yield image, (estimator.estimate(image) if n % stride == 0 else None)
+def _every_nth(items: Iterable[Item], stride: int, pose_of: Callable[[Item], PoseFrame]
+               ) -> Iterator[tuple[Item, PoseFrame | None]]:
+    """Each item with its pose, worked out for every `stride`-th item only (None for the others,
+    whose images are still drawn)."""
+    for n, item in enumerate(items):
+        yield item, (pose_of(item) if n % stride == 0 else None)
 
 
 def extract(video_path: str | Path, out_path: str | Path, *, segmentation: bool = True,
@@ -123,8 +118,8 @@ def analyze(path: str | Path, pose: PoseDefinition | None, *, side: Side | None 
             recording = RecordingSource(path)
             source_info.update(kind="landmarks", **{k: recording.meta.get(k) for k in ("source", "fps")})
             total = len(recording)
-            pairs: Iterator[tuple[ImageFrame | None, PoseFrame | None]] = _every_nth(
-                ((None, f) for f in recording), stride)
+            pairs: Iterator[tuple[ImageFrame | None, PoseFrame | None]] = (
+                (None, pose) for _, pose in _every_nth(recording, stride, lambda f: f))
         else:
             video = VideoFileSource(path)
             info = video.info
@@ -132,7 +127,7 @@ def analyze(path: str | Path, pose: PoseDefinition | None, *, side: Side | None 
                                rotation=info.rotation, duration_s=round(info.duration_s, 3))
             total = info.frame_count
             estimator = make_estimator(backend, segmentation=True, task_file=task_file)
-            pairs = _strided_video(video, estimator, stride)
+            pairs = _every_nth(video, stride, estimator.estimate)
             if outputs.annotated:
                 from posecheck.sinks.video_writer import H264Writer
 
