@@ -109,9 +109,8 @@ def _auto_summary(report: dict[str, Any]) -> str:
     if not report["recognised"]:
         lines.append("  none")
     for one in report["stretches"].values():
-        sub = {**one, "duration_s": 0.0, "frames_with_person": one["frames"], "frames": one["frames"]}
         lines.append("")
-        lines.append(_one_summary(sub, header=False))
+        lines.append(_one_summary(one, header=False))
     return "\n".join(lines)
 
 
