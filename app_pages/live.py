@@ -29,7 +29,8 @@ asked_routine = st.query_params.get("routine")
 left, right = st.columns([3, 2], gap="large")
 with left:
     mode = st.radio("What would you like to do?", ["One stretch", "A guided routine", "Any stretch"],
-                    horizontal=True, index=1 if asked_routine in routines else 0,
+                    horizontal=True,
+                    index=2 if asked == "any" else 1 if asked_routine in routines else 0,
                     help="Any stretch: start whichever catalogue stretch you like; posecheck recognises it "
                          "and coaches it, and follows you when you change.")
     if mode == "Any stretch":

@@ -124,3 +124,14 @@ def test_any_stretch_mode_recognises_the_stretch_and_coaches_it(webrtc: WebRtcSt
     snap = session.snapshot()
     assert snap.title == "Recognised: Hip-flexor stretch (half-kneeling)"
     assert snap.status == "mistake" and TUCK in snap.cue.text  # type: ignore[union-attr]
+
+
+def test_the_any_stretch_mode_has_a_link(webrtc: WebRtcStub) -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["stretch"] = "any"
+    at.run()
+    at.switch_page(LIVE).run()
+    if at.button and at.button[0].label.startswith("None of these apply"):
+        at.button[0].click().run()
+    assert not at.exception
+    assert at.radio[0].value == "Any stretch"
