@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from posecheck.sinks.csv_features import FeatureCSV, RecognitionCSV
 from posecheck.sinks.report import build_auto_report, build_report
 from posecheck.sources.recording import RecordingSource, write_recording
 from posecheck.sources.video import VideoFileSource
+from posecheck.stages import Background, Prefetch
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected or 0)
 Item = TypeVar("Item")
@@ -109,10 +111,12 @@ def analyze(path: str | Path, pose: PoseDefinition | None, *, side: Side | None 
     else:
         checker = PoseChecker(pose, side=side)
         csv_sink = FeatureCSV(outputs.csv, pose, checker.feature_names) if outputs.csv else None
-    writer = None
     estimator: PoseEstimator | None = None
+    decoded: Prefetch[ImageFrame] | None = None
+    annotate: Background[_Drawing | None] | None = None
     verdicts: list[Verdict] = []
     source_info: dict[str, Any] = {"path": str(path)}
+    failed = True
     try:
         if is_recording(path):
             recording = RecordingSource(path)
@@ -127,11 +131,13 @@ def analyze(path: str | Path, pose: PoseDefinition | None, *, side: Side | None 
                                rotation=info.rotation, duration_s=round(info.duration_s, 3))
             total = info.frame_count
             estimator = make_estimator(backend, segmentation=True, task_file=task_file)
-            pairs = _every_nth(video, stride, estimator.estimate)
+            # Decoding runs ahead on one thread and drawing + encoding trails on another, so that on
+            # two cores both hide behind pose inference on this one (bench/analysis_overhead.py).
+            decoded = Prefetch(video, depth=4, name="posecheck-decode")
+            pairs = _every_nth(decoded, stride, estimator.estimate)
             if outputs.annotated:
-                from posecheck.sinks.video_writer import H264Writer
-
-                writer = H264Writer(outputs.annotated, info.width, info.height, info.fps)
+                annotate = Background(_annotator(outputs.annotated, info.width, info.height, info.fps),
+                                      depth=4, name="posecheck-annotate")
         verdict: Verdict | None = None
         drawn: PoseFrame | None = None
         for done, (image, pose_frame) in enumerate(pairs, start=1):
@@ -144,20 +150,14 @@ def analyze(path: str | Path, pose: PoseDefinition | None, *, side: Side | None 
                     csv_sink.write(verdict, shown.id if shown else "")
                 elif csv_sink:
                     csv_sink.write(verdict)
-            if writer is not None and image is not None and verdict is not None and drawn is not None:
-                from posecheck.sinks.overlay import draw_overlay
-
-                writer.write(draw_overlay(image.rgb, drawn, verdict, shown), image.timestamp)
+            if annotate is not None and image is not None and verdict is not None and drawn is not None:
+                annotate.submit(_Drawing(image, drawn, verdict, shown))
             if progress:
                 progress(done, total)
         checker.finish()
+        failed = False
     finally:
-        if csv_sink:
-            csv_sink.close()
-        if writer is not None:
-            writer.close()
-        if estimator is not None:
-            estimator.close()
+        _close_all(failed, decoded, annotate, csv_sink, estimator)
     if coach is not None:
         report = build_auto_report(coach, source_info, verdicts if keep_verdicts else None)
     else:
@@ -169,6 +169,59 @@ def analyze(path: str | Path, pose: PoseDefinition | None, *, side: Side | None 
         write_report(outputs.json, report)
     _raise_if_unjudgeable(report)
     return AnalysisResult(report, verdicts)
+
+
+@dataclass(frozen=True)
+class _Drawing:
+    """One frame of the annotated video, as handed to the drawing thread."""
+
+    image: ImageFrame
+    pose: PoseFrame
+    verdict: Verdict
+    shown: PoseDefinition | None
+
+
+def _annotator(path: Path, width: int, height: int, fps: float) -> Callable[[_Drawing | None], None]:
+    """Draw and encode on the annotating thread; `None` finishes the file."""
+    from posecheck.sinks.overlay import draw_overlay
+    from posecheck.sinks.video_writer import H264Writer
+
+    writer = H264Writer(path, width, height, fps)
+
+    def work(d: _Drawing | None) -> None:
+        if d is None:
+            writer.close()
+        else:
+            writer.write(draw_overlay(d.image.rgb, d.pose, d.verdict, d.shown), d.image.timestamp)
+
+    return work
+
+
+def _close_all(failed: bool, decoded: Prefetch[ImageFrame] | None,
+               annotate: Background[_Drawing | None] | None,
+               csv_sink: FeatureCSV | RecognitionCSV | None, estimator: PoseEstimator | None) -> None:
+    """Stop the threads and close every file. After a failure, a second error while cleaning up must
+    not hide the first, so those are dropped."""
+    steps: list[Callable[[], None]] = []
+    if decoded is not None:
+        steps.append(decoded.close)
+    if annotate is not None:
+        def finish() -> None:
+            try:
+                annotate.submit(None)  # the writer's last packets and trailer, on its own thread
+            finally:
+                annotate.close()
+        steps.append(finish)
+    if csv_sink is not None:
+        steps.append(csv_sink.close)
+    if estimator is not None:
+        steps.append(estimator.close)
+    for step in steps:
+        if failed:
+            with contextlib.suppress(Exception):
+                step()
+        else:
+            step()
 
 
 def _raise_if_unjudgeable(report: dict[str, Any]) -> None:

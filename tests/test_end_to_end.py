@@ -136,3 +136,31 @@ def test_unknown_pose_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["analyze", str(STARTER / "lunge_arch.landmarks.npz"), "--pose", "headstand", "-q"])
     assert code == 4
     assert "Known poses" in capsys.readouterr().err
+
+
+def test_a_failure_mid_video_surfaces_and_stops_the_pipeline_threads(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decoding and annotating run on their own threads: an error in the rules must still reach the
+    caller as itself, and leave no thread running or file open behind it."""
+    import threading
+
+    from posecheck.checker.checker import PoseChecker
+
+    real_update = PoseChecker.update
+    calls = {"n": 0}
+
+    def failing_update(self: PoseChecker, frame: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise RuntimeError("rule failed")
+        return real_update(self, frame)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PoseChecker, "update", failing_update)
+    outputs = Outputs(annotated=tmp_path / "a.mp4", csv=tmp_path / "f.csv")
+    with pytest.raises(RuntimeError, match="rule failed"):
+        analyze(STARTER / "lunge_arch.mp4", pose_by_id("hip_flexor_stretch"), outputs=outputs)
+    left = [t.name for t in threading.enumerate() if t.name.startswith("posecheck-")]
+    assert left == []
+    # the four frames judged before the failure were drawn and the file was finished
+    with av.open(str(outputs.annotated)) as container:
+        assert len(list(container.decode(video=0))) == 4
