@@ -17,7 +17,7 @@ from posecheck.landmarks import Side
 from posecheck.poses.schema import PoseDefinition
 from posecheck.recognition.coach import AutoCoach
 from posecheck.sinks.csv_features import FeatureCSV, RecognitionCSV
-from posecheck.sinks.report import build_auto_report, build_report
+from posecheck.sinks.report import TimelineSpool, build_auto_report, build_report
 from posecheck.sources.recording import RecordingSource, write_recording
 from posecheck.sources.video import VideoFileSource
 from posecheck.stages import Background, Prefetch
@@ -96,6 +96,8 @@ def analyze(path: str | Path, pose: PoseDefinition | None, *, side: Side | None 
     With `pose` None the stretch is recognised frame by frame among `catalogue` (default: the
     shipped poses) and each recognised stretch is coached by its own checker. `stride` N judges
     every Nth frame only (for slow machines; the annotated video still has every frame).
+    `keep_verdicts` keeps every frame's verdict in memory, for callers that chart them; without it
+    memory stays flat however long the video is (the JSON timeline is spooled to a temporary file).
     """
     if stride < 1:
         raise ValueError("stride must be at least 1")
@@ -116,6 +118,7 @@ def analyze(path: str | Path, pose: PoseDefinition | None, *, side: Side | None 
     annotate: Background[_Drawing | None] | None = None
     verdicts: list[Verdict] = []
     source_info: dict[str, Any] = {"path": str(path)}
+    spool = TimelineSpool() if outputs.json else None  # the JSON's timeline, off the heap
     failed = True
     try:
         if is_recording(path):
@@ -146,6 +149,8 @@ def analyze(path: str | Path, pose: PoseDefinition | None, *, side: Side | None 
                 verdict, drawn = checker.update(pose_frame), pose_frame
                 if keep_verdicts:
                     verdicts.append(verdict)
+                if spool is not None:
+                    spool.add(verdict)
                 if isinstance(csv_sink, RecognitionCSV):
                     csv_sink.write(verdict, shown.id if shown else "")
                 elif csv_sink:
@@ -158,15 +163,20 @@ def analyze(path: str | Path, pose: PoseDefinition | None, *, side: Side | None 
         failed = False
     finally:
         _close_all(failed, decoded, annotate, csv_sink, estimator)
+        if failed and spool is not None:
+            spool.close()
     if coach is not None:
         report = build_auto_report(coach, source_info, verdicts if keep_verdicts else None)
     else:
         assert isinstance(checker, PoseChecker)
         report = build_report(checker, source_info, verdicts if keep_verdicts else None)
-    if outputs.json:
+    if outputs.json and spool is not None:
         from posecheck.sinks.report import write_report
 
-        write_report(outputs.json, report)
+        try:
+            write_report(outputs.json, report, spool.rows())
+        finally:
+            spool.close()
     _raise_if_unjudgeable(report)
     return AnalysisResult(report, verdicts)
 

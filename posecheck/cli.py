@@ -92,7 +92,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     bar = _Bar(f"Analysing {video.name}", not args.quiet)
     try:
         result = analyze(video, pose, side=side, outputs=outputs, progress=bar,
-                         backend=args.backend, task_file=args.task_file, keep_verdicts=bool(args.json),
+                         backend=args.backend, task_file=args.task_file, keep_verdicts=False,
                          catalogue=catalogue, stride=args.stride)
     finally:
         bar.close()

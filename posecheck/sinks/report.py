@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from posecheck import __version__
 from posecheck.checker.checker import PoseChecker
@@ -15,10 +17,39 @@ REPORT_SCHEMA = "posecheck-report/1"
 DISCLAIMER = "Form feedback for exercise, not medical advice. Stop if it hurts."
 
 
-def timeline(verdicts: list[Verdict]) -> list[dict[str, Any]]:
-    """The per-frame timeline: status, side, active mistakes and hold time."""
-    return [{"time_s": round(v.timestamp, 3), "status": v.status, "side": v.side,
-             "mistakes": list(v.active_mistakes), "hold_s": round(v.hold_s, 3)} for v in verdicts]
+def timeline_row(v: Verdict) -> dict[str, Any]:
+    """One frame of the timeline: status, side, active mistakes and hold time."""
+    return {"time_s": round(v.timestamp, 3), "status": v.status, "side": v.side,
+            "mistakes": list(v.active_mistakes), "hold_s": round(v.hold_s, 3)}
+
+
+def timeline(verdicts: Iterable[Verdict]) -> list[dict[str, Any]]:
+    """The per-frame timeline."""
+    return [timeline_row(v) for v in verdicts]
+
+
+class TimelineSpool:
+    """The timeline of a long video, kept in a temporary file a line per frame instead of in memory,
+    and streamed into the JSON report at the end (memory stays flat however long the video is)."""
+
+    def __init__(self) -> None:
+        self._file: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by close())
+        self.frames = 0
+
+    def add(self, verdict: Verdict) -> None:
+        self._file.write(json.dumps(timeline_row(verdict), allow_nan=False))
+        self._file.write("\n")
+        self.frames += 1
+
+    def rows(self) -> Iterator[str]:
+        """Each frame's row as JSON text, in order."""
+        self._file.flush()
+        self._file.seek(0)
+        for line in self._file:
+            yield line.rstrip("\n")
+
+    def close(self) -> None:
+        self._file.close()
 
 
 def build_report(checker: PoseChecker, source: dict[str, Any], verdicts: list[Verdict] | None = None
@@ -78,8 +109,22 @@ def build_auto_report(coach: AutoCoach, source: dict[str, Any], verdicts: list[V
     return report
 
 
-def write_report(path: str | Path, report: dict[str, Any]) -> None:
-    Path(path).write_text(json.dumps(report, indent=2, allow_nan=False, default=_clean), encoding="utf-8")
+def write_report(path: str | Path, report: dict[str, Any], timeline_rows: Iterable[str] | None = None
+                 ) -> None:
+    """Write the report as JSON. The timeline (from the report, or streamed from `timeline_rows`, JSON
+    text per frame) goes last, a frame per line."""
+    head = {k: v for k, v in report.items() if k != "timeline"}
+    if timeline_rows is None and "timeline" in report:
+        timeline_rows = (json.dumps(row, allow_nan=False) for row in report["timeline"])
+    text = json.dumps(head, indent=2, allow_nan=False, default=_clean)
+    with Path(path).open("w", encoding="utf-8") as out:
+        if timeline_rows is None:
+            out.write(text)
+            return
+        out.write(text[: text.rindex("}")].rstrip() + ',\n  "timeline": [')
+        for n, row in enumerate(timeline_rows):
+            out.write(("," if n else "") + "\n    " + row)
+        out.write("\n  ]\n}")
 
 
 def _clean(obj: object) -> object:
