@@ -19,7 +19,7 @@ from posecheck.recognition.coach import AutoCoach
 from posecheck.sinks.csv_features import FeatureCSV, RecognitionCSV
 from posecheck.sinks.report import TimelineSpool, build_auto_report, build_report
 from posecheck.sources.recording import RecordingSource, write_recording
-from posecheck.sources.video import VideoFileSource
+from posecheck.sources.video import VideoFileSource, scaled_size
 from posecheck.stages import Background, Prefetch
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected or 0)
@@ -90,17 +90,21 @@ def analyze(path: str | Path, pose: PoseDefinition | None, *, side: Side | None 
             outputs: Outputs | None = None, progress: Progress | None = None,
             backend: str = "mediapipe", task_file: str | None = None,
             keep_verdicts: bool = True, catalogue: dict[str, PoseDefinition] | None = None,
-            stride: int = 1) -> AnalysisResult:
+            stride: int = 1, max_side: int | None = None) -> AnalysisResult:
     """Judge a video file or a landmark recording against one pose; write the requested outputs.
 
     With `pose` None the stretch is recognised frame by frame among `catalogue` (default: the
     shipped poses) and each recognised stretch is coached by its own checker. `stride` N judges
-    every Nth frame only (for slow machines; the annotated video still has every frame).
+    every Nth frame only (for slow machines; the annotated video still has every frame). `max_side`
+    shrinks video frames so the longer side is at most that many pixels before anything else sees
+    them (the annotated video is written at that size too).
     `keep_verdicts` keeps every frame's verdict in memory, for callers that chart them; without it
     memory stays flat however long the video is (the JSON timeline is spooled to a temporary file).
     """
     if stride < 1:
         raise ValueError("stride must be at least 1")
+    if max_side is not None and max_side < 64:
+        raise ValueError("max_side must be at least 64 pixels")
     outputs = outputs or Outputs()
     coach: AutoCoach | None = None
     if pose is None:
@@ -128,10 +132,13 @@ def analyze(path: str | Path, pose: PoseDefinition | None, *, side: Side | None 
             pairs: Iterator[tuple[ImageFrame | None, PoseFrame | None]] = (
                 (None, pose) for _, pose in _every_nth(recording, stride, lambda f: f))
         else:
-            video = VideoFileSource(path)
+            video = VideoFileSource(path, max_side=max_side)
             info = video.info
+            width, height = scaled_size(info.width, info.height, max_side)
             source_info.update(kind="video", width=info.width, height=info.height, fps=round(info.fps, 3),
                                rotation=info.rotation, duration_s=round(info.duration_s, 3))
+            if (width, height) != (info.width, info.height):
+                source_info.update(analysed_width=width, analysed_height=height)
             total = info.frame_count
             estimator = make_estimator(backend, segmentation=True, task_file=task_file)
             # Decoding runs ahead on one thread and drawing + encoding trails on another, so that on
@@ -139,7 +146,7 @@ def analyze(path: str | Path, pose: PoseDefinition | None, *, side: Side | None 
             decoded = Prefetch(video, depth=4, name="posecheck-decode")
             pairs = _every_nth(decoded, stride, estimator.estimate)
             if outputs.annotated:
-                annotate = Background(_annotator(outputs.annotated, info.width, info.height, info.fps),
+                annotate = Background(_annotator(outputs.annotated, width, height, info.fps),
                                       depth=4, name="posecheck-annotate")
         verdict: Verdict | None = None
         drawn: PoseFrame | None = None

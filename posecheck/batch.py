@@ -71,14 +71,16 @@ def _describe(report: dict[str, Any]) -> tuple[str, int]:
 
 
 def analyse_one(path: Path, pose: PoseDefinition | None, catalogue: dict[str, PoseDefinition] | None,
-                out_dir: Path | None) -> BatchRow:
-    """Analyse one file (in a worker process); errors become the row's message."""
+                out_dir: Path | None, options: dict[str, Any] | None = None) -> BatchRow:
+    """Analyse one file (in a worker process); errors become the row's message. `options` are passed
+    on to `analyze` (backend, task_file, stride, max_side)."""
     from posecheck.analysis import Outputs, analyze
 
     t0 = time.perf_counter()
     outputs = Outputs(json=out_dir / f"{_stem(path)}.json" if out_dir else None)
     try:
-        result = analyze(path, pose, outputs=outputs, keep_verdicts=False, catalogue=catalogue)
+        result = analyze(path, pose, outputs=outputs, keep_verdicts=False, catalogue=catalogue,
+                         **(options or {}))
     except PosecheckError as exc:
         return BatchRow(path, exc.exit_code, f"{exc.message} {exc.hint}".strip(),
                         seconds=time.perf_counter() - t0)
@@ -88,16 +90,17 @@ def analyse_one(path: Path, pose: PoseDefinition | None, catalogue: dict[str, Po
 
 def run_batch(paths: list[Path], pose: PoseDefinition | None,
               catalogue: dict[str, PoseDefinition] | None = None, jobs: int | None = None,
-              out_dir: Path | None = None, progress: Callable[[int, int], None] | None = None
-              ) -> list[BatchRow]:
-    """Analyse every file with `jobs` worker processes (default: one per CPU); rows in input order."""
+              out_dir: Path | None = None, progress: Callable[[int, int], None] | None = None,
+              options: dict[str, Any] | None = None) -> list[BatchRow]:
+    """Analyse every file with `jobs` worker processes (default: one per CPU); rows in input order.
+    `options` go to each `analyze` call (backend, task_file, stride, max_side)."""
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
     rows: dict[Path, BatchRow] = {}
     context = multiprocessing.get_context("spawn")  # a fresh interpreter per worker: no model state copied
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = {pool.submit(analyse_one, p, pose, catalogue, out_dir): p for p in paths}
+        futures = {pool.submit(analyse_one, p, pose, catalogue, out_dir, options): p for p in paths}
         for done, future in enumerate(as_completed(futures), start=1):
             rows[futures[future]] = future.result()
             if progress:

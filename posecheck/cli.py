@@ -15,20 +15,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 from posecheck import __version__
 from posecheck.errors import PosecheckError
+from posecheck.estimators.base import quiet_native_logs
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
-
-
-def _quiet_native_logs() -> None:
-    """MediaPipe and TensorFlow Lite print start-up chatter on stderr; keep the terminal readable."""
-    os.environ.setdefault("GLOG_minloglevel", "2")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 class _Bar:
@@ -93,7 +87,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     try:
         result = analyze(video, pose, side=side, outputs=outputs, progress=bar,
                          backend=args.backend, task_file=args.task_file, keep_verdicts=False,
-                         catalogue=catalogue, stride=args.stride)
+                         catalogue=catalogue, stride=args.stride, max_side=args.max_side)
     finally:
         bar.close()
     print(text_summary(result.report))
@@ -117,7 +111,8 @@ def _analyze_batch(args: argparse.Namespace, videos: list[Path], pose: object,
     bar = _Bar(f"Analysing {len(videos)} files", not args.quiet, unit="file")
     try:
         rows = run_batch(videos, pose, catalogue, jobs=args.jobs, out_dir=args.out_dir,  # type: ignore[arg-type]
-                         progress=bar)
+                         progress=bar, options={"backend": args.backend, "task_file": args.task_file,
+                                                "stride": args.stride, "max_side": args.max_side})
     finally:
         bar.close()
     print(table(rows))
@@ -185,10 +180,15 @@ def _cmd_routines(args: argparse.Namespace) -> int:
 def _cmd_regress(args: argparse.Namespace) -> int:
     from posecheck import regress
 
+    if args.max_side and args.from_landmarks:
+        print("posecheck regress: --max-side shrinks the video before the pose model; recorded landmarks "
+              "have no pictures to shrink. Leave out --from-landmarks.", file=sys.stderr)
+        return 2
+
     bar = _Bar("Judging samples", not args.quiet, unit="clip")
     try:
         outcomes = regress.run(args.samples, from_landmarks=args.from_landmarks, progress=bar,
-                               stride=args.stride)
+                               stride=args.stride, max_side=args.max_side)
     finally:
         bar.close()
     if not outcomes:
@@ -215,6 +215,28 @@ def _cmd_regress(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _stride(text: str) -> int:
+    """--stride: a whole number of frames, at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 (every frame) or more")
+    return value
+
+
+def _max_side(text: str) -> int:
+    """--max-side: pixels, at least 64 (the pose model itself looks at 256x256)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of pixels") from None
+    if value < 64:
+        raise argparse.ArgumentTypeError("must be at least 64 pixels (480 or 640 are sensible)")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="posecheck",
                                      description="Form coach for back-pain relief stretches.")
@@ -232,9 +254,13 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("video", nargs="+",
                    help="video file (mp4, mov, webm, avi, mkv) or .landmarks.npz recording; several "
                         "files, folders or glob patterns analyse them all (see --jobs, --out-dir)")
-    a.add_argument("--stride", type=int, default=1,
+    a.add_argument("--stride", type=_stride, default=1,
                    help="judge every Nth frame only, for slow machines (the accuracy it costs: "
                         "`posecheck regress --stride N`)")
+    a.add_argument("--max-side", type=_max_side, metavar="PIXELS",
+                   help="shrink each frame so its longer side is at most this many pixels before "
+                        "judging it (e.g. 480), for slow machines; the annotated video is written at "
+                        "that size (the accuracy it costs: `posecheck regress --max-side N`)")
     a.add_argument("--jobs", type=int, help="worker processes for several files (default: one per CPU)")
     a.add_argument("--out-dir", type=Path, help="for several files: write a JSON report per file and "
                                                 "summary.json here")
@@ -267,8 +293,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--report", type=Path, help="write the tables as Markdown here")
     r.add_argument("--baseline", type=Path, help="baseline JSON (default: SAMPLES/regress_baseline.json)")
     r.add_argument("--update-baseline", action="store_true", help="save these results as the baseline")
-    r.add_argument("--stride", type=int, default=1,
+    r.add_argument("--stride", type=_stride, default=1,
                    help="judge every Nth frame only (what `analyze --stride N` costs in accuracy)")
+    r.add_argument("--max-side", type=_max_side, metavar="PIXELS",
+                   help="shrink each frame to this longer side before inference (what `analyze "
+                        "--max-side N` costs in accuracy; not with --from-landmarks)")
     r.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     r.set_defaults(func=_cmd_regress)
 
@@ -286,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    _quiet_native_logs()
+    quiet_native_logs()  # before anything imports MediaPipe
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "output", None) and not str(args.output).endswith(".npz"):

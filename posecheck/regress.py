@@ -72,8 +72,10 @@ class ClipOutcome:
     direction_found: str | None = None
 
 
-def _frames(clip_labels: ClipLabels, from_landmarks: bool) -> Iterator[PoseFrame]:
-    """The clip's pose frames: replayed from its recording, or estimated from its video."""
+def _frames(clip_labels: ClipLabels, from_landmarks: bool, max_side: int | None = None
+            ) -> Iterator[PoseFrame]:
+    """The clip's pose frames: replayed from its recording, or estimated from its video (shrunk to
+    `max_side` pixels first, when given)."""
     rec = clip_labels.path.with_name(clip_labels.path.name.replace(".labels.json", ".landmarks.npz"))
     if from_landmarks:
         from posecheck.sources.recording import RecordingSource
@@ -87,19 +89,19 @@ def _frames(clip_labels: ClipLabels, from_landmarks: bool) -> Iterator[PoseFrame
 
     estimator = make_estimator()
     try:
-        for _, pose_frame in estimate_frames(VideoFileSource(video), estimator):
+        for _, pose_frame in estimate_frames(VideoFileSource(video, max_side=max_side), estimator):
             yield pose_frame
     finally:
         estimator.close()
 
 
 def run_clip(clip_labels: ClipLabels, pose: PoseDefinition, from_landmarks: bool = True,
-             stride: int = 1) -> ClipOutcome:
+             stride: int = 1, max_side: int | None = None) -> ClipOutcome:
     """Judge one labelled clip and score every check of its pose."""
     checker = PoseChecker(pose)
     flags: dict[str, list[float]] = defaultdict(list)  # check -> times it was flagged
     times: list[float] = []
-    for n, frame in enumerate(_frames(clip_labels, from_landmarks)):
+    for n, frame in enumerate(_frames(clip_labels, from_landmarks, max_side)):
         if n % stride:  # --stride: judge every Nth frame only, as a slow machine would
             continue
         verdict = checker.update(frame)
@@ -150,7 +152,8 @@ def run_clip(clip_labels: ClipLabels, pose: PoseDefinition, from_landmarks: bool
     return outcome
 
 
-def run(root: Path, from_landmarks: bool = True, progress: Any = None, stride: int = 1) -> list[ClipOutcome]:
+def run(root: Path, from_landmarks: bool = True, progress: Any = None, stride: int = 1,
+        max_side: int | None = None) -> list[ClipOutcome]:
     """Judge every `*.labels.json` under root."""
     outcomes: list[ClipOutcome] = []
     paths = sorted(root.rglob("*.labels.json"))
@@ -160,7 +163,7 @@ def run(root: Path, from_landmarks: bool = True, progress: Any = None, stride: i
             labels = load_labels(path)
             if labels.pose not in catalogue:
                 raise PoseDefinitionError(f"Unknown pose {labels.pose!r}.")
-            outcomes.append(run_clip(labels, catalogue[labels.pose], from_landmarks, stride))
+            outcomes.append(run_clip(labels, catalogue[labels.pose], from_landmarks, stride, max_side))
         except PosecheckError as exc:
             outcomes.append(ClipOutcome(path.name, "?", None, None, 0.0, 0.0, error=str(exc)))
         if progress:

@@ -67,3 +67,16 @@ def test_stride_judges_every_nth_frame_and_keeps_the_verdict(tmp_path: Path) -> 
         assert [m["check"] for m in mistakes] == ["lumbar_rounding"]
     with pytest.raises(ValueError, match="stride"):
         analyze(clip, None, stride=0)
+
+
+def test_a_batch_passes_the_speed_options_to_every_file(tmp_path: Path) -> None:
+    """--stride (and the other analysis options) reach each worker, not only a single-file run."""
+    clips = sorted(HELDOUT.glob("knee_to_chest__correct_*.landmarks.npz"))
+    out = tmp_path / "reports"
+    assert main(["analyze", *map(str, clips), "--pose", "knee_to_chest", "--stride", "3",
+                 "--jobs", "1", "--out-dir", str(out), "-q"]) == 0
+    from posecheck.sources.recording import RecordingSource
+
+    for clip in clips:
+        report = json.loads((out / clip.name.replace(".landmarks.npz", ".json")).read_text())
+        assert report["frames"] == (len(RecordingSource(clip)) + 2) // 3

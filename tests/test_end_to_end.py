@@ -164,3 +164,34 @@ def test_a_failure_mid_video_surfaces_and_stops_the_pipeline_threads(
     # the four frames judged before the failure were drawn and the file was finished
     with av.open(str(outputs.annotated)) as container:
         assert len(list(container.decode(video=0))) == 4
+
+
+def test_max_side_shrinks_frames_before_judging_and_says_so(tmp_path: Path) -> None:
+    outputs = Outputs(json=tmp_path / "r.json", annotated=tmp_path / "a.mp4")
+    report = analyze(STARTER / "lunge_arch.mp4", pose_by_id("hip_flexor_stretch"), outputs=outputs,
+                     max_side=320).report
+    assert report["source"]["width"] == 640 and report["source"]["height"] == 480  # the video's own
+    assert report["source"]["analysed_width"] == 320 and report["source"]["analysed_height"] == 240
+    assert report["frames_with_person"] == 24
+    with av.open(str(outputs.annotated)) as container:
+        frames = list(container.decode(video=0))
+    assert len(frames) == 24 and (frames[0].width, frames[0].height) == (320, 240)
+    # no shrinking asked, or a video already small enough: no analysed size in the report
+    small = analyze(STARTER / "lunge_arch.mp4", pose_by_id("hip_flexor_stretch"), max_side=640).report
+    assert "analysed_width" not in small["source"]
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["analyze", "x.mp4", "--pose", "hip_flexor_stretch", "--stride", "0"], "--stride: must be 1"),
+    (["analyze", "x.mp4", "--pose", "hip_flexor_stretch", "--max-side", "20"], "at least 64 pixels"),
+    (["analyze", "x.mp4", "--pose", "hip_flexor_stretch", "--max-side", "big"], "whole number of pixels"),
+    (["regress", "samples/starter", "--from-landmarks", "--max-side", "320"], "recorded landmarks"),
+])
+def test_speed_options_are_checked_with_a_plain_message(
+        argv: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's own usage error
+        code = int(exc.code or 0)
+    assert code == 2
+    assert said in capsys.readouterr().err

@@ -113,3 +113,13 @@ def test_pushed_frames_never_go_back_in_time() -> None:
     assert times[2] > 1.1 and times[3] > times[2] and times[4] == 2.0
     with pytest.raises(ValueError, match="RGB"):
         pushed.push(np.zeros((4, 4)), 3.0)
+
+
+def test_scaled_size_keeps_the_shape_and_never_enlarges() -> None:
+    from posecheck.sources.video import scaled_size
+
+    assert scaled_size(1920, 1080, 640) == (640, 360)
+    assert scaled_size(720, 1280, 480) == (270, 480)  # portrait: the height is the longer side
+    assert scaled_size(640, 480, 640) == (640, 480)
+    assert scaled_size(320, 240, 640) == (320, 240)
+    assert scaled_size(640, 480, None) == (640, 480)

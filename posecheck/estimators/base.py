@@ -52,6 +52,13 @@ def count_extra_people(mask: np.ndarray | None, person_xy: np.ndarray | None,
     return extra
 
 
+def quiet_native_logs() -> None:
+    """Ask MediaPipe (glog) and TensorFlow Lite to print warnings and errors only. Must run before
+    MediaPipe is first imported; a value the user set in the environment wins."""
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
 @contextlib.contextmanager
 def native_stderr_silenced() -> Iterator[None]:
     """Hide what native libraries (TFLite, glog) print on file descriptor 2 during the block."""

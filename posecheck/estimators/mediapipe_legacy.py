@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from posecheck.estimators.base import count_extra_people, native_stderr_silenced
+from posecheck.estimators.base import count_extra_people, native_stderr_silenced, quiet_native_logs
 from posecheck.frames import ImageFrame, Landmarks, PoseFrame
 from posecheck.landmarks import INDEX
 
@@ -16,11 +16,15 @@ class MediaPipePose:
 
     def __init__(self, segmentation: bool = True, min_detection: float = 0.5,
                  min_tracking: float = 0.5) -> None:
+        quiet_native_logs()
         from mediapipe.python.solutions import pose as mp_pose
 
         self.segmentation = segmentation
         # model_complexity=1 is the only model in the wheel; 0 and 2 try to download (no network).
-        self._warm = False
+        # The graph starts its models on its own threads and TFLite prints start-up notes from native
+        # code as it does: one blank frame, run while stderr is hidden, gets that over with. The
+        # first frame with a person prints a warning about square regions: hidden the same way.
+        self._quiet_until_found = True
         with native_stderr_silenced():
             self._pose = mp_pose.Pose(
                 static_image_mode=False,
@@ -31,14 +35,15 @@ class MediaPipePose:
                 min_detection_confidence=min_detection,
                 min_tracking_confidence=min_tracking,
             )
+            self._pose.process(np.zeros((64, 64, 3), dtype=np.uint8))
 
     def estimate(self, frame: ImageFrame) -> PoseFrame:
         rgb = frame.rgb
         h, w = rgb.shape[:2]
-        if not self._warm:  # the first call prints TFLite start-up notes from native code
+        if self._quiet_until_found:
             with native_stderr_silenced():
                 result = self._pose.process(rgb)
-            self._warm = True
+            self._quiet_until_found = result.pose_landmarks is None
         else:
             result = self._pose.process(rgb)
         if result.pose_landmarks is None:

@@ -42,6 +42,8 @@ class VideoFileSource:
     """Iterate over a video file's frames as `ImageFrame`s with container timestamps (seconds)."""
 
     def __init__(self, path: str | Path, max_side: int | None = None) -> None:
+        """`max_side` shrinks each frame so its longer side is at most that many pixels (`info` keeps
+        the video's own size)."""
         self.path = Path(path)
         self.max_side = max_side
         if not self.path.exists():
@@ -131,10 +133,16 @@ def _decode_packets(container: av.container.InputContainer, stream: av.video.str
         return
 
 
+def scaled_size(width: int, height: int, max_side: int | None) -> tuple[int, int]:
+    """The frame size after shrinking so the longer side is at most `max_side` (never enlarged)."""
+    if not max_side or max(width, height) <= max_side:
+        return width, height
+    scale = max_side / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
 def _downscale(rgb: np.ndarray, max_side: int) -> np.ndarray:
     import cv2
 
     h, w = rgb.shape[:2]
-    scale = max_side / max(h, w)
-    return cv2.resize(rgb, (max(1, round(w * scale)), max(1, round(h * scale))),
-                      interpolation=cv2.INTER_AREA)
+    return cv2.resize(rgb, scaled_size(w, h, max_side), interpolation=cv2.INTER_AREA)
