@@ -19,6 +19,7 @@ Geometry (image plane, pixels of the mask):
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -73,7 +74,7 @@ def trace(mask: np.ndarray, hip: np.ndarray, shoulder: np.ndarray, anterior: np.
 
     Returns None when the torso is too short in the mask to measure.
     """
-    if len(stations) < 2 or np.any(np.diff(stations) <= 0):
+    if stations is not STATIONS and (len(stations) < 2 or np.any(np.diff(stations) <= 0)):
         raise ValueError("stations must be strictly increasing")
     chord = shoulder - hip
     length = float(np.hypot(chord[0], chord[1]))
@@ -81,47 +82,56 @@ def trace(mask: np.ndarray, hip: np.ndarray, shoulder: np.ndarray, anterior: np.
         return None
     radii = np.arange(0.0, SEARCH_RADIUS * length, 0.5, dtype=np.float32)
     base = hip[None, :] + stations[:, None] * chord[None, :]  # (K, 2)
-    back = _edge_distances(mask, base, -anterior, radii) / length
-    front = _edge_distances(mask, base, anterior, radii) / length
+    back, front = _edge_distances(mask, base, np.stack([-anterior, anterior]), radii) / length
     return TrunkOutline(stations, back, front)
 
 
-def _edge_distances(mask: np.ndarray, base: np.ndarray, direction: np.ndarray,
+def _edge_distances(mask: np.ndarray, base: np.ndarray, directions: np.ndarray,
                     radii: np.ndarray) -> np.ndarray:
-    """Distance along `direction` from each base point to the first fall through EDGE_LEVEL.
+    """Distance along each of `directions` (D, 2) from each base point (K, 2) to the first fall
+    through EDGE_LEVEL, as a (D, K) array; all rays are sampled in one pass.
 
     NaN where there is no such fall, and where it lies within BORDER_PX of the mask's border:
     there the picture ends, not the body (a back cut off by the frame edge is not a back).
     """
-    xs = (base[:, 0:1] + radii[None, :] * float(direction[0])).astype(np.float32)
-    ys = (base[:, 1:2] + radii[None, :] * float(direction[1])).astype(np.float32)
+    n_dir, n_base = len(directions), len(base)
+    bx = np.tile(base[:, 0], n_dir)[:, None]  # rows: every base point for direction 0, then 1, ...
+    by = np.tile(base[:, 1], n_dir)[:, None]
+    dx = np.repeat(directions[:, 0], n_base)[:, None]
+    dy = np.repeat(directions[:, 1], n_base)[:, None]
+    xs = (bx + radii[None, :] * dx).astype(np.float32)
+    ys = (by + radii[None, :] * dy).astype(np.float32)
     prof = cv2.remap(mask.astype(np.float32, copy=False), xs, ys, cv2.INTER_LINEAR,
                      borderMode=cv2.BORDER_CONSTANT, borderValue=0.0)
-    out = np.full(len(base), np.nan)
+    out = np.full(n_dir * n_base, np.nan)
     inside = prof >= EDGE_LEVEL
-    h, w = mask.shape[:2]
-    for k in range(len(base)):
-        row = inside[k]
-        if not row[0]:
-            continue
-        outside = np.flatnonzero(~row)
-        if len(outside) == 0:
-            continue
-        j = int(outside[0])
-        a, b = float(prof[k, j - 1]), float(prof[k, j])
-        frac = (a - EDGE_LEVEL) / (a - b) if a != b else 0.0
-        r = float(radii[j - 1]) + frac * float(radii[j] - radii[j - 1])
-        x, y = base[k, 0] + r * float(direction[0]), base[k, 1] + r * float(direction[1])
-        if BORDER_PX <= x <= w - 1 - BORDER_PX and BORDER_PX <= y <= h - 1 - BORDER_PX:
-            out[k] = r
-    return out
+    first_out = np.argmax(~inside, axis=1)  # the first step outside (0 when the ray never leaves)
+    k = np.flatnonzero(inside[:, 0] & (first_out > 0))  # starts inside and does leave
+    if len(k):
+        j = first_out[k]
+        a, b = prof[k, j - 1].astype(np.float64), prof[k, j].astype(np.float64)
+        step = a - b
+        frac = np.where(step != 0.0, (a - EDGE_LEVEL) / np.where(step != 0.0, step, 1.0), 0.0)
+        r = radii[j - 1].astype(np.float64) + frac * (radii[j] - radii[j - 1]).astype(np.float64)
+        x, y = bx[k, 0] + r * dx[k, 0], by[k, 0] + r * dy[k, 0]
+        h, w = mask.shape[:2]
+        in_picture = (x >= BORDER_PX) & (x <= w - 1 - BORDER_PX) & (y >= BORDER_PX) & (y <= h - 1 - BORDER_PX)
+        out[k[in_picture]] = r[in_picture]
+    return out.reshape(n_dir, n_base)
+
+
+@functools.lru_cache(maxsize=64)
+def _pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(n, k=1)
 
 
 def _theil_sen_slope(t: np.ndarray, d: np.ndarray) -> float:
     """Median of the pairwise slopes: a bump on fewer than about a quarter of the points (a fold of
     cloth, a fingertip) barely moves it; a whole hand on the low back can (docs/spine.md)."""
-    i, j = np.triu_indices(len(t), k=1)
-    return float(np.median((d[j] - d[i]) / (t[j] - t[i])))
+    i, j = _pairs(len(t))
+    slopes = np.sort((d[j] - d[i]) / (t[j] - t[i]))
+    half = len(slopes) // 2
+    return float(slopes[half] if len(slopes) % 2 else 0.5 * (slopes[half - 1] + slopes[half]))
 
 
 def segment_angle(outline: TrunkOutline, which: str, lo: float, hi: float) -> float:

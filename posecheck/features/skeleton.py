@@ -52,6 +52,7 @@ class Skeleton:
     camera_side: Side = "left"
     mask: np.ndarray | None = field(default=None, repr=False)
     side_known: bool = True  # False while the camera side is a guess: no telling back from front
+    _mids: dict[str, np.ndarray | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # -- trust -----------------------------------------------------------------------------
     def trusted(self, name: str) -> bool:
@@ -85,11 +86,20 @@ class Skeleton:
         return self.landmarks.image[INDEX[name], :2].astype(float)
 
     def mid(self, part: str) -> np.ndarray:
-        """Midpoint of a left/right pair ("shoulder", "hip", "ear"), or the one side that is trusted."""
+        """Midpoint of a left/right pair ("shoulder", "hip", "ear"), or the one side that is trusted.
+        Worked out once per frame and part (features ask for the same midpoints many times)."""
+        if part not in self._mids:
+            self._mids[part] = self._mid(part)
+        found = self._mids[part]
+        if found is None:
+            raise Unseen((f"left_{part}", f"right_{part}"))
+        return found.copy()
+
+    def _mid(self, part: str) -> np.ndarray | None:
         names = (f"left_{part}", f"right_{part}")
         pts = [self.landmarks.image[INDEX[n], :2].astype(float) for n in names if self.trusted(n)]
         if not pts:
-            raise Unseen(names)
+            return None
         return pts[0] if len(pts) == 1 else (pts[0] + pts[1]) / 2.0
 
     def side_p(self, side: Side, part: str) -> np.ndarray:
