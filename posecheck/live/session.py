@@ -1,8 +1,11 @@
 """One browser session's live coach: camera frames in, annotated frames and a state snapshot out.
 
-The camera callback runs on its own thread; the page reads `snapshot()` from the script thread and
-calls `choose`, `skip` and `stop_for_pain`. One lock guards the programme and the snapshot. Each
-browser session makes its own `LiveSession`: nothing here is module-level or shared.
+The camera callback runs on its own thread. It hands each frame to a judge thread (pose model, then
+the programme) and returns at once with the latest judgement drawn on the frame, so the video keeps
+the camera's pace and its delay does not grow when the model is slower than the camera
+(bench/live_latency.py). The page reads `snapshot()` from the script thread and calls `choose`,
+`skip` and `stop_for_pain`. One lock guards the programme, the snapshot and the latest judgement.
+Each browser session makes its own `LiveSession`: nothing here is module-level or shared.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from posecheck.estimators import PoseEstimator, make_estimator
-from posecheck.frames import PoseFrame
+from posecheck.frames import ImageFrame, PoseFrame
 from posecheck.live.cues import Cue, CuePicker
+from posecheck.live.judge import LatestFrameJudge
 from posecheck.live.meter import RateMeter
 from posecheck.live.programme import Phase, Programme, ProgrammeView, SessionSummary
 from posecheck.sources.pushed import PushedFrames
@@ -28,8 +32,8 @@ EstimatorFactory = Callable[[], PoseEstimator]
 class LiveSnapshot:
     """What the page shows beside the video. Copied out under the lock; safe to read anywhere."""
 
-    frames: int
-    fps: float
+    frames: int  # frames judged
+    fps: float  # frames judged per second (the pose model and the rules)
     phase: Phase | None
     title: str
     cue: Cue | None
@@ -42,11 +46,21 @@ class LiveSnapshot:
     summary: SessionSummary | None  # set once the programme has ended (done or stopped)
     reps_text: str | None = None  # a movement in reps: the count in words, and how far through
     reps_fraction: float = 0.0
+    video_fps: float = 0.0  # frames sent back to the browser per second, each with the overlay
 
     @classmethod
-    def empty(cls, frames: int = 0, fps: float = 0.0) -> LiveSnapshot:
+    def empty(cls, frames: int = 0, fps: float = 0.0, video_fps: float = 0.0) -> LiveSnapshot:
         """Nothing judged yet (a new session, or a new stretch chosen)."""
-        return cls(frames, fps, None, "", None, None, None, 0.0, 0.0, None, 0.0, None)
+        return cls(frames, fps, None, "", None, None, None, 0.0, 0.0, None, 0.0, None, video_fps=video_fps)
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """The latest judgement, drawn on every camera frame until the next one."""
+
+    pose: PoseFrame
+    view: ProgrammeView
+    cue: Cue
 
 
 class LiveSession:
@@ -61,21 +75,42 @@ class LiveSession:
         self._pushed = PushedFrames()
         self._cues = CuePicker()
         self._rate = RateMeter(clock=clock)
+        self._video_rate = RateMeter(clock=clock)
         self._frames = 0
         self._snapshot = LiveSnapshot.empty()
+        self._judged: _Judged | None = None
+        self._judge = LatestFrameJudge(self._judge_frame, on_idle=self._free_model)
 
     # ---- camera thread ---------------------------------------------------------------------------
     def process(self, rgb: np.ndarray, timestamp: float) -> np.ndarray:
-        """Judge one camera frame; return it with the overlay drawn."""
-        from posecheck.sinks.live_overlay import draw_live
+        """Offer one camera frame for judging and return it at once with the latest judgement drawn
+        (the skeleton is the one found on the newest frame judged so far)."""
+        from posecheck.sinks.live_overlay import draw_live, draw_starting
 
         image = self._pushed.push(rgb, timestamp)
+        self._judge.offer(image)
+        with self._lock:
+            self._video_rate.tick()
+            judged, judged_fps = self._judged, self._rate.rate
+        if judged is None:
+            return draw_starting(rgb)
+        return draw_live(rgb, judged.pose, judged.view, judged.cue, judged_fps)
+
+    def wait_until_judged(self, timeout: float = 10.0) -> bool:
+        """Block until every frame offered so far has been judged (tests, and feeding a recording
+        through `process` frame by frame); False if that took longer than `timeout`."""
+        return self._judge.wait_until_idle(timeout)
+
+    # ---- judge thread ----------------------------------------------------------------------------
+    def _judge_frame(self, image: ImageFrame) -> None:
         if self._estimator is None:
             self._estimator = self._make_estimator()
-        pose_frame = self._estimator.estimate(image)
-        view, snap = self.process_pose(pose_frame)
-        assert snap.cue is not None
-        return draw_live(rgb, pose_frame, view, snap.cue, snap.fps)
+        self.process_pose(self._estimator.estimate(image))
+
+    def _free_model(self) -> None:
+        estimator, self._estimator = self._estimator, None
+        if estimator is not None:
+            estimator.close()
 
     def process_pose(self, frame: PoseFrame) -> tuple[ProgrammeView, LiveSnapshot]:
         """Judge an already-estimated frame (tests and recordings feed this directly)."""
@@ -91,26 +126,29 @@ class LiveSession:
                 self._frames, self._rate.rate, view.phase, view.title, cue, v.status if v else None,
                 v.side if v else view.side, v.hold_s if v else 0.0, v.hold_target_s if v else 0.0,
                 view.countdown_s, view.progress, summary, v.reps_text if v else None,
-                v.reps_fraction if v else 0.0)
+                v.reps_fraction if v else 0.0, self._video_rate.rate)
+            self._judged = _Judged(frame, view, cue)
             return view, self._snapshot
 
     def camera_stopped(self) -> None:
-        """The browser stopped the camera: free the model (a new one starts with the next frame)."""
-        estimator, self._estimator = self._estimator, None
-        if estimator is not None:
-            estimator.close()
+        """The browser stopped the camera: end the judge thread and free the model (both start
+        again with the next frame)."""
+        self._judge.stop()
+        with self._lock:
+            self._judged = None
 
     # ---- page thread -----------------------------------------------------------------------------
     def snapshot(self) -> LiveSnapshot:
         with self._lock:
-            return self._snapshot
+            return replace(self._snapshot, video_fps=self._video_rate.rate)
 
     def choose(self, programme: Programme) -> None:
         """Start something else: a new stretch or routine, with fresh counters and cues."""
         with self._lock:
             self._programme = programme
             self._cues = CuePicker()
-            self._snapshot = LiveSnapshot.empty(self._frames, self._snapshot.fps)
+            self._snapshot = LiveSnapshot.empty(self._frames, self._snapshot.fps, self._snapshot.video_fps)
+            self._judged = None
 
     def skip(self) -> None:
         with self._lock:

@@ -30,7 +30,8 @@ FONT = cv2.FONT_HERSHEY_SIMPLEX
 
 
 def draw_live(rgb: np.ndarray, frame: PoseFrame, view: ProgrammeView, cue: Cue, fps: float) -> np.ndarray:
-    """Return a copy of `rgb` with the live overlay. Pure: every number comes from its arguments."""
+    """Return a copy of `rgb` with the live overlay (`fps`: frames judged per second). Pure: every
+    number comes from its arguments."""
     img = rgb.copy()
     h, w = img.shape[:2]
     scale = overlay_scale(img)
@@ -44,6 +45,16 @@ def draw_live(rgb: np.ndarray, frame: PoseFrame, view: ProgrammeView, cue: Cue, 
         cv2.putText(img, text, org, FONT, size, DARK, int(10 * scale), cv2.LINE_AA)
         cv2.putText(img, text, org, FONT, size, WHITE, int(5 * scale), cv2.LINE_AA)
     _footer(img, view, fps, scale)
+    return img
+
+
+STARTING = Cue("starting", "routine", "Starting the coach...", 0.0)
+
+
+def draw_starting(rgb: np.ndarray) -> np.ndarray:
+    """The first frames, before the pose model has judged one: say that it is starting."""
+    img = rgb.copy()
+    _cue_banner(img, STARTING, overlay_scale(img))
     return img
 
 
@@ -70,7 +81,7 @@ def _footer(img: np.ndarray, view: ProgrammeView, fps: float, scale: float) -> N
         if f"{v.side} side" not in view.title:
             parts.append(f"side: {v.side or '?'}")
         parts.append(progress_text(v)[0])
-    parts.append(f"{fps:4.1f} fps")
+    parts.append(f"judging {fps:4.1f} fps")
     fit_text(img, "  |  ".join(parts), (int(8 * scale), h - int(10 * scale)), 0.55 * scale, WHITE,
              w - int(16 * scale))
     if v is not None and (v.hold_target_s or v.reps_target):

@@ -42,7 +42,7 @@ def describe_routine(routine: Routine, catalogue: dict[str, PoseDefinition]) -> 
 
 
 def coach_panel(snap: LiveSnapshot, speak: bool) -> None:
-    """The big cue, the hold timer, the side, the processed fps; speaks a new cue when asked."""
+    """The big cue, the hold timer, the side, the video and judged fps; speaks a new cue when asked."""
     if snap.cue is None:
         st.info("Press START under the video and allow the camera. Then get into position: "
                 "posecheck will talk you through it.")
@@ -60,10 +60,13 @@ def coach_panel(snap: LiveSnapshot, speak: bool) -> None:
         frac = min(1.0, snap.hold_s / snap.hold_target_s)
         st.progress(frac, text=f"Good-form hold: {snap.hold_s:.0f} of {snap.hold_target_s:.0f} s")
     side = snap.side if snap.side in ("left", "right", "both") else "…"
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3, c4 = st.columns(4)
     c1.metric("Working side", side)
-    c2.metric("Processed fps", f"{snap.fps:.0f}")
-    c3.metric("Done", f"{snap.progress:.0%}")
+    c2.metric("Video fps", f"{snap.video_fps:.0f}", help="Frames sent back to you each second, each with "
+              "the coach's overlay.")
+    c3.metric("Judged fps", f"{snap.fps:.0f}", help="Frames the pose model and the form checks looked at "
+              "each second. Holds are timed by the clock, so fewer judged frames do not change them.")
+    c4.metric("Done", f"{snap.progress:.0%}")
     if speak and snap.cue.say and snap.cue.speak_id:
         st.html(speech_html(snap.cue.say, snap.cue.speak_id), unsafe_allow_javascript=True)
 

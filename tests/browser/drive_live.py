@@ -32,6 +32,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # camera_clip, beside this file
+
 RESULT_PREFIX = "DRIVE_LIVE_RESULT "
 SAFETY_LABEL = "None of these apply to me — continue"
 WEBRTC_IFRAME = 'iframe[title*="webrtc_streamer"]'
@@ -50,6 +52,81 @@ CHROMIUM_FLAGS = [
     "--allow-loopback-in-peer-connection",
     "--disable-features=WebRtcHideLocalIpsWithMdns",
 ]
+# Keep the stream the page's own getUserMedia returns (the camera that is sent to the coach), so the
+# measurement reads the very frames that go out. Runs in every frame, the component's iframe included.
+KEEP_CAMERA_JS = """(() => {
+  const md = navigator.mediaDevices;
+  if (!md || !md.getUserMedia) return;
+  const original = md.getUserMedia.bind(md);
+  md.getUserMedia = async (constraints) => {
+    const stream = await original(constraints);
+    window.__posecheckCamera = stream;
+    return stream;
+  };
+})();"""
+# Read the burned-in frame counter (tests/browser/camera_clip.py) from the camera stream and from the
+# returned video on every frame each presents, for `seconds`. The camera side is timed by the frame's
+# capture time where Chromium gives it, the returned side by when the frame is shown.
+MEASURE_JS = """async (v, args) => {
+  const {seconds, layout} = args;
+  const camera = window.__posecheckCamera;
+  if (!camera) return {error: "the page's camera stream was not captured"};
+  if (!('requestVideoFrameCallback' in HTMLVideoElement.prototype)) {
+    return {error: "this browser has no requestVideoFrameCallback"};
+  }
+  const local = document.createElement('video');
+  local.muted = true; local.playsInline = true;
+  local.style.cssText = 'position:fixed;left:0;top:0;width:64px;height:48px;opacity:0.01';
+  document.body.appendChild(local);
+  local.srcObject = new MediaStream(camera.getVideoTracks());
+  await local.play();
+  const read = (video, g) => {
+    const w = video.videoWidth, h = video.videoHeight;
+    if (!w || !h) return null;
+    const sx = w / layout.width, sy = h / layout.height;
+    g.canvas.width = w; g.canvas.height = h;
+    g.drawImage(video, 0, 0, w, h);
+    const x = Math.round((layout.x + layout.block_w / 2) * sx);
+    const levels = [];
+    for (let i = 0; i < layout.bits + 2; i++) {
+      const y = Math.round((layout.y0 + i * layout.pitch + layout.block_h / 2) * sy);
+      const d = g.getImageData(x - 1, y - 1, 3, 3).data;
+      let sum = 0;
+      for (let k = 0; k < d.length; k += 4) sum += d[k] + d[k + 1] + d[k + 2];
+      levels.push(sum / (3 * d.length / 4));
+    }
+    const white = levels[0], black = levels[1];
+    if (white - black < 80) return null;
+    const mid = (white + black) / 2;
+    let n = 0;
+    for (let i = 2; i < levels.length; i++) n = n * 2 + (levels[i] > mid ? 1 : 0);
+    return n;
+  };
+  const watch = (video, events, useCapture) => {
+    const g = document.createElement('canvas').getContext('2d', {willReadFrequently: true});
+    let last = null, stop = false;
+    const onFrame = (now, meta) => {
+      if (stop) return;
+      const n = read(video, g);
+      if (n !== null && n !== last) {
+        const t = useCapture && meta.captureTime ? meta.captureTime : (meta.expectedDisplayTime || now);
+        events.push([n, t, useCapture && meta.captureTime ? 1 : 0]);
+        last = n;
+      }
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+    return () => { stop = true; };
+  };
+  const cam = [], out = [];
+  const stopCam = watch(local, cam, true), stopOut = watch(v, out, false);
+  const t0 = performance.now();
+  await new Promise(r => setTimeout(r, seconds * 1000));
+  stopCam(); stopOut();
+  const span = (performance.now() - t0) / 1000;
+  local.pause(); local.srcObject = null; local.remove();
+  return {camera: cam, returned: out, seconds: span, width: v.videoWidth, height: v.videoHeight};
+}"""
 VIDEO_STATE_JS = """v => {
   const q = v.getVideoPlaybackQuality ? v.getVideoPlaybackQuality() : null;
   return {w: v.videoWidth, h: v.videoHeight, paused: v.paused, ready: v.readyState, t: v.currentTime,
@@ -71,6 +148,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--video-timeout", type=float, default=30.0, help="seconds from START to video")
     p.add_argument("--cue-timeout", type=float, default=60.0, help="seconds from video to cue")
     p.add_argument("--viewport", default="1280x1600", help="WIDTHxHEIGHT; tall so nothing scrolls")
+    p.add_argument("--measure-s", type=float, default=0.0,
+                   help="after the cue, read the burned-in frame counter for this many seconds and report "
+                        "the returned fps and the camera-to-screen latency (0: do not measure)")
     return p.parse_args(argv)
 
 
@@ -137,6 +217,7 @@ def drive(args: argparse.Namespace, base: str, result: dict[str, Any], user_data
         ctx = pw.chromium.launch_persistent_context(
             str(user_data), executable_path=args.chromium, headless=True, args=flags,
             viewport={"width": width, "height": height}, permissions=["camera"])
+        ctx.add_init_script(KEEP_CAMERA_JS)
         try:
             page = ctx.pages[0] if ctx.pages else ctx.new_page()
             page.on("console", lambda m: console_errors.append(m.text[:300])
@@ -215,7 +296,60 @@ def _session(page: Any, args: argparse.Namespace, base: str, result: dict[str, A
     result.update(video_width=end["w"], video_height=end["h"])
     if end.get("frames") is not None and state.get("frames") is not None and t_cue > t_video:
         result["received_fps"] = round((end["frames"] - state["frames"]) / (t_cue - t_video), 1)
+    if args.measure_s > 0:
+        result["phase"] = "measure"
+        from camera_clip import COUNTER
+
+        raw = video.evaluate(MEASURE_JS, {"seconds": args.measure_s, "layout": COUNTER},
+                             timeout=(args.measure_s + 30) * 1000)
+        result["live"] = live_figures(raw)
+        result["live"].update(page_rates(page.locator("body").inner_text()))
     result["phase"] = "done"
+
+
+def live_figures(raw: dict[str, Any]) -> dict[str, Any]:
+    """Returned fps and camera-to-screen latency from the counter sightings on both sides.
+
+    Each returned frame is matched with the latest camera sighting of the same number before it
+    (the clip loops, so a number comes round again every loop)."""
+    if "error" in raw:
+        return {"error": raw["error"]}
+    camera, returned, seconds = raw["camera"], raw["returned"], raw["seconds"]
+    in_order = []  # latency of each returned frame, in the order shown
+    for n, t_out, _ in returned:
+        seen = [t for m, t, _ in camera if m == n and t <= t_out]
+        if seen:
+            in_order.append(t_out - max(seen))
+    latencies = sorted(in_order)
+
+    def pct(q: float) -> float | None:
+        return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 1) if latencies else None
+
+    third = max(1, len(in_order) // 3)
+    return {
+        "seconds": round(seconds, 2), "returned_size": f"{raw['width']}x{raw['height']}",
+        "camera_fps": round(len(camera) / seconds, 1), "returned_fps": round(len(returned) / seconds, 1),
+        "matched_frames": len(latencies), "latency_ms_median": pct(0.5), "latency_ms_p90": pct(0.9),
+        "latency_ms_max": round(latencies[-1], 1) if latencies else None,
+        "latency_ms_first_third_median": _median(in_order[:third]),
+        "latency_ms_last_third_median": _median(in_order[-third:]),
+        "camera_times_are_capture_times": bool(camera) and all(c for _, _, c in camera),
+    }
+
+
+def _median(values: list[float]) -> float | None:
+    values = sorted(values)
+    return round(values[len(values) // 2], 1) if values else None
+
+
+def page_rates(text: str) -> dict[str, float]:
+    """The coach panel's own video and judged fps, as the page shows them."""
+    rates = {}
+    for label, key in (("Video fps", "page_video_fps"), ("Judged fps", "page_judged_fps")):
+        m = re.search(rf"{label}\s*\n\s*([0-9.]+)", text)
+        if m:
+            rates[key] = float(m.group(1))
+    return rates
 
 
 def _press_stop(page: Any, result: dict[str, Any]) -> None:

@@ -1,0 +1,83 @@
+"""Live coaching speed in a real Chromium: returned fps and camera-to-screen latency at 640x480.
+
+Runs the same driver as the browser test (tests/browser/drive_live.py) inside a loopback-only network
+namespace. The fake camera plays a 30 fps, 640x480 clip of an arched half-kneeling lunge whose
+every frame carries its number in a column of blocks (tests/browser/camera_clip.py). Once the coach
+is cueing the arch, the page reads the numbers for --seconds from the camera stream it sends and
+from the video the coach sends back, on every frame each shows, and prints:
+
+- returned fps: frames of the coach's video shown per second (goal: at least 28);
+- camera-to-screen latency: from a frame's capture to its return on screen, median and 90th
+  percentile (goal: median at most 100 ms), and the medians of the first and last third of the run
+  (equal when no delay builds up);
+- the judged fps and the video fps that the coach panel itself shows.
+
+The server and Chromium share this machine's cores, as on a laptop. Needs root (or user namespaces)
+and /usr/bin/chromium (tools/ensure_browser_deps.sh).
+Usage: python bench/live_latency.py [--seconds S] [--path PAGE] [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BROWSER = ROOT / "tests" / "browser"
+sys.path.insert(0, str(BROWSER))
+
+from camera_clip import clip_frames, write_y4m  # noqa: E402
+
+CLIP = ROOT / "samples" / "starter" / "lunge_arch.mp4"
+CUE = "Tuck your tailbone under"
+
+
+def run_once(y4m: Path, seconds: float, path: str, tmp: Path) -> dict:
+    cmd = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$0" "$@"', sys.executable,
+           str(BROWSER / "drive_live.py"), "--app", str(ROOT / "app.py"), "--y4m", str(y4m), "--expect", CUE,
+           "--screenshot", str(tmp / "live.png"), "--path", path, "--measure-s", str(seconds)]
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=seconds + 240)
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith("DRIVE_LIVE_RESULT "):
+            result = json.loads(line.removeprefix("DRIVE_LIVE_RESULT "))
+            if not result.get("ok") or "live" not in result:
+                raise SystemExit(f"the live session failed: {result.get('error')}\n{done.stderr[-3000:]}")
+            return dict(result["live"])
+    raise SystemExit(f"the driver printed no result\n{done.stderr[-3000:]}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20.0, help="how long to measure in each run")
+    parser.add_argument("--path", default="live?stretch=hip_flexor_stretch",
+                        help="page to open (live?stretch=any for the Any-stretch mode)")
+    parser.add_argument("--runs", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="posecheck-live-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        y4m = tmp / "camera.y4m"
+        frames = write_y4m(clip_frames(CLIP, 30, hold_last_s=7.0), y4m, 30)
+        print(f"fake camera: {frames} frames, 640x480 at 30 fps, looped; page /{args.path}")
+        runs = [run_once(y4m, args.seconds, args.path, tmp) for _ in range(args.runs)]
+    print("\n| run | returned size | camera fps | returned fps | latency median | p90 | max "
+          "| first third / last third median | page: video fps, judged fps |")
+    print("|---:|---|---:|---:|---:|---:|---:|---|---|")
+    for n, r in enumerate(runs, start=1):
+        print(f"| {n} | {r['returned_size']} | {r['camera_fps']} | {r['returned_fps']} | "
+              f"{r['latency_ms_median']} ms | {r['latency_ms_p90']} ms | {r['latency_ms_max']} ms | "
+              f"{r['latency_ms_first_third_median']} / {r['latency_ms_last_third_median']} ms | "
+              f"{r.get('page_video_fps')}, {r.get('page_judged_fps')} |")
+    fps = statistics.median(r["returned_fps"] for r in runs)
+    latency = statistics.median(r["latency_ms_median"] for r in runs)
+    print(f"\nreturned fps {fps:.1f} (goal >= 28); camera-to-screen median {latency:.0f} ms (goal <= 100); "
+          f"camera times are capture times: {all(r['camera_times_are_capture_times'] for r in runs)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

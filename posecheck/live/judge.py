@@ -1,0 +1,94 @@
+"""Judge the newest camera frame on a thread of its own, so the video never waits for the pose model.
+
+The camera callback offers every frame and returns at once. The judge takes whichever frame is newest
+when it is free: a frame that arrives while another waits replaces it (the queue is one deep), so
+delay cannot build up however slow the machine is. After `idle_stop_s` without a frame the thread
+ends and calls `on_idle` (the session frees its model); the next frame starts it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from posecheck.frames import ImageFrame
+
+log = logging.getLogger(__name__)
+
+
+class LatestFrameJudge:
+    """Runs `judge(frame)` on the newest offered frame, one at a time, on a background thread."""
+
+    def __init__(self, judge: Callable[[ImageFrame], None], on_idle: Callable[[], None] | None = None,
+                 idle_stop_s: float = 30.0, name: str = "posecheck-judge") -> None:
+        self._judge = judge
+        self._on_idle = on_idle
+        self._idle_stop_s = idle_stop_s
+        self._name = name
+        self._cond = threading.Condition()
+        self._pending: ImageFrame | None = None
+        self._busy = False
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+        self.replaced = 0  # frames that were replaced by a newer one before they could be judged
+
+    def offer(self, frame: ImageFrame) -> None:
+        """Hand over the newest frame; never blocks on the judging."""
+        with self._cond:
+            if self._pending is not None:
+                self.replaced += 1
+            self._pending = frame
+            if self._thread is None or not self._thread.is_alive():
+                self._stopping = False
+                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+                self._thread.start()
+            self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                if self._pending is None and not self._stopping:
+                    self._cond.wait(self._idle_stop_s)
+                if self._stopping or self._pending is None:  # stopped, or idle for too long
+                    self._end()
+                    return
+                frame, self._pending = self._pending, None
+                self._busy = True
+            try:
+                self._judge(frame)
+            except Exception:  # one bad frame must not end live coaching; it goes to the server log
+                log.exception("judging a live frame failed")
+            finally:
+                with self._cond:
+                    self._busy = False
+                    self._cond.notify_all()
+
+    def _end(self) -> None:
+        """Free what the judge holds, with the lock held: a frame offered meanwhile waits for this
+        and then starts a fresh thread (and a fresh model), never one being closed."""
+        if self._on_idle is not None:
+            try:
+                self._on_idle()
+            except Exception:
+                log.exception("freeing the live model failed")
+        if self._thread is threading.current_thread():
+            self._thread = None
+        self._cond.notify_all()
+
+    def wait_until_idle(self, timeout: float = 10.0) -> bool:
+        """Block until every offered frame has been judged (tests and recordings); False on timeout."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._pending is None and not self._busy, timeout)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Finish the frame being judged, drop the waiting one, end the thread (it calls `on_idle`)."""
+        with self._cond:
+            thread = self._thread
+            self._stopping = True
+            self._pending = None
+            self._cond.notify_all()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+        with self._cond:
+            self._stopping = False
