@@ -11,6 +11,7 @@ from posecheck.poses import load_catalogue
 from posecheck.recognition import load_model
 from posecheck.routines import load_routines, stretch_order
 from posecheck.routines.player import RoutineProgramme
+from posecheck.webui import prompt_track
 from posecheck.webui.panels import coach_panel, describe_routine, describe_stretch, session_summary
 from posecheck.webui.safety import DISCLAIMER, safety_gate
 from posecheck.webui.stream import MEDIA_CONSTRAINTS, RTC_CONFIGURATION, frame_callback
@@ -69,6 +70,7 @@ if st.session_state.live_choice != choice:
     session.choose(make_programme(choice))
     st.session_state.live_choice = choice
 
+prompt_track.install()  # each frame goes back with its own overlay, not the one before's
 with left:
     webrtc_streamer(key="posecheck-live", mode=WebRtcMode.SENDRECV, rtc_configuration=RTC_CONFIGURATION,
                     media_stream_constraints=MEDIA_CONSTRAINTS, video_frame_callback=frame_callback(session),
