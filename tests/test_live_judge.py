@@ -125,3 +125,16 @@ def test_a_slow_model_slows_the_judging_not_the_video() -> None:
     assert not np.array_equal(judged, outs[0])
     session.camera_stopped()
     assert estimator.closed
+
+
+def test_frames_sooner_than_the_cap_allows_are_not_judged() -> None:
+    """A 30 fps camera judged at most 20 times a second, by the frames' own timestamps: every
+    other frame."""
+    judged: list[float] = []
+    j = LatestFrameJudge(lambda f: judged.append(f.timestamp), max_fps=20.0)
+    for n in range(12):
+        j.offer(_frame(n / 30))
+        assert j.wait_until_idle(5)
+    j.stop()
+    assert judged == [n / 30 for n in range(0, 12, 2)]
+    assert j.skipped == 6

@@ -26,6 +26,7 @@ from posecheck.live.programme import Phase, Programme, ProgrammeView, SessionSum
 from posecheck.sources.pushed import PushedFrames
 
 EstimatorFactory = Callable[[], PoseEstimator]
+MAX_JUDGED_FPS = 20.0  # the rules were measured at 15 fps; the rest of the CPU goes to the video
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ class LiveSession:
     """Feeds a programme from camera frames and keeps what the page needs to show."""
 
     def __init__(self, programme: Programme, estimator_factory: EstimatorFactory | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, max_judged_fps: float | None = MAX_JUDGED_FPS
+                 ) -> None:
         self._lock = threading.Lock()
         self._programme = programme
         self._make_estimator = estimator_factory or (lambda: make_estimator("mediapipe", segmentation=True))
@@ -79,7 +81,7 @@ class LiveSession:
         self._frames = 0
         self._snapshot = LiveSnapshot.empty()
         self._judged: _Judged | None = None
-        self._judge = LatestFrameJudge(self._judge_frame, on_idle=self._free_model)
+        self._judge = LatestFrameJudge(self._judge_frame, on_idle=self._free_model, max_fps=max_judged_fps)
 
     # ---- camera thread ---------------------------------------------------------------------------
     def process(self, rgb: np.ndarray, timestamp: float) -> np.ndarray:
