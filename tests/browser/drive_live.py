@@ -63,6 +63,15 @@ KEEP_CAMERA_JS = """(() => {
     window.__posecheckCamera = stream;
     return stream;
   };
+  if (window.__PROBE_JITTER && window.RTCPeerConnection) {
+    const Orig = window.RTCPeerConnection;
+    window.RTCPeerConnection = function (...a) {
+      const pc = new Orig(...a);
+      pc.addEventListener('track', e => { try { e.receiver.jitterBufferTarget = 0; } catch (x) {} });
+      return pc;
+    };
+    window.RTCPeerConnection.prototype = Orig.prototype;
+  }
 })();"""
 # Read the burned-in frame counter (tests/browser/camera_clip.py) from the camera stream and from the
 # returned video on every frame each presents, for `seconds`. The camera side is timed by the frame's
@@ -80,30 +89,32 @@ MEASURE_JS = """async (v, args) => {
   document.body.appendChild(local);
   local.srcObject = new MediaStream(camera.getVideoTracks());
   await local.play();
+  // Copy only the counter's column, one canvas pixel per block, and read it in one call: cheap
+  // enough to run on every frame of both videos without slowing the page down.
+  const rows = layout.bits + 2;
   const read = (video, g) => {
     const w = video.videoWidth, h = video.videoHeight;
     if (!w || !h) return null;
     const sx = w / layout.width, sy = h / layout.height;
-    g.canvas.width = w; g.canvas.height = h;
-    g.drawImage(video, 0, 0, w, h);
-    const x = Math.round((layout.x + layout.block_w / 2) * sx);
+    // each canvas pixel samples the middle of one block (nearest pixel, no smoothing)
+    const x = (layout.x + layout.block_w / 2 - 2) * sx;
+    const y = (layout.y0 + layout.block_h / 2 - layout.pitch / 2) * sy;
+    g.drawImage(video, x, y, 4 * sx, rows * layout.pitch * sy, 0, 0, 1, rows);
+    const d = g.getImageData(0, 0, 1, rows).data;
     const levels = [];
-    for (let i = 0; i < layout.bits + 2; i++) {
-      const y = Math.round((layout.y0 + i * layout.pitch + layout.block_h / 2) * sy);
-      const d = g.getImageData(x - 1, y - 1, 3, 3).data;
-      let sum = 0;
-      for (let k = 0; k < d.length; k += 4) sum += d[k] + d[k + 1] + d[k + 2];
-      levels.push(sum / (3 * d.length / 4));
-    }
+    for (let i = 0; i < rows; i++) levels.push((d[4 * i] + d[4 * i + 1] + d[4 * i + 2]) / 3);
     const white = levels[0], black = levels[1];
     if (white - black < 80) return null;
     const mid = (white + black) / 2;
     let n = 0;
-    for (let i = 2; i < levels.length; i++) n = n * 2 + (levels[i] > mid ? 1 : 0);
+    for (let i = 2; i < rows; i++) n = n * 2 + (levels[i] > mid ? 1 : 0);
     return n;
   };
   const watch = (video, events, useCapture) => {
-    const g = document.createElement('canvas').getContext('2d', {willReadFrequently: true});
+    const canvas = document.createElement('canvas');
+    canvas.width = 1; canvas.height = rows;
+    const g = canvas.getContext('2d', {willReadFrequently: true});
+    g.imageSmoothingEnabled = false;
     let last = null, stop = false;
     const onFrame = (now, meta) => {
       if (stop) return;
@@ -125,7 +136,8 @@ MEASURE_JS = """async (v, args) => {
   stopCam(); stopOut();
   const span = (performance.now() - t0) / 1000;
   local.pause(); local.srcObject = null; local.remove();
-  return {camera: cam, returned: out, seconds: span, width: v.videoWidth, height: v.videoHeight};
+  return {camera: cam, returned: out, seconds: span, width: v.videoWidth, height: v.videoHeight,
+          time_origin_ms: performance.timeOrigin};
 }"""
 VIDEO_STATE_JS = """v => {
   const q = v.getVideoPlaybackQuality ? v.getVideoPlaybackQuality() : null;
@@ -151,6 +163,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--measure-s", type=float, default=0.0,
                    help="after the cue, read the burned-in frame counter for this many seconds and report "
                         "the returned fps and the camera-to-screen latency (0: do not measure)")
+    p.add_argument("--settle-s", type=float, default=3.0,
+                   help="with --measure-s: seconds to wait after the cue before measuring")
+    p.add_argument("--dump-events", type=Path,
+                   help="with --measure-s: write every counter sighting (page clock, and the page's time "
+                        "origin in Unix milliseconds) to this JSON file")
     return p.parse_args(argv)
 
 
@@ -217,6 +234,8 @@ def drive(args: argparse.Namespace, base: str, result: dict[str, Any], user_data
         ctx = pw.chromium.launch_persistent_context(
             str(user_data), executable_path=args.chromium, headless=True, args=flags,
             viewport={"width": width, "height": height}, permissions=["camera"])
+        if os.environ.get("PROBE_JITTER"):
+            ctx.add_init_script("window.__PROBE_JITTER = true;")
         ctx.add_init_script(KEEP_CAMERA_JS)
         try:
             page = ctx.pages[0] if ctx.pages else ctx.new_page()
@@ -300,11 +319,17 @@ def _session(page: Any, args: argparse.Namespace, base: str, result: dict[str, A
         result["phase"] = "measure"
         from camera_clip import COUNTER
 
+        page.wait_for_timeout(args.settle_s * 1000)  # past the start-up: keyframes, bitrate ramp
         raw = video.evaluate(MEASURE_JS, {"seconds": args.measure_s, "layout": COUNTER},
                              timeout=(args.measure_s + 30) * 1000)
         result["live"] = live_figures(raw)
+        if args.dump_events:
+            args.dump_events.write_text(json.dumps(raw))
         result["live"].update(page_rates(page.locator("body").inner_text()))
     result["phase"] = "done"
+
+
+MATCH_WINDOW_MS = 3000.0
 
 
 def live_figures(raw: dict[str, Any]) -> dict[str, Any]:
@@ -317,7 +342,9 @@ def live_figures(raw: dict[str, Any]) -> dict[str, Any]:
     camera, returned, seconds = raw["camera"], raw["returned"], raw["seconds"]
     in_order = []  # latency of each returned frame, in the order shown
     for n, t_out, _ in returned:
-        seen = [t for m, t, _ in camera if m == n and t <= t_out]
+        # the clip loops, so the same number comes round again: take the camera's sighting just
+        # before, within a few seconds (a frame missed by the camera-side reader is left out)
+        seen = [t for m, t, _ in camera if m == n and t_out - MATCH_WINDOW_MS <= t <= t_out]
         if seen:
             in_order.append(t_out - max(seen))
     latencies = sorted(in_order)
