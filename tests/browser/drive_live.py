@@ -63,15 +63,6 @@ KEEP_CAMERA_JS = """(() => {
     window.__posecheckCamera = stream;
     return stream;
   };
-  if (window.__PROBE_JITTER && window.RTCPeerConnection) {
-    const Orig = window.RTCPeerConnection;
-    window.RTCPeerConnection = function (...a) {
-      const pc = new Orig(...a);
-      pc.addEventListener('track', e => { try { e.receiver.jitterBufferTarget = 0; } catch (x) {} });
-      return pc;
-    };
-    window.RTCPeerConnection.prototype = Orig.prototype;
-  }
 })();"""
 # Read the burned-in frame counter (tests/browser/camera_clip.py) from the camera stream and from the
 # returned video on every frame each presents, for `seconds`. The camera side is timed by the frame's
@@ -234,8 +225,6 @@ def drive(args: argparse.Namespace, base: str, result: dict[str, Any], user_data
         ctx = pw.chromium.launch_persistent_context(
             str(user_data), executable_path=args.chromium, headless=True, args=flags,
             viewport={"width": width, "height": height}, permissions=["camera"])
-        if os.environ.get("PROBE_JITTER"):
-            ctx.add_init_script("window.__PROBE_JITTER = true;")
         ctx.add_init_script(KEEP_CAMERA_JS)
         try:
             page = ctx.pages[0] if ctx.pages else ctx.new_page()
