@@ -47,3 +47,31 @@ def test_neutral_back_outline_is_drawn_green(camera_side: str) -> None:
 def test_no_outline_without_a_mask(camera_side: str) -> None:
     img = _last(-20.0, camera_side, with_mask=False)
     assert _dots(img, GREEN, camera_side) == 0 and _dots(img, RED, camera_side) == 0
+
+
+def test_the_live_overlay_reuses_its_banner_and_outline_and_draws_the_same_pictures() -> None:
+    """LiveOverlay keeps the cue banner and the traced back outline between camera frames; what it
+    draws must be exactly what the plain drawing function draws."""
+    from live_helpers import frames_of
+
+    from posecheck.live.cues import CueCandidate, CuePicker
+    from posecheck.live.programme import StretchProgramme
+    from posecheck.sinks.live_overlay import LiveOverlay, draw_live, draw_starting
+
+    programme = StretchProgramme(pose_by_id("hip_flexor_stretch"))  # reads the back outline
+    picker = CuePicker()
+    overlay = LiveOverlay()
+    frames = frames_of("hip_flexor_stretch__arched_lower_back_comp_25deg_hold__rr")
+    rng = np.random.default_rng(3)
+    cameras = [rng.integers(0, 255, (frames[0].height, frames[0].width, 3), dtype=np.uint8)
+               for _ in range(3)]
+    assert np.array_equal(overlay.starting(cameras[0]), draw_starting(cameras[0]))
+    with_outline = 0
+    for n, frame in enumerate(frames):
+        view = programme.update(frame)
+        cue = picker.update(frame.timestamp, view.cue or CueCandidate("x", "guidance", "Step in"))
+        for camera in cameras[: 1 + n % 3]:  # each judged frame drawn on one to three camera frames
+            assert np.array_equal(overlay.draw(camera, frame, view, cue, 14.0),
+                                  draw_live(camera, frame, view, cue, 14.0))
+        with_outline += overlay._dots is not None
+    assert with_outline > len(frames) // 2  # the back outline was in the pictures compared

@@ -23,6 +23,7 @@ from posecheck.live.cues import Cue, CuePicker
 from posecheck.live.judge import LatestFrameJudge
 from posecheck.live.meter import RateMeter
 from posecheck.live.programme import Phase, Programme, ProgrammeView, SessionSummary
+from posecheck.sinks.live_overlay import LiveOverlay
 from posecheck.sources.pushed import PushedFrames
 
 EstimatorFactory = Callable[[], PoseEstimator]
@@ -81,22 +82,21 @@ class LiveSession:
         self._frames = 0
         self._snapshot = LiveSnapshot.empty()
         self._judged: _Judged | None = None
+        self._overlay = LiveOverlay()  # camera thread only
         self._judge = LatestFrameJudge(self._judge_frame, on_idle=self._free_model, max_fps=max_judged_fps)
 
     # ---- camera thread ---------------------------------------------------------------------------
     def process(self, rgb: np.ndarray, timestamp: float) -> np.ndarray:
         """Offer one camera frame for judging and return it at once with the latest judgement drawn
         (the skeleton is the one found on the newest frame judged so far)."""
-        from posecheck.sinks.live_overlay import draw_live, draw_starting
-
         image = self._pushed.push(rgb, timestamp)
         self._judge.offer(image)
         with self._lock:
             self._video_rate.tick()
             judged, judged_fps = self._judged, self._rate.rate
         if judged is None:
-            return draw_starting(rgb)
-        return draw_live(rgb, judged.pose, judged.view, judged.cue, judged_fps)
+            return self._overlay.starting(rgb)
+        return self._overlay.draw(rgb, judged.pose, judged.view, judged.cue, judged_fps)
 
     def wait_until_judged(self, timeout: float = 10.0) -> bool:
         """Block until every frame offered so far has been judged (tests, and feeding a recording

@@ -17,6 +17,8 @@ from posecheck.sinks.overlay import (
     GREY,
     RED,
     WHITE,
+    BackDots,
+    back_dots,
     draw_skeleton,
     fit_text,
     overlay_scale,
@@ -33,10 +35,52 @@ def draw_live(rgb: np.ndarray, frame: PoseFrame, view: ProgrammeView, cue: Cue, 
     """Return a copy of `rgb` with the live overlay (`fps`: frames judged per second). Pure: every
     number comes from its arguments."""
     img = rgb.copy()
-    h, w = img.shape[:2]
     scale = overlay_scale(img)
     draw_skeleton(img, frame, view.verdict, view.pose, scale)
     _cue_banner(img, cue, scale)
+    _countdown_and_footer(img, view, fps, scale)
+    return img
+
+
+class LiveOverlay:
+    """`draw_live` for one live session, reusing what stays the same from one camera frame to the
+    next: the cue banner is drawn once per cue and size, the back outline once per judged frame.
+    The pictures are the same as `draw_live`'s; each session keeps its own."""
+
+    def __init__(self) -> None:
+        self._banner_key: tuple[object, ...] | None = None
+        self._banner: np.ndarray | None = None
+        self._dots_for: PoseFrame | None = None
+        self._dots: BackDots | None = None
+
+    def draw(self, rgb: np.ndarray, frame: PoseFrame, view: ProgrammeView, cue: Cue, fps: float
+             ) -> np.ndarray:
+        img = rgb.copy()
+        scale = overlay_scale(img)
+        if frame is not self._dots_for:
+            self._dots_for, self._dots = frame, back_dots(frame, view.verdict, view.pose)
+        draw_skeleton(img, frame, view.verdict, view.pose, scale, back=self._dots)
+        self._paste_banner(img, cue, scale)
+        _countdown_and_footer(img, view, fps, scale)
+        return img
+
+    def starting(self, rgb: np.ndarray) -> np.ndarray:
+        """`draw_starting`, with the banner kept like the others."""
+        img = rgb.copy()
+        self._paste_banner(img, STARTING, overlay_scale(img))
+        return img
+
+    def _paste_banner(self, img: np.ndarray, cue: Cue, scale: float) -> None:
+        key = (cue.text, cue.kind, img.shape, scale)
+        if key != self._banner_key or self._banner is None:
+            drawn = np.zeros_like(img)
+            band = _cue_banner(drawn, cue, scale)
+            self._banner_key, self._banner = key, drawn[:band].copy()
+        img[: len(self._banner)] = self._banner
+
+
+def _countdown_and_footer(img: np.ndarray, view: ProgrammeView, fps: float, scale: float) -> None:
+    h, w = img.shape[:2]
     if view.countdown_s is not None:
         text = f"{int(view.countdown_s + 0.999)}"
         size = 3.0 * scale
@@ -45,7 +89,6 @@ def draw_live(rgb: np.ndarray, frame: PoseFrame, view: ProgrammeView, cue: Cue, 
         cv2.putText(img, text, org, FONT, size, DARK, int(10 * scale), cv2.LINE_AA)
         cv2.putText(img, text, org, FONT, size, WHITE, int(5 * scale), cv2.LINE_AA)
     _footer(img, view, fps, scale)
-    return img
 
 
 STARTING = Cue("starting", "routine", "Starting the coach...", 0.0)
@@ -58,8 +101,9 @@ def draw_starting(rgb: np.ndarray) -> np.ndarray:
     return img
 
 
-def _cue_banner(img: np.ndarray, cue: Cue, scale: float) -> None:
-    """The current cue in large letters on a band of its colour, wrapped to three lines at most."""
+def _cue_banner(img: np.ndarray, cue: Cue, scale: float) -> int:
+    """The current cue in large letters on a band of its colour, wrapped to three lines at most.
+    Returns the band's height in pixels (the band covers the full width from the top)."""
     w = img.shape[1]
     lines = textwrap.wrap(cue.text, width=max(20, int(w / (15 * scale)))) or [""]
     lines = lines if len(lines) <= 3 else [*lines[:2], " ".join(lines[2:])]
@@ -68,6 +112,7 @@ def _cue_banner(img: np.ndarray, cue: Cue, scale: float) -> None:
     cv2.rectangle(img, (0, 0), (w, band), CUE_COLOURS.get(cue.kind, GREY), -1)
     for n, line in enumerate(lines):
         fit_text(img, line, (int(10 * scale), int((n + 1) * line_h)), 0.9 * scale, WHITE, w - int(20 * scale))
+    return min(band + 1, img.shape[0])
 
 
 def _footer(img: np.ndarray, view: ProgrammeView, fps: float, scale: float) -> None:

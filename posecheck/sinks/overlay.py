@@ -60,9 +60,15 @@ def overlay_scale(img: np.ndarray) -> float:
     return max(0.5, min(w, h) / 480.0)
 
 
+BackDots = tuple[list[tuple[int, int]], tuple[int, int, int]]  # outline points and their colour
+
+
 def draw_skeleton(img: np.ndarray, frame: PoseFrame, verdict: Verdict | None, pose: PoseDefinition | None,
-                  scale: float) -> None:
-    """Draw bones coloured by check state (grey when not judged) and the back outline, in place."""
+                  scale: float, back: BackDots | bool | None = True) -> None:
+    """Draw bones coloured by check state (grey when not judged) and the back outline, in place.
+
+    `back`: True traces the back outline here; pass `back_dots(...)`'s result instead to draw one
+    traced before (the live overlay draws each judged frame on several camera frames)."""
     states = {c.id: c.state for c in verdict.checks} if verdict else {}
     in_position = verdict.in_position if verdict else False
     bone_colour: dict[str, tuple[int, int, int]] = {}
@@ -91,30 +97,37 @@ def draw_skeleton(img: np.ndarray, frame: PoseFrame, verdict: Verdict | None, po
         if np.all(np.isfinite(pts[i])) and lm.visibility[i] >= 0.3:
             cv2.circle(img, (int(pts[i][0]), int(pts[i][1])), max(2, int(3 * scale)), WHITE, -1,
                        cv2.LINE_AA)
-    if pose is not None and pose.needs_mask and verdict is not None:
-        _back_outline(img, frame, verdict, pose, states, scale)
+    dots = back_dots(frame, verdict, pose) if back is True else back or None
+    if dots is not None:
+        points, colour = dots
+        for p in points:
+            cv2.circle(img, p, max(2, int(2.5 * scale)), colour, -1, cv2.LINE_AA)
 
 
-def _back_outline(img: np.ndarray, frame: PoseFrame, verdict: Verdict, pose: PoseDefinition,
-                  states: dict[str, str], scale: float) -> None:
-    """Dots along the back outline the lumbar checks read, coloured by those checks' state."""
-    if frame.landmarks is None or frame.mask is None or verdict.camera_side not in ("left", "right"):
-        return
+def back_dots(frame: PoseFrame, verdict: Verdict | None, pose: PoseDefinition | None) -> BackDots | None:
+    """Points along the back outline the lumbar checks read, coloured by those checks' state (None
+    for a stretch that does not read the outline, or when it cannot be traced)."""
+    if (pose is None or not pose.needs_mask or verdict is None or frame.landmarks is None
+            or frame.mask is None or verdict.camera_side not in ("left", "right")):
+        return None
     sk = Skeleton(frame.landmarks, frame.width, frame.height, verdict.camera_side,  # type: ignore[arg-type]
                   frame.mask)
     try:
         outline = sk.trunk_outline
         hip, chord, back = sk.mid("hip"), sk.mid("shoulder") - sk.mid("hip"), -sk.anterior
     except (Unseen, ZeroDivisionError):
-        return
+        return None
+    states = {c.id: c.state for c in verdict.checks}
     back_checks = [states.get(c.id) for c in pose.checks if c.feature in MASK_FEATURES]
     colour = (RED if "mistake" in back_checks else AMBER if "pending" in back_checks
               else GREEN if verdict.in_position else GREY)
     length = float(np.hypot(chord[0], chord[1]))
+    points = []
     for t, d in zip(outline.stations, outline.back, strict=True):
         if np.isfinite(d):
             p = hip + t * chord + back * d * length
-            cv2.circle(img, (int(p[0]), int(p[1])), max(2, int(2.5 * scale)), colour, -1, cv2.LINE_AA)
+            points.append((int(p[0]), int(p[1])))
+    return points, colour
 
 
 def progress_text(v: Verdict) -> tuple[str, float]:
