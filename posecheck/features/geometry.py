@@ -10,17 +10,30 @@ UP = np.array([0.0, -1.0])
 DOWN = np.array([0.0, 1.0])
 
 
+# These run dozens of times per frame on 2-vectors, where numpy's per-call overhead is most of the
+# cost: the arithmetic is done on Python floats (bench/rules_cost.py).
+
+
+def _length(x: float, y: float) -> float:
+    return float(np.hypot(x, y))
+
+
 def unit(v: np.ndarray) -> np.ndarray:
-    n = float(np.hypot(v[0], v[1]))
+    x, y = float(v[0]), float(v[1])
+    n = _length(x, y)
     if n < 1e-9:
         raise ZeroDivisionError("zero-length vector")
-    return v / n
+    return np.array([x / n, y / n])
 
 
 def angle_between(a: np.ndarray, b: np.ndarray) -> float:
     """Unsigned angle between two 2D vectors, degrees in [0, 180]."""
-    ua, ub = unit(a), unit(b)
-    return math.degrees(math.acos(float(np.clip(np.dot(ua, ub), -1.0, 1.0))))
+    ax, ay, bx, by = float(a[0]), float(a[1]), float(b[0]), float(b[1])
+    na, nb = _length(ax, ay), _length(bx, by)
+    if na < 1e-9 or nb < 1e-9:
+        raise ZeroDivisionError("zero-length vector")
+    cos = (ax / na) * (bx / nb) + (ay / na) * (by / nb)
+    return math.degrees(math.acos(min(1.0, max(-1.0, cos))))
 
 
 def joint_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
@@ -33,7 +46,9 @@ def signed_angle(v: np.ndarray, zero: np.ndarray, positive: np.ndarray) -> float
 
     `zero` and `positive` must be perpendicular unit vectors; the result is in (-180, 180].
     """
-    return math.degrees(math.atan2(float(np.dot(v, positive)), float(np.dot(v, zero))))
+    vx, vy = float(v[0]), float(v[1])
+    return math.degrees(math.atan2(vx * float(positive[0]) + vy * float(positive[1]),
+                                   vx * float(zero[0]) + vy * float(zero[1])))
 
 
 def rotate90(v: np.ndarray, clockwise_on_screen: bool) -> np.ndarray:

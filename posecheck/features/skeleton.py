@@ -81,9 +81,15 @@ class Skeleton:
     # -- points ----------------------------------------------------------------------------
     def p(self, name: str) -> np.ndarray:
         """Pixel position of a trusted landmark; raises Unseen otherwise."""
-        if not self.trusted(name):
+        i = INDEX[name]
+        if not self._trust_all[i]:
             raise Unseen((name,))
-        return self.landmarks.image[INDEX[name], :2].astype(float)
+        return self._xy[i].copy()
+
+    @cached_property
+    def _xy(self) -> np.ndarray:
+        """Every landmark's pixel position as float64, converted once per frame."""
+        return self.landmarks.image[:, :2].astype(float)
 
     def mid(self, part: str) -> np.ndarray:
         """Midpoint of a left/right pair ("shoulder", "hip", "ear"), or the one side that is trusted.
