@@ -95,12 +95,12 @@ def _edge_distances(mask: np.ndarray, base: np.ndarray, directions: np.ndarray,
     there the picture ends, not the body (a back cut off by the frame edge is not a back).
     """
     n_dir, n_base = len(directions), len(base)
-    bx = np.tile(base[:, 0], n_dir)[:, None]  # rows: every base point for direction 0, then 1, ...
-    by = np.tile(base[:, 1], n_dir)[:, None]
-    dx = np.repeat(directions[:, 0], n_base)[:, None]
-    dy = np.repeat(directions[:, 1], n_base)[:, None]
-    xs = (bx + radii[None, :] * dx).astype(np.float32)
-    ys = (by + radii[None, :] * dy).astype(np.float32)
+    # rows: every base point for direction 0, then for direction 1, ... (x and y kept apart: numpy
+    # is slow on arrays whose last axis is only 2 long)
+    origins = np.tile(base, (n_dir, 1))  # (D*K, 2)
+    steps = np.repeat(directions, n_base, axis=0)  # (D*K, 2)
+    xs = (origins[:, 0:1] + radii[None, :] * steps[:, 0:1]).astype(np.float32)  # (D*K, R)
+    ys = (origins[:, 1:2] + radii[None, :] * steps[:, 1:2]).astype(np.float32)
     prof = cv2.remap(mask.astype(np.float32, copy=False), xs, ys, cv2.INTER_LINEAR,
                      borderMode=cv2.BORDER_CONSTANT, borderValue=0.0)
     out = np.full(n_dir * n_base, np.nan)
@@ -113,7 +113,7 @@ def _edge_distances(mask: np.ndarray, base: np.ndarray, directions: np.ndarray,
         step = a - b
         frac = np.where(step != 0.0, (a - EDGE_LEVEL) / np.where(step != 0.0, step, 1.0), 0.0)
         r = radii[j - 1].astype(np.float64) + frac * (radii[j] - radii[j - 1]).astype(np.float64)
-        x, y = bx[k, 0] + r * dx[k, 0], by[k, 0] + r * dy[k, 0]
+        x, y = origins[k, 0] + r * steps[k, 0], origins[k, 1] + r * steps[k, 1]
         h, w = mask.shape[:2]
         in_picture = (x >= BORDER_PX) & (x <= w - 1 - BORDER_PX) & (y >= BORDER_PX) & (y <= h - 1 - BORDER_PX)
         out[k[in_picture]] = r[in_picture]
