@@ -138,3 +138,18 @@ def test_frames_sooner_than_the_cap_allows_are_not_judged() -> None:
     j.stop()
     assert judged == [n / 30 for n in range(0, 12, 2)]
     assert j.skipped == 6
+
+
+@pytest.mark.skipif(not hasattr(threading, "get_native_id") or not hasattr(__import__("os"), "getpriority"),
+                    reason="thread priorities are a Linux feature here")
+def test_the_judge_runs_below_the_video_in_cpu_priority() -> None:
+    """On a machine short of cores the video keeps its pace and the judging takes what is left."""
+    import os
+
+    seen: list[int] = []
+    j = LatestFrameJudge(lambda f: seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
+    j.offer(_frame(0.0))
+    assert j.wait_until_idle(5)
+    j.stop()
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert seen == [min(19, mine + 10)]

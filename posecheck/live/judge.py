@@ -14,12 +14,28 @@ load it saves goes to the video itself.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 
 from posecheck.frames import ImageFrame
 
 log = logging.getLogger(__name__)
+
+
+JUDGE_NICENESS = 10  # how much lower than the video the judge (and the model's threads) runs
+
+
+def _lower_priority() -> None:
+    """Give this thread, and the threads it starts (MediaPipe's graph and TFLite workers are started
+    by the first frame judged), a lower CPU priority than the video path. On a machine short of
+    cores the video then keeps its pace and the judging takes what is left; with cores to spare
+    nothing changes. Linux only; elsewhere, or when not allowed, it is skipped."""
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + JUDGE_NICENESS)
+    except (AttributeError, OSError):
+        pass
 
 
 class LatestFrameJudge:
@@ -59,6 +75,7 @@ class LatestFrameJudge:
             self._cond.notify()
 
     def _run(self) -> None:
+        _lower_priority()
         while True:
             with self._cond:
                 if self._pending is None and not self._stopping:
