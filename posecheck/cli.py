@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from posecheck import __version__
@@ -215,26 +216,24 @@ def _cmd_regress(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _stride(text: str) -> int:
-    """--stride: a whole number of frames, at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 (every frame) or more")
-    return value
+def _whole_number(minimum: int, unit: str, too_small: str) -> Callable[[str], int]:
+    """An argparse type: a whole number of `unit` (for the message) no smaller than `minimum`."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number{unit}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(too_small)
+        return value
+
+    return parse
 
 
-def _max_side(text: str) -> int:
-    """--max-side: pixels, at least 64 (the pose model itself looks at 256x256)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of pixels") from None
-    if value < 64:
-        raise argparse.ArgumentTypeError("must be at least 64 pixels (480 or 640 are sensible)")
-    return value
+_stride = _whole_number(1, "", "must be 1 (every frame) or more")
+# the pose model itself looks at 256x256: below 64 pixels there is nothing left to see
+_max_side = _whole_number(64, " of pixels", "must be at least 64 pixels (480 or 640 are sensible)")
 
 
 def build_parser() -> argparse.ArgumentParser:
