@@ -34,6 +34,15 @@ upload = st.file_uploader("Video file", type=["mp4", "mov", "webm", "avi", "mkv"
                           help="Filmed as the stretch's camera advice says; up to a few minutes long.")
 side = st.radio("Working side", ["auto", "left", "right"], horizontal=True,
                 help="Auto detects the side you are working, and notices when you switch.")
+with st.expander("Faster analysis, for a slow computer"):
+    STRIDES = {1: "Every frame (best)", 2: "Every 2nd frame", 3: "Every 3rd frame"}
+    stride = st.selectbox("Frames to judge", list(STRIDES), format_func=STRIDES.get,
+                          help="Judging every 2nd frame roughly halves the time and, on posecheck's "
+                               "test clips, catches the same mistakes (docs/performance.md).")
+    SIZES = {None: "As filmed (best)", 640: "640 pixels", 480: "480 pixels"}
+    max_side = st.selectbox("Picture size for judging", list(SIZES), format_func=SIZES.get,
+                            help="Shrinks large videos (phone or HD) before judging; the annotated "
+                                 "video comes back at this size. What it costs: docs/performance.md.")
 
 if upload is not None and st.button("Analyse", type="primary"):
     work = Path(tempfile.mkdtemp(prefix="posecheck-"))
@@ -48,7 +57,7 @@ if upload is not None and st.button("Analyse", type="primary"):
     outputs = Outputs(json=work / "report.json", csv=work / "features.csv", annotated=work / "annotated.mp4")
     try:
         result = analyze(video, pose, side=None if side == "auto" else side, outputs=outputs,
-                         progress=progress)
+                         progress=progress, stride=stride, max_side=max_side)
     except PosecheckError as exc:
         st.session_state.pop("video_result", None)
         st.error(f"{exc.message} {exc.hint}".strip())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -80,6 +81,24 @@ def test_an_upload_with_no_stretch_chosen_is_recognised_and_coached() -> None:
     recognised, mistakes = at.dataframe[1].value, at.dataframe[0].value
     assert list(recognised["stretch"]) == ["Hip-flexor stretch (half-kneeling)"]
     assert list(mistakes["mistake"]) == ["Hip-flexor stretch (half-kneeling): Front knee far past the toes"]
+
+
+def test_the_speed_options_judge_fewer_and_smaller_frames() -> None:
+    at = open_page(VIDEO, timeout=180)
+    at.selectbox[0].set_value("hip_flexor_stretch").run()
+    frames_box, size_box = at.selectbox[1], at.selectbox[2]
+    assert frames_box.label == "Frames to judge" and size_box.label == "Picture size for judging"
+    frames_box.set_value(2).run()
+    size_box.set_value(480).run()
+    at.file_uploader[0].upload(CLIP.name, CLIP.read_bytes(), "video/mp4").run()
+    next(b for b in at.button if b.label == "Analyse").click().run()
+    assert not at.exception and not at.error
+    report = at.session_state["video_result"]["report"]
+    assert report["frames"] == 18  # 36 frames, every second one judged
+    assert (report["source"]["analysed_width"], report["source"]["analysed_height"]) == (480, 360)
+    with av.open(io.BytesIO(at.session_state["video_result"]["video"])) as container:
+        shown = list(container.decode(video=0))
+    assert len(shown) == 36 and (shown[0].width, shown[0].height) == (480, 360)  # every frame drawn
 
 
 def test_unreadable_upload_gets_a_plain_message() -> None:
