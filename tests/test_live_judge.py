@@ -65,7 +65,8 @@ def test_a_failing_frame_is_logged_and_judging_goes_on(caplog: pytest.LogCapture
 def test_idle_and_stopped_judges_free_the_model_and_start_again_with_the_next_frame() -> None:
     freed = threading.Event()
     judged: list[float] = []
-    j = LatestFrameJudge(lambda f: judged.append(f.timestamp), on_idle=freed.set, idle_stop_s=0.2)
+    j = LatestFrameJudge(lambda f: judged.append(f.timestamp), on_idle=freed.set, idle_stop_s=0.2,
+                         name="judge-under-test")
     j.offer(_frame(0.0))
     assert freed.wait(5)  # nothing more came for 0.2 s: the thread ended and freed the model
     freed.clear()
@@ -74,7 +75,7 @@ def test_idle_and_stopped_judges_free_the_model_and_start_again_with_the_next_fr
     j.stop()
     assert freed.is_set()  # stopping frees it too
     assert judged == [0.0, 1.0]
-    assert not [t for t in threading.enumerate() if t.name == "posecheck-judge"]
+    assert not [t for t in threading.enumerate() if t.name == "judge-under-test"]
 
 
 class _HeldEstimator:
