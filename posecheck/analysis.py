@@ -119,71 +119,68 @@ def analyze(path: str | Path, pose: PoseDefinition | None, *, side: Side | None 
         csv_sink = FeatureCSV(outputs.csv, pose, checker.feature_names) if outputs.csv else None
     estimator: PoseEstimator | None = None
     decoded: Prefetch[ImageFrame] | None = None
-    annotate: Background[_Drawing | None] | None = None
+    annotate: Background[_Drawing] | None = None
     verdicts: list[Verdict] = []
     source_info: dict[str, Any] = {"path": str(path)}
-    spool = TimelineSpool() if outputs.json else None  # the JSON's timeline, off the heap
-    failed = True
-    try:
-        if is_recording(path):
-            recording = RecordingSource(path)
-            source_info.update(kind="landmarks", **{k: recording.meta.get(k) for k in ("source", "fps")})
-            total = len(recording)
-            pairs: Iterator[tuple[ImageFrame | None, PoseFrame | None]] = (
-                (None, pose) for _, pose in _every_nth(recording, stride, lambda f: f))
-        else:
-            video = VideoFileSource(path, max_side=max_side)
-            info = video.info
-            width, height = scaled_size(info.width, info.height, max_side)
-            source_info.update(kind="video", width=info.width, height=info.height, fps=round(info.fps, 3),
-                               rotation=info.rotation, duration_s=round(info.duration_s, 3))
-            if (width, height) != (info.width, info.height):
-                source_info.update(analysed_width=width, analysed_height=height)
-            total = info.frame_count
-            estimator = make_estimator(backend, segmentation=True, task_file=task_file)
-            # Decoding runs ahead on one thread and drawing + encoding trails on another, so that on
-            # two cores both hide behind pose inference on this one (bench/analysis_overhead.py).
-            decoded = Prefetch(video, depth=4, name="posecheck-decode")
-            pairs = _every_nth(decoded, stride, estimator.estimate)
-            if outputs.annotated:
-                annotate = Background(_annotator(outputs.annotated, width, height, info.fps),
-                                      depth=4, name="posecheck-annotate")
-        verdict: Verdict | None = None
-        drawn: PoseFrame | None = None
-        for done, (image, pose_frame) in enumerate(pairs, start=1):
-            shown = coach.pose if coach is not None else pose
-            if pose_frame is not None:
-                verdict, drawn = checker.update(pose_frame), pose_frame
-                if keep_verdicts:
-                    verdicts.append(verdict)
-                if spool is not None:
-                    spool.add(verdict)
-                if isinstance(csv_sink, RecognitionCSV):
-                    csv_sink.write(verdict, shown.id if shown else "")
-                elif csv_sink:
-                    csv_sink.write(verdict)
-            if annotate is not None and image is not None and verdict is not None and drawn is not None:
-                annotate.submit(_Drawing(image, drawn, verdict, shown))
-            if progress:
-                progress(done, total)
-        checker.finish()
-        failed = False
-    finally:
-        _close_all(failed, decoded, annotate, csv_sink, estimator)
-        if failed and spool is not None:
-            spool.close()
-    if coach is not None:
-        report = build_auto_report(coach, source_info, verdicts if keep_verdicts else None)
-    else:
-        assert isinstance(checker, PoseChecker)
-        report = build_report(checker, source_info, verdicts if keep_verdicts else None)
-    if outputs.json and spool is not None:
-        from posecheck.sinks.report import write_report
-
+    with contextlib.ExitStack() as cleanup:
+        # the JSON's timeline, spooled to a temporary file (off the heap) and closed whatever happens
+        spool = cleanup.enter_context(TimelineSpool()) if outputs.json else None
+        failed = True
         try:
-            write_report(outputs.json, report, spool.rows())
+            if is_recording(path):
+                recording = RecordingSource(path)
+                source_info.update(kind="landmarks", **{k: recording.meta.get(k) for k in ("source", "fps")})
+                total = len(recording)
+                pairs: Iterator[tuple[ImageFrame | None, PoseFrame | None]] = (
+                    (None, pose) for _, pose in _every_nth(recording, stride, lambda f: f))
+            else:
+                video = VideoFileSource(path, max_side=max_side)
+                info = video.info
+                width, height = scaled_size(info.width, info.height, max_side)
+                source_info.update(kind="video", width=info.width, height=info.height, fps=round(info.fps, 3),
+                                   rotation=info.rotation, duration_s=round(info.duration_s, 3))
+                if (width, height) != (info.width, info.height):
+                    source_info.update(analysed_width=width, analysed_height=height)
+                total = info.frame_count
+                estimator = make_estimator(backend, segmentation=True, task_file=task_file)
+                # Decoding runs ahead on one thread and drawing + encoding trails on another, so that on
+                # two cores both hide behind pose inference on this one (bench/analysis_overhead.py).
+                decoded = Prefetch(video, depth=4, name="posecheck-decode")
+                pairs = _every_nth(decoded, stride, estimator.estimate)
+                if outputs.annotated:
+                    draw, finish = _annotator(outputs.annotated, width, height, info.fps)
+                    annotate = Background(draw, depth=4, name="posecheck-annotate", finish=finish)
+            verdict: Verdict | None = None
+            drawn: PoseFrame | None = None
+            for done, (image, pose_frame) in enumerate(pairs, start=1):
+                shown = coach.pose if coach is not None else pose
+                if pose_frame is not None:
+                    verdict, drawn = checker.update(pose_frame), pose_frame
+                    if keep_verdicts:
+                        verdicts.append(verdict)
+                    if spool is not None:
+                        spool.add(verdict)
+                    if isinstance(csv_sink, RecognitionCSV):
+                        csv_sink.write(verdict, shown.id if shown else "")
+                    elif csv_sink:
+                        csv_sink.write(verdict)
+                if annotate is not None and image is not None and verdict is not None and drawn is not None:
+                    annotate.submit(_Drawing(image, drawn, verdict, shown))
+                if progress:
+                    progress(done, total)
+            checker.finish()
+            failed = False
         finally:
-            spool.close()
+            _close_all(failed, decoded, annotate, csv_sink, estimator)
+        if coach is not None:
+            report = build_auto_report(coach, source_info, verdicts if keep_verdicts else None)
+        else:
+            assert isinstance(checker, PoseChecker)
+            report = build_report(checker, source_info, verdicts if keep_verdicts else None)
+        if outputs.json and spool is not None:
+            from posecheck.sinks.report import write_report
+
+            write_report(outputs.json, report, spool.rows())
     _raise_if_unjudgeable(report)
     return AnalysisResult(report, verdicts)
 
@@ -198,47 +195,34 @@ class _Drawing:
     shown: PoseDefinition | None
 
 
-def _annotator(path: Path, width: int, height: int, fps: float) -> Callable[[_Drawing | None], None]:
-    """Draw and encode on the annotating thread; `None` finishes the file."""
+def _annotator(path: Path, width: int, height: int, fps: float
+               ) -> tuple[Callable[[_Drawing], None], Callable[[], None]]:
+    """Draw and encode a frame, and finish the file: both run on the annotating thread."""
     from posecheck.sinks.overlay import draw_overlay
     from posecheck.sinks.video_writer import H264Writer
 
     writer = H264Writer(path, width, height, fps)
 
-    def work(d: _Drawing | None) -> None:
-        if d is None:
-            writer.close()
-        else:
-            writer.write(draw_overlay(d.image.rgb, d.pose, d.verdict, d.shown), d.image.timestamp)
+    def work(d: _Drawing) -> None:
+        writer.write(draw_overlay(d.image.rgb, d.pose, d.verdict, d.shown), d.image.timestamp)
 
-    return work
+    return work, writer.close
 
 
-def _close_all(failed: bool, decoded: Prefetch[ImageFrame] | None,
-               annotate: Background[_Drawing | None] | None,
+def _close_all(failed: bool, decoded: Prefetch[ImageFrame] | None, annotate: Background[_Drawing] | None,
                csv_sink: FeatureCSV | RecognitionCSV | None, estimator: PoseEstimator | None) -> None:
-    """Stop the threads and close every file. After a failure, a second error while cleaning up must
-    not hide the first, so those are dropped."""
-    steps: list[Callable[[], None]] = []
-    if decoded is not None:
-        steps.append(decoded.close)
-    if annotate is not None:
-        def finish() -> None:
-            try:
-                annotate.submit(None)  # the writer's last packets and trailer, on its own thread
-            finally:
-                annotate.close()
-        steps.append(finish)
-    if csv_sink is not None:
-        steps.append(csv_sink.close)
-    if estimator is not None:
-        steps.append(estimator.close)
+    """Stop the threads and close every file, each whatever happened to the others. The first
+    error while closing is raised afterwards, unless the analysis had already failed: then the
+    error that stopped it is the one that matters, and these are dropped."""
+    steps = [s.close for s in (decoded, annotate, csv_sink, estimator) if s is not None]
+    first: Exception | None = None
     for step in steps:
-        if failed:
-            with contextlib.suppress(Exception):
-                step()
-        else:
+        try:
             step()
+        except Exception as exc:
+            first = first or exc
+    if first is not None and not failed:
+        raise first
 
 
 def _raise_if_unjudgeable(report: dict[str, Any]) -> None:

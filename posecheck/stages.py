@@ -49,10 +49,14 @@ class Prefetch(Generic[T]):
         except BaseException as exc:  # carried to the consumer's thread
             self._error = exc
         finally:
-            close = getattr(it, "close", None)
-            if close is not None:
-                close()  # let a generator release its file on this thread
-            self._put(_END)
+            try:
+                close = getattr(it, "close", None)
+                if close is not None:
+                    close()  # let a generator release its file on this thread
+            except BaseException as exc:
+                self._error = self._error or exc
+            finally:
+                self._put(_END)
 
     def __iter__(self) -> Iterator[T]:
         return self
@@ -85,13 +89,16 @@ class Prefetch(Generic[T]):
 
 
 class Background(Generic[T]):
-    """Call `work(item)` for each submitted item, in order, on a background thread.
+    """Call `work(item)` for each submitted item, in order, on a background thread, then `finish()`
+    (if given) on the same thread when closed: always, also after `work` failed.
 
     `submit` waits while `depth` items are queued (the caller never runs far ahead), and raises
     the worker's error, if it had one, at the next `submit` or at `close`."""
 
-    def __init__(self, work: Callable[[T], None], depth: int = 4, name: str = "background") -> None:
+    def __init__(self, work: Callable[[T], None], depth: int = 4, name: str = "background",
+                 finish: Callable[[], None] | None = None) -> None:
         self._work = work
+        self._finish = finish
         self._queue: queue.Queue[object] = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
         self._closed = False
@@ -102,6 +109,11 @@ class Background(Generic[T]):
         while True:
             item = self._queue.get()
             if item is _END:
+                if self._finish is not None:
+                    try:
+                        self._finish()
+                    except BaseException as exc:
+                        self._error = self._error or exc
                 return
             if self._error is None:
                 try:

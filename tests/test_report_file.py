@@ -47,3 +47,15 @@ def test_an_empty_timeline_is_an_empty_list(tmp_path: Path) -> None:
     checker = PoseChecker(pose_by_id("hip_flexor_stretch"))
     write_report(tmp_path / "r.json", build_report(checker, {"path": "x"}), iter([]))
     assert json.loads((tmp_path / "r.json").read_text())["timeline"] == []
+
+
+def test_a_bad_in_memory_timeline_fails_before_the_file_is_touched(tmp_path: Path) -> None:
+    import pytest
+
+    checker = PoseChecker(pose_by_id("hip_flexor_stretch"))
+    report = build_report(checker, {"path": "x"})
+    report["timeline"] = [{"time_s": float("nan")}]
+    target = tmp_path / "r.json"
+    with pytest.raises(ValueError):
+        write_report(target, report)
+    assert not target.exists()

@@ -104,3 +104,22 @@ def test_background_submit_waits_while_the_queue_is_full() -> None:
     blocked.join(5)
     worker.close()
     assert done == [0, 1, 2]
+
+
+def test_background_finishes_on_its_thread_even_after_the_work_failed() -> None:
+    """The annotated video's file is finished (its trailer written) whatever happened to a frame."""
+    finished: list[str] = []
+
+    def work(x: int) -> None:
+        if x == 1:
+            raise OSError("encoder failed")
+
+    worker = Background(work, depth=1, name="drawer",
+                        finish=lambda: finished.append(threading.current_thread().name))
+    worker.submit(0)
+    worker.submit(1)
+    with pytest.raises(OSError, match="encoder failed"):
+        for i in range(2, 50):
+            worker.submit(i)
+    worker.close()
+    assert finished == ["drawer"]

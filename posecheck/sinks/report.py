@@ -51,6 +51,12 @@ class TimelineSpool:
     def close(self) -> None:
         self._file.close()
 
+    def __enter__(self) -> TimelineSpool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def build_report(checker: PoseChecker, source: dict[str, Any], verdicts: list[Verdict] | None = None
                  ) -> dict[str, Any]:
@@ -114,9 +120,11 @@ def write_report(path: str | Path, report: dict[str, Any], timeline_rows: Iterab
     """Write the report as JSON. The timeline (from the report, or streamed from `timeline_rows`, JSON
     text per frame) goes last, a frame per line."""
     head = {k: v for k, v in report.items() if k != "timeline"}
-    if timeline_rows is None and "timeline" in report:
-        timeline_rows = (json.dumps(row, allow_nan=False) for row in report["timeline"])
+    if timeline_rows is None and "timeline" in report:  # in memory: made into text before the file opens
+        timeline_rows = [json.dumps(row, allow_nan=False) for row in report["timeline"]]
     text = json.dumps(head, indent=2, allow_nan=False, default=_clean)
+    if not head:
+        raise ValueError("a report has at least its schema and source")
     with Path(path).open("w", encoding="utf-8") as out:
         if timeline_rows is None:
             out.write(text)
