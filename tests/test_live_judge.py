@@ -72,7 +72,7 @@ def test_idle_and_stopped_judges_free_the_model_and_start_again_with_the_next_fr
     freed.clear()
     j.offer(_frame(1.0))
     assert j.wait_until_idle(5)
-    j.stop()
+    j.stop(wait_s=5)
     assert freed.is_set()  # stopping frees it too
     assert judged == [0.0, 1.0]
     assert not [t for t in threading.enumerate() if t.name == "judge-under-test"]
@@ -124,7 +124,7 @@ def test_a_slow_model_slows_the_judging_not_the_video() -> None:
     assert snap.frames == 2 and snap.side == "left"
     judged = session.process(rgb, 10 / 30)  # drawn with the latest judgement: skeleton and cue
     assert not np.array_equal(judged, outs[0])
-    session.camera_stopped()
+    session.camera_stopped(wait_s=5)
     assert estimator.closed
 
 

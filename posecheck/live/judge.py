@@ -72,7 +72,7 @@ class LatestFrameJudge:
                 self._stopping = False
                 self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            self._cond.notify_all()  # the judge, and anyone waiting for it to be idle
 
     def _run(self) -> None:
         _lower_priority()
@@ -112,15 +112,15 @@ class LatestFrameJudge:
         with self._cond:
             return self._cond.wait_for(lambda: self._pending is None and not self._busy, timeout)
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Finish the frame being judged, drop the waiting one, end the thread (it calls `on_idle`)."""
+    def stop(self, wait_s: float = 0.0) -> None:
+        """Drop the waiting frame and end the thread once the frame being judged is done; the thread
+        then calls `on_idle`. Returns at once unless `wait_s` asks to wait for that (it is called from
+        the WebRTC event loop, which must not block on a model)."""
         with self._cond:
             thread = self._thread
             self._stopping = True
             self._pending = None
             self._last_taken_t = None
             self._cond.notify_all()
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
-        with self._cond:
-            self._stopping = False
+        if wait_s > 0 and thread is not None and thread is not threading.current_thread():
+            thread.join(wait_s)

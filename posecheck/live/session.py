@@ -71,7 +71,11 @@ class LiveSession:
     def __init__(self, programme: Programme, estimator_factory: EstimatorFactory | None = None,
                  clock: Callable[[], float] = time.monotonic, max_judged_fps: float | None = MAX_JUDGED_FPS
                  ) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the programme, cues and snapshot
+        # what the camera thread draws: held only for a few assignments, never while judging, so the
+        # video never waits behind the (lower-priority) judge thread
+        self._shown_lock = threading.Lock()
+        self._judged_fps = 0.0
         self._programme = programme
         self._make_estimator = estimator_factory or (lambda: make_estimator("mediapipe", segmentation=True))
         self._estimator: PoseEstimator | None = None
@@ -91,9 +95,9 @@ class LiveSession:
         (the skeleton is the one found on the newest frame judged so far)."""
         image = self._pushed.push(rgb, timestamp)
         self._judge.offer(image)
-        with self._lock:
+        with self._shown_lock:
             self._video_rate.tick()
-            judged, judged_fps = self._judged, self._rate.rate
+            judged, judged_fps = self._judged, self._judged_fps
         if judged is None:
             return self._overlay.starting(rgb)
         return self._overlay.draw(rgb, judged.pose, judged.view, judged.cue, judged_fps)
@@ -116,6 +120,8 @@ class LiveSession:
 
     def process_pose(self, frame: PoseFrame) -> tuple[ProgrammeView, LiveSnapshot]:
         """Judge an already-estimated frame (tests and recordings feed this directly)."""
+        with self._shown_lock:
+            video_fps = self._video_rate.rate
         with self._lock:
             view = self._programme.update(frame)
             cue = self._cues.update(frame.timestamp, view.cue)
@@ -128,21 +134,28 @@ class LiveSession:
                 self._frames, self._rate.rate, view.phase, view.title, cue, v.status if v else None,
                 v.side if v else view.side, v.hold_s if v else 0.0, v.hold_target_s if v else 0.0,
                 view.countdown_s, view.progress, summary, v.reps_text if v else None,
-                v.reps_fraction if v else 0.0, self._video_rate.rate)
-            self._judged = _Judged(frame, view, cue)
-            return view, self._snapshot
+                v.reps_fraction if v else 0.0, video_fps)
+            snap = self._snapshot
+            judged = _Judged(frame, view, cue)
+            judged_fps = self._rate.rate
+        with self._shown_lock:
+            self._judged, self._judged_fps = judged, judged_fps
+        return view, snap
 
-    def camera_stopped(self) -> None:
+    def camera_stopped(self, wait_s: float = 0.0) -> None:
         """The browser stopped the camera: end the judge thread and free the model (both start
-        again with the next frame)."""
-        self._judge.stop()
-        with self._lock:
+        again with the next frame). Returns at once (it runs on the WebRTC event loop) unless
+        `wait_s` asks to wait for the model to be freed."""
+        self._judge.stop(wait_s)
+        with self._shown_lock:
             self._judged = None
 
     # ---- page thread -----------------------------------------------------------------------------
     def snapshot(self) -> LiveSnapshot:
+        with self._shown_lock:
+            video_fps = self._video_rate.rate
         with self._lock:
-            return replace(self._snapshot, video_fps=self._video_rate.rate)
+            return replace(self._snapshot, video_fps=video_fps)
 
     def choose(self, programme: Programme) -> None:
         """Start something else: a new stretch or routine, with fresh counters and cues."""
@@ -150,6 +163,7 @@ class LiveSession:
             self._programme = programme
             self._cues = CuePicker()
             self._snapshot = LiveSnapshot.empty(self._frames, self._snapshot.fps, self._snapshot.video_fps)
+        with self._shown_lock:
             self._judged = None
 
     def skip(self) -> None:

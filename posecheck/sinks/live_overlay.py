@@ -50,15 +50,16 @@ class LiveOverlay:
     def __init__(self) -> None:
         self._banner_key: tuple[object, ...] | None = None
         self._banner: np.ndarray | None = None
-        self._dots_for: PoseFrame | None = None
+        self._dots_for: tuple[PoseFrame, object] | None = None
         self._dots: BackDots | None = None
 
     def draw(self, rgb: np.ndarray, frame: PoseFrame, view: ProgrammeView, cue: Cue, fps: float
              ) -> np.ndarray:
         img = rgb.copy()
         scale = overlay_scale(img)
-        if frame is not self._dots_for:
-            self._dots_for, self._dots = frame, back_dots(frame, view.verdict, view.pose)
+        judged = (frame, view.verdict)  # the dots' places come from the frame, their colour from the verdict
+        if self._dots_for is None or any(a is not b for a, b in zip(judged, self._dots_for, strict=True)):
+            self._dots_for, self._dots = judged, back_dots(frame, view.verdict, view.pose)
         draw_skeleton(img, frame, view.verdict, view.pose, scale, back=self._dots)
         self._paste_banner(img, cue, scale)
         _countdown_and_footer(img, view, fps, scale)

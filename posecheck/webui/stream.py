@@ -12,7 +12,10 @@ from posecheck.live.session import LiveSession
 
 log = logging.getLogger(__name__)
 RTC_CONFIGURATION: dict[str, list[object]] = {"iceServers": []}  # localhost only: no STUN/TURN hosts
-MEDIA_CONSTRAINTS = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False}
+# 640x480 at no more than 30 fps: the returned-frame track waits up to 20 ms per frame for its
+# overlay, which a faster camera would turn into a growing queue (posecheck/webui/prompt_track.py)
+MEDIA_CONSTRAINTS = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480},
+                               "frameRate": {"ideal": 30, "max": 30}}, "audio": False}
 
 
 def frame_callback(session: LiveSession) -> Callable[[av.VideoFrame], av.VideoFrame]:
