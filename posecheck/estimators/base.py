@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from typing import Protocol
 
@@ -59,23 +60,40 @@ def quiet_native_logs() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
+# File descriptor 2 belongs to the whole process: several sessions' model threads may silence it at
+# once, so the first one in saves it and the last one out puts it back.
+_silence_lock = threading.Lock()
+_silence_depth = 0
+_saved_stderr: int | None = None
+
+
 @contextlib.contextmanager
 def native_stderr_silenced() -> Iterator[None]:
-    """Hide what native libraries (TFLite, glog) print on file descriptor 2 during the block."""
+    """Hide what native libraries (TFLite, glog) print on file descriptor 2 during the block.
+    Safe from several threads at once."""
+    global _silence_depth, _saved_stderr
     if os.environ.get("POSECHECK_NATIVE_LOGS"):
         yield
         return
-    sys.stderr.flush()
+    with _silence_lock:
+        if _silence_depth == 0:
+            sys.stderr.flush()
+            try:
+                saved = os.dup(2)
+                devnull = os.open(os.devnull, os.O_WRONLY)
+            except OSError:
+                saved = None
+            else:
+                os.dup2(devnull, 2)
+                os.close(devnull)
+            _saved_stderr = saved
+        _silence_depth += 1
     try:
-        saved = os.dup(2)
-    except OSError:
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
         yield
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
+        with _silence_lock:
+            _silence_depth -= 1
+            if _silence_depth == 0 and _saved_stderr is not None:
+                os.dup2(_saved_stderr, 2)
+                os.close(_saved_stderr)
+                _saved_stderr = None

@@ -8,6 +8,8 @@ from posecheck.estimators.base import count_extra_people, native_stderr_silenced
 from posecheck.frames import ImageFrame, Landmarks, PoseFrame
 from posecheck.landmarks import INDEX
 
+QUIET_FRAMES = 300  # frames without anyone in them that are still judged with stderr hidden
+
 
 class MediaPipePose:
     """Full-model BlazePose in tracking mode; optional person segmentation mask."""
@@ -23,8 +25,9 @@ class MediaPipePose:
         # model_complexity=1 is the only model in the wheel; 0 and 2 try to download (no network).
         # The graph starts its models on its own threads and TFLite prints start-up notes from native
         # code as it does: one blank frame, run while stderr is hidden, gets that over with. The
-        # first frame with a person prints a warning about square regions: hidden the same way.
-        self._quiet_until_found = True
+        # first frame with a person prints a warning about square regions: hidden the same way, for
+        # up to QUIET_FRAMES frames (not for ever: hiding stderr hides other threads' logs too).
+        self._quiet_frames_left = QUIET_FRAMES
         with native_stderr_silenced():
             self._pose = mp_pose.Pose(
                 static_image_mode=False,
@@ -40,10 +43,10 @@ class MediaPipePose:
     def estimate(self, frame: ImageFrame) -> PoseFrame:
         rgb = frame.rgb
         h, w = rgb.shape[:2]
-        if self._quiet_until_found:
+        if self._quiet_frames_left > 0:
             with native_stderr_silenced():
                 result = self._pose.process(rgb)
-            self._quiet_until_found = result.pose_landmarks is None
+            self._quiet_frames_left = 0 if result.pose_landmarks is not None else self._quiet_frames_left - 1
         else:
             result = self._pose.process(rgb)
         if result.pose_landmarks is None:
