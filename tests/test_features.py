@@ -726,3 +726,15 @@ def test_at_helper_convention() -> None:
     assert at((0.0, 0.0), 10.0, 90.0) == pytest.approx((-10.0, 0.0))
     assert at((0.0, 0.0), 10.0, 180.0) == pytest.approx((0.0, -10.0))
     assert at((0.0, 0.0), 10.0, -90.0) == pytest.approx((10.0, 0.0))
+
+
+def test_angle_between_gives_no_angle_for_a_missing_coordinate() -> None:
+    import math
+
+    import numpy as np
+
+    from posecheck.features.geometry import angle_between
+
+    assert math.isnan(angle_between(np.array([math.nan, 1.0]), np.array([1.0, 0.0])))
+    assert angle_between(np.array([0.0, 2.0]), np.array([3.0, 0.0])) == 90.0
+    assert abs(angle_between(np.array([1.0, 1.0]), np.array([-1.0, -1.0])) - 180.0) < 1e-5

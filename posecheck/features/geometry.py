@@ -33,6 +33,8 @@ def angle_between(a: np.ndarray, b: np.ndarray) -> float:
     if na < 1e-9 or nb < 1e-9:
         raise ZeroDivisionError("zero-length vector")
     cos = (ax / na) * (bx / nb) + (ay / na) * (by / nb)
+    if not math.isfinite(cos):  # a NaN coordinate: no angle (min and max would quietly drop it)
+        return math.nan
     return math.degrees(math.acos(min(1.0, max(-1.0, cos))))
 
 

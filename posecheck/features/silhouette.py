@@ -99,8 +99,9 @@ def _edge_distances(mask: np.ndarray, base: np.ndarray, directions: np.ndarray,
     # is slow on arrays whose last axis is only 2 long)
     origins = np.tile(base, (n_dir, 1))  # (D*K, 2)
     steps = np.repeat(directions, n_base, axis=0)  # (D*K, 2)
-    xs = (origins[:, 0:1] + radii[None, :] * steps[:, 0:1]).astype(np.float32)  # (D*K, R)
-    ys = (origins[:, 1:2] + radii[None, :] * steps[:, 1:2]).astype(np.float32)
+    steps32 = steps.astype(np.float32)  # radius times direction in float32, as the maps are
+    xs = (origins[:, 0:1] + radii[None, :] * steps32[:, 0:1]).astype(np.float32)  # (D*K, R)
+    ys = (origins[:, 1:2] + radii[None, :] * steps32[:, 1:2]).astype(np.float32)
     prof = cv2.remap(mask.astype(np.float32, copy=False), xs, ys, cv2.INTER_LINEAR,
                      borderMode=cv2.BORDER_CONSTANT, borderValue=0.0)
     out = np.full(n_dir * n_base, np.nan)
