@@ -154,3 +154,38 @@ def test_the_judge_runs_below_the_video_in_cpu_priority() -> None:
     j.stop()
     mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
     assert seen == [min(19, mine + 10)]
+
+
+def test_a_model_that_cannot_start_is_said_on_the_video_and_the_panel(
+        caplog: pytest.LogCaptureFixture) -> None:
+    def broken() -> _HeldEstimator:
+        raise OSError("no model file")
+
+    session = LiveSession(StretchProgramme(CATALOGUE["hip_flexor_stretch"]), estimator_factory=broken)
+    rgb = np.full((480, 640, 3), 90, np.uint8)
+    starting = session.process(rgb, 0.0)
+    assert session.wait_until_judged()
+    snap = session.snapshot()
+    assert snap.cue is not None and snap.cue.key == "model_failed"
+    assert "could not start" in snap.cue.text and snap.title == "The coach could not start"
+    shown = session.process(rgb, 0.1)
+    assert not np.array_equal(shown[:40], starting[:40])  # the banner says so instead of "Starting"
+    assert "no model file" in caplog.text  # and the cause is in the server log
+
+
+def test_a_camera_that_changes_size_gets_no_misplaced_skeleton() -> None:
+    """Chromium may send 480x360 mid-session: until a frame of that size is judged, the overlay keeps
+    its banner and footer but leaves the body alone."""
+    from posecheck.sinks.live_overlay import LiveOverlay
+
+    session = LiveSession(StretchProgramme(CATALOGUE["hip_flexor_stretch"]))
+    for f in frames_of("hip_flexor_stretch__correct_1__ll"):
+        session.process_pose(f)
+    judged = session._judged
+    assert judged is not None and (judged.pose.width, judged.pose.height) == (640, 480)
+    small = np.random.default_rng(1).integers(0, 255, (360, 480, 3), dtype=np.uint8)
+    out = LiveOverlay().draw(small, judged.pose, judged.view, judged.cue, 10.0)
+    assert np.array_equal(out[150:300], small[150:300])  # between the banner and the footer: untouched
+    full = np.full((480, 640, 3), 90, np.uint8)
+    drawn = LiveOverlay().draw(full, judged.pose, judged.view, judged.cue, 10.0)
+    assert not np.array_equal(drawn[150:400], full[150:400])  # at the judged size the skeleton is drawn

@@ -27,6 +27,8 @@ from posecheck.sinks.live_overlay import LiveOverlay
 from posecheck.sources.pushed import PushedFrames
 
 EstimatorFactory = Callable[[], PoseEstimator]
+MODEL_FAILED = ("The pose model could not start on this computer, so nothing can be judged. "
+                "Restart posecheck; if this keeps happening, the server's log says why.")
 MAX_JUDGED_FPS = 20.0  # the rules were measured at 15 fps; the rest of the CPU goes to the video
 
 
@@ -86,6 +88,7 @@ class LiveSession:
         self._frames = 0
         self._snapshot = LiveSnapshot.empty()
         self._judged: _Judged | None = None
+        self._model_failure: Cue | None = None  # set when the pose model cannot start
         self._overlay = LiveOverlay()  # camera thread only
         self._judge = LatestFrameJudge(self._judge_frame, on_idle=self._free_model, max_fps=max_judged_fps)
 
@@ -97,9 +100,9 @@ class LiveSession:
         self._judge.offer(image)
         with self._shown_lock:
             self._video_rate.tick()
-            judged, judged_fps = self._judged, self._judged_fps
+            judged, judged_fps, failure = self._judged, self._judged_fps, self._model_failure
         if judged is None:
-            return self._overlay.starting(rgb)
+            return self._overlay.starting(rgb, failure)
         return self._overlay.draw(rgb, judged.pose, judged.view, judged.cue, judged_fps)
 
     def wait_until_judged(self, timeout: float = 10.0) -> bool:
@@ -110,7 +113,17 @@ class LiveSession:
     # ---- judge thread ----------------------------------------------------------------------------
     def _judge_frame(self, image: ImageFrame) -> None:
         if self._estimator is None:
-            self._estimator = self._make_estimator()
+            try:
+                self._estimator = self._make_estimator()
+            except Exception as exc:  # said on the video and the panel, not only in the server log
+                cue = Cue("model_failed", "guidance", MODEL_FAILED, image.timestamp)
+                with self._shown_lock:
+                    self._model_failure = cue
+                with self._lock:
+                    self._snapshot = replace(self._snapshot, cue=cue, title="The coach could not start")
+                raise RuntimeError("the pose model could not start") from exc
+            with self._shown_lock:
+                self._model_failure = None
         self.process_pose(self._estimator.estimate(image))
 
     def _free_model(self) -> None:

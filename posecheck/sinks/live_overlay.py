@@ -60,15 +60,19 @@ class LiveOverlay:
         judged = (frame, view.verdict)  # the dots' places come from the frame, their colour from the verdict
         if self._dots_for is None or any(a is not b for a, b in zip(judged, self._dots_for, strict=True)):
             self._dots_for, self._dots = judged, back_dots(frame, view.verdict, view.pose)
-        draw_skeleton(img, frame, view.verdict, view.pose, scale, back=self._dots)
+        if (frame.width, frame.height) == (img.shape[1], img.shape[0]):
+            # (the browser may change the camera's size mid-session: then the skeleton waits for the
+            # first frame judged at the new size rather than being drawn in the wrong place)
+            draw_skeleton(img, frame, view.verdict, view.pose, scale, back=self._dots)
         self._paste_banner(img, cue, scale)
         _countdown_and_footer(img, view, fps, scale)
         return img
 
-    def starting(self, rgb: np.ndarray) -> np.ndarray:
-        """`draw_starting`, with the banner kept like the others."""
+    def starting(self, rgb: np.ndarray, cue: Cue | None = None) -> np.ndarray:
+        """`draw_starting` (or `cue` instead of its words, e.g. when the model cannot start), with
+        the banner kept like the others."""
         img = rgb.copy()
-        self._paste_banner(img, STARTING, overlay_scale(img))
+        self._paste_banner(img, cue or STARTING, overlay_scale(img))
         return img
 
     def _paste_banner(self, img: np.ndarray, cue: Cue, scale: float) -> None:
