@@ -53,6 +53,13 @@ def signed_angle(v: np.ndarray, zero: np.ndarray, positive: np.ndarray) -> float
                                    vx * float(zero[0]) + vy * float(zero[1])))
 
 
+def cross3(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cross product of two 3-vectors (the same arithmetic as np.cross, without its set-up cost)."""
+    a0, a1, a2 = float(a[0]), float(a[1]), float(a[2])
+    b0, b1, b2 = float(b[0]), float(b[1]), float(b[2])
+    return np.array([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0])
+
+
 def rotate90(v: np.ndarray, clockwise_on_screen: bool) -> np.ndarray:
     """Rotate a vector by 90 degrees as seen on screen (y points down)."""
     x, y = float(v[0]), float(v[1])

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from posecheck.features.geometry import DOWN, UP, angle_between, joint_angle, signed_angle
+from posecheck.features.geometry import DOWN, UP, angle_between, cross3, joint_angle, signed_angle
 from posecheck.features.skeleton import Skeleton, Unseen
 from posecheck.landmarks import SIDES, Side
 
@@ -139,7 +139,7 @@ def _world_front(sk: Skeleton) -> np.ndarray:
     """The body's front in the world, level: the right-to-left hip line crossed with world up.
 
     Only the hips and gravity set it, so the shoulders can be measured against it."""
-    front = np.cross(sk.world("left_hip") - sk.world("right_hip"), WORLD_UP)
+    front = cross3(sk.world("left_hip") - sk.world("right_hip"), WORLD_UP)
     n = float(np.linalg.norm(front))
     if n < 1e-9:
         raise Unseen(("left_hip", "right_hip"))
@@ -164,7 +164,7 @@ def chest_turn_world(sk: Skeleton) -> float:
     hp = hp - np.dot(hp, up) * up
     # Turning the chest to the body's left swings the left shoulder backwards: a positive turn
     # about the trunk's upward axis in this frame (x right, y down, z away).
-    return math.degrees(math.atan2(float(np.dot(np.cross(hp, sh), up)), float(np.dot(hp, sh))))
+    return math.degrees(math.atan2(float(np.dot(cross3(hp, sh), up)), float(np.dot(hp, sh))))
 
 
 PLAIN: dict[str, tuple[str, str, Callable[[Skeleton], float]]] = {
