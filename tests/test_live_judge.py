@@ -39,9 +39,10 @@ def test_the_newest_frame_replaces_one_waiting_and_the_offer_never_blocks() -> N
     offered_s = time.perf_counter() - t0
     gate.set()
     assert j.wait_until_idle(5)
-    assert judged == [0.0, 5 / 30]
-    assert j.replaced == 4
-    assert offered_s < 0.5  # six offers while the judge was stuck: none of them waited for it
+    # the first frame the thread took (frame 0, unless it started late), then only the newest
+    assert judged[-1] == 5 / 30 and len(judged) in (1, 2)
+    assert j.replaced == 6 - len(judged)
+    assert offered_s < 2.0  # the judge was stuck for as long as the test liked: no offer waited for it
     j.stop()
 
 
@@ -102,7 +103,7 @@ def test_a_slow_model_slows_the_judging_not_the_video() -> None:
     pose = frames_of("hip_flexor_stretch__correct_1__ll")[10]
     estimator = _HeldEstimator(pose)
     session = LiveSession(StretchProgramme(CATALOGUE["hip_flexor_stretch"]),
-                          estimator_factory=lambda: estimator)
+                          estimator_factory=lambda: estimator, max_judged_fps=None)  # no cap here
     rgb = np.full((pose.height, pose.width, 3), 90, np.uint8)
     outs: list[np.ndarray] = []
 
@@ -118,10 +119,11 @@ def test_a_slow_model_slows_the_judging_not_the_video() -> None:
     assert all(np.array_equal(o, outs[0]) for o in outs) and not np.array_equal(outs[0], rgb)
     estimator.go.set()
     assert session.wait_until_judged()
-    # one frame taken as the thread started (whichever was newest then), then only the newest
-    assert len(estimator.seen) == 2 and estimator.seen[-1] == 9 / 30
+    # one frame taken as the thread started (whichever was newest then: on a busy machine that can
+    # already be the last one), then only the newest
+    assert 1 <= len(estimator.seen) <= 2 and estimator.seen[-1] == 9 / 30
     snap = session.snapshot()
-    assert snap.frames == 2 and snap.side == "left"
+    assert snap.frames == len(estimator.seen) and snap.side == "left"
     judged = session.process(rgb, 10 / 30)  # drawn with the latest judgement: skeleton and cue
     assert not np.array_equal(judged, outs[0])
     session.camera_stopped(wait_s=5)

@@ -71,6 +71,7 @@ def test_a_slow_callback_never_holds_the_video_longer_than_the_cap(monkeypatch: 
         sent = asyncio.run(_send(track, 3))  # nothing finished: the camera frames go out as they are
         assert all(id(f) not in overlay.made_from for f in sent)
         hold.set()
+        monkeypatch.setattr(prompt_track, "WAIT_S", 2.0)  # now let a loaded machine catch up
         later = asyncio.run(_send(track, 3))
     finally:
         hold.set()
