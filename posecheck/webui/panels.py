@@ -60,13 +60,14 @@ def coach_panel(snap: LiveSnapshot, speak: bool) -> None:
         frac = min(1.0, snap.hold_s / snap.hold_target_s)
         st.progress(frac, text=f"Good-form hold: {snap.hold_s:.0f} of {snap.hold_target_s:.0f} s")
     side = snap.side if snap.side in ("left", "right", "both") else "…"
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2 = st.columns(2)  # two by two: four across truncates the labels in this narrow column
     c1.metric("Working side", side)
-    c2.metric("Video fps", f"{snap.video_fps:.0f}", help="Frames sent back to you each second, each with "
+    c2.metric("Done", f"{snap.progress:.0%}")
+    c3, c4 = st.columns(2)
+    c3.metric("Video fps", f"{snap.video_fps:.0f}", help="Frames sent back to you each second, each with "
               "the coach's overlay.")
-    c3.metric("Judged fps", f"{snap.fps:.0f}", help="Frames the pose model and the form checks looked at "
+    c4.metric("Judged fps", f"{snap.fps:.0f}", help="Frames the pose model and the form checks looked at "
               "each second. Holds are timed by the clock, so fewer judged frames do not change them.")
-    c4.metric("Done", f"{snap.progress:.0%}")
     if speak and snap.cue.say and snap.cue.speak_id:
         st.html(speech_html(snap.cue.say, snap.cue.speak_id), unsafe_allow_javascript=True)
 
