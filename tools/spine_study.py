@@ -162,6 +162,39 @@ def flat_back_table(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
+def calibration_table(rows: list[dict]) -> str:
+    """What a per-person neutral reading would buy: r with each body's (and camera side's) median
+    reading at a neutral lumbar spine subtracted, taken from the labels (an oracle: in use the
+    person would have to be asked to hold a neutral back first), and r with each clip's first
+    reading subtracted (no asking: but a clip may start in the mistake)."""
+    out = ["| pose | r as shipped | frames with a neutral to remove | r as shipped, those frames "
+           "| r, each body's neutral removed (oracle), those frames | r, each clip's first reading removed |",
+           "|---|---|---|---|---|---|"]
+    for pose in STUDIED:
+        rs = [r for r in rows if r["pose"] == pose]
+        if len(rs) < 5:
+            continue
+        t = np.array([r["truth"] for r in rs])
+        v = np.array([r["back_curve"] for r in rs])
+        oracle, known = v.copy(), np.zeros(len(rs), bool)
+        for key in {(r["body"], r["camera_side"]) for r in rs}:
+            idx = np.array([i for i, r in enumerate(rs) if (r["body"], r["camera_side"]) == key])
+            neutral = v[idx][np.abs(t[idx]) < 1e-6]
+            if len(neutral):
+                oracle[idx] -= np.median(neutral)
+                known[idx] = True
+        first = v.copy()
+        for clip in {r["clip"] for r in rs}:
+            idx = np.array([i for i, r in enumerate(rs) if r["clip"] == clip])
+            first[idx] -= v[idx[0]]
+        enough = known.sum() >= 5
+        r_known = f"{np.corrcoef(t[known], v[known])[0, 1]:+.2f}" if enough else "-"
+        r_oracle = f"{np.corrcoef(t[known], oracle[known])[0, 1]:+.2f}" if enough else "-"
+        out.append(f"| {pose} | {np.corrcoef(t, v)[0, 1]:+.2f} | {int(known.sum())} of {len(rs)} "
+                   f"| {r_known} | {r_oracle} | {np.corrcoef(t, first)[0, 1]:+.2f} |")
+    return "\n".join(out)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path)
@@ -178,6 +211,10 @@ def main() -> int:
         held = collect(args.heldout)
         sections[f"Held-out clips ({args.heldout}): correlation"] = correlation_table(held)
         sections[f"Held-out clips ({args.heldout}): flat backs"] = flat_back_table(held)
+    sections["What a per-person neutral reading would buy"] = calibration_table(rows)
+    if args.heldout:
+        sections[f"What a per-person neutral reading would buy, held out ({args.heldout})"] = (
+            calibration_table(held))
     text = "\n\n".join(f"## {k}\n\n{v}" for k, v in sections.items())
     print(text)
     if args.out:
