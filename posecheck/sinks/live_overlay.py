@@ -36,7 +36,7 @@ def draw_live(rgb: np.ndarray, frame: PoseFrame, view: ProgrammeView, cue: Cue, 
     number comes from its arguments."""
     img = rgb.copy()
     scale = overlay_scale(img)
-    draw_skeleton(img, frame, view.verdict, view.pose, scale)
+    draw_skeleton(img, frame, view.verdict, view.pose, scale, back_dots(frame, view.verdict, view.pose))
     _cue_banner(img, cue, scale)
     _countdown_and_footer(img, view, fps, scale)
     return img

@@ -49,7 +49,7 @@ def draw_overlay(rgb: np.ndarray, frame: PoseFrame, verdict: Verdict, pose: Pose
     `pose` is None while no stretch is named (recognition has not settled on one)."""
     img = rgb.copy()
     scale = overlay_scale(img)
-    draw_skeleton(img, frame, verdict, pose, scale)
+    draw_skeleton(img, frame, verdict, pose, scale, back_dots(frame, verdict, pose))
     _banner(img, verdict, pose, scale)
     return img
 
@@ -64,11 +64,10 @@ BackDots = tuple[list[tuple[int, int]], tuple[int, int, int]]  # outline points 
 
 
 def draw_skeleton(img: np.ndarray, frame: PoseFrame, verdict: Verdict | None, pose: PoseDefinition | None,
-                  scale: float, back: BackDots | bool | None = True) -> None:
-    """Draw bones coloured by check state (grey when not judged) and the back outline, in place.
-
-    `back`: True traces the back outline here; pass `back_dots(...)`'s result instead to draw one
-    traced before (the live overlay draws each judged frame on several camera frames)."""
+                  scale: float, back: BackDots | None = None) -> None:
+    """Draw bones coloured by check state (grey when not judged), and the back outline `back`
+    (from `back_dots`; the live overlay keeps it for the camera frames that show one judgement),
+    in place."""
     states = {c.id: c.state for c in verdict.checks} if verdict else {}
     in_position = verdict.in_position if verdict else False
     bone_colour: dict[str, tuple[int, int, int]] = {}
@@ -97,9 +96,8 @@ def draw_skeleton(img: np.ndarray, frame: PoseFrame, verdict: Verdict | None, po
         if np.all(np.isfinite(pts[i])) and lm.visibility[i] >= 0.3:
             cv2.circle(img, (int(pts[i][0]), int(pts[i][1])), max(2, int(3 * scale)), WHITE, -1,
                        cv2.LINE_AA)
-    dots = back_dots(frame, verdict, pose) if back is True else back or None
-    if dots is not None:
-        points, colour = dots
+    if back is not None:
+        points, colour = back
         for p in points:
             cv2.circle(img, p, max(2, int(2.5 * scale)), colour, -1, cv2.LINE_AA)
 
