@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import threading
 
-import av
 import cv2
+import numpy as np
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from posecheck.live.loopback import allow_loopback_ice
 from posecheck.webui import prompt_track
 from posecheck.webui.safety import CONTINUE_LABEL
-from posecheck.webui.stream import MEDIA_CONSTRAINTS, RTC_CONFIGURATION
+from posecheck.webui.stream import MEDIA_CONSTRAINTS, RTC_CONFIGURATION, video_callback
 
 allow_loopback_ice()
 prompt_track.install()
@@ -40,19 +40,17 @@ if not st.session_state.get("ok"):
     st.stop()
 
 
-def on_frame(frame: av.VideoFrame) -> av.VideoFrame:
-    rgb = frame.to_ndarray(format="rgb24")
+def draw_bar(rgb: np.ndarray, _t: float) -> np.ndarray:
     out = rgb.copy()
     cv2.rectangle(out, (0, 0), (out.shape[1], 40), (120, 120, 120), -1)
     with counter.lock:
         counter.frames += 1
-    new = av.VideoFrame.from_ndarray(out, format="rgb24")
-    new.pts, new.time_base = frame.pts, frame.time_base
-    return new
+    return out
 
 
+# the live page's own callback wrapper (frame conversion, timestamps), around a trivial step
 webrtc_streamer(key="floor", mode=WebRtcMode.SENDRECV, rtc_configuration=RTC_CONFIGURATION,
-                media_stream_constraints=MEDIA_CONSTRAINTS, video_frame_callback=on_frame,
+                media_stream_constraints=MEDIA_CONSTRAINTS, video_frame_callback=video_callback(draw_bar),
                 async_processing=True)
 
 

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 import av
+import numpy as np
 
 from posecheck.live.session import LiveSession
 
@@ -19,15 +20,22 @@ MEDIA_CONSTRAINTS = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}
 
 
 def frame_callback(session: LiveSession) -> Callable[[av.VideoFrame], av.VideoFrame]:
-    """A video callback bound to one session (no shared state). Frame time comes from the frame's own
-    timestamp; a frame without one gets the wall clock."""
+    """A video callback bound to one session (no shared state)."""
+    return video_callback(session.process)
+
+
+def video_callback(process: Callable[[np.ndarray, float], np.ndarray]
+                   ) -> Callable[[av.VideoFrame], av.VideoFrame]:
+    """A streamlit-webrtc video callback around `process(rgb, seconds) -> rgb`. Frame time comes
+    from the frame's own timestamp; a frame without one gets the wall clock. A failing frame goes
+    back as it came and the error goes to the server log, so the video keeps flowing."""
 
     def on_frame(frame: av.VideoFrame) -> av.VideoFrame:
         rgb = frame.to_ndarray(format="rgb24")
         t = frame.time if frame.time is not None else time.monotonic()
         try:
-            out = session.process(rgb, t)
-        except Exception:  # keep the video flowing; the error goes to the server log
+            out = process(rgb, t)
+        except Exception:
             log.exception("live frame processing failed")
             return frame
         new = av.VideoFrame.from_ndarray(out, format="rgb24")
