@@ -20,7 +20,6 @@ Usage: python bench/live_latency.py [--seconds S] [--path PAGE] [--runs N]
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,7 @@ BROWSER = ROOT / "tests" / "browser"
 sys.path.insert(0, str(BROWSER))
 
 from camera_clip import clip_frames, write_y4m  # noqa: E402
+from drive_live import parse_result  # noqa: E402
 
 CLIP = ROOT / "samples" / "starter" / "lunge_arch.mp4"
 CUE = "Tuck your tailbone under"
@@ -45,13 +45,12 @@ def run_once(y4m: Path, seconds: float, path: str, tmp: Path, floor: bool = Fals
            "--screenshot", str(tmp / "live.png"), "--path", "" if floor else path,
            "--measure-s", str(seconds)]
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=seconds + 240)
-    for line in reversed(done.stdout.splitlines()):
-        if line.startswith("DRIVE_LIVE_RESULT "):
-            result = json.loads(line.removeprefix("DRIVE_LIVE_RESULT "))
-            if not result.get("ok") or "live" not in result:
-                raise SystemExit(f"the live session failed: {result.get('error')}\n{done.stderr[-3000:]}")
-            return dict(result["live"])
-    raise SystemExit(f"the driver printed no result\n{done.stderr[-3000:]}")
+    result = parse_result(done.stdout)
+    if result is None:
+        raise SystemExit(f"the driver printed no result\n{done.stderr[-3000:]}")
+    if not result.get("ok") or "live" not in result:
+        raise SystemExit(f"the live session failed: {result.get('error')}\n{done.stderr[-3000:]}")
+    return dict(result["live"])
 
 
 def main() -> int:

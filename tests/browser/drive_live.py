@@ -379,6 +379,15 @@ def _press_stop(page: Any, result: dict[str, Any]) -> None:
         result["stop_error"] = repr(exc)[:300]
 
 
+def parse_result(stdout: str) -> dict[str, Any] | None:
+    """The result this driver printed (its last `DRIVE_LIVE_RESULT` line), or None."""
+    for line in reversed(stdout.splitlines()):
+        if line.startswith(RESULT_PREFIX):
+            parsed: dict[str, Any] = json.loads(line[len(RESULT_PREFIX):])
+            return parsed
+    return None
+
+
 def _terminate(signum: int, _frame: object) -> None:
     """SIGTERM (the test's time limit) unwinds like an error, so Streamlit and Chromium are still stopped."""
     raise SystemExit(f"terminated by signal {signum}")

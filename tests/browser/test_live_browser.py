@@ -16,9 +16,9 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
+from drive_live import parse_result  # beside this file
 
 ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name("drive_live.py")
@@ -32,7 +32,6 @@ HOLD_LAST_S = 5
 CAMERA_FPS = 30  # 640x480 at 30 fps, each frame numbered (camera_clip.py)
 MEASURE_S = 6.0  # after the cue: read the frame numbers back to time the returned video
 DRIVER_TIMEOUT_S = 180
-RESULT_PREFIX = "DRIVE_LIVE_RESULT "
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -89,14 +88,6 @@ def _run_driver(cmd: list[str]) -> tuple[int, str, str]:
     return proc.returncode, stdout, stderr
 
 
-def _parse_result(stdout: str) -> dict[str, Any] | None:
-    for line in reversed(stdout.splitlines()):
-        if line.startswith(RESULT_PREFIX):
-            parsed: dict[str, Any] = json.loads(line[len(RESULT_PREFIX):])
-            return parsed
-    return None
-
-
 def test_live_page_shows_processed_video_and_cue(tmp_path: Path) -> None:
     unshare = _prerequisites()
     y4m = tmp_path / "lunge_arch.y4m"
@@ -113,7 +104,7 @@ def test_live_page_shows_processed_video_and_cue(tmp_path: Path) -> None:
         returncode, stdout, stderr = _run_driver(cmd)
     finally:
         y4m.unlink(missing_ok=True)  # about 110 MB; pytest keeps its last few tmp dirs
-    result = _parse_result(stdout)
+    result = parse_result(stdout)
     detail = f"exit {returncode}\nstdout tail:\n{stdout[-2000:]}\nstderr tail:\n{stderr[-4000:]}"
     assert result is not None, f"the driver printed no result line\n{detail}"
     print(json.dumps(result, indent=2))  # shown with -s or on failure: timings for the notes
