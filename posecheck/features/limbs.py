@@ -47,10 +47,15 @@ def elbow_bend_min(sk: Skeleton) -> float:
     return min(_each_side(sk, lambda s: _elbow_bend(sk, s), ("elbow", "wrist")))
 
 
-def arms_from_vertical(sk: Skeleton) -> float:
+def _mean_segment_angle(sk: Skeleton, start: str, end: str, reference: np.ndarray) -> float:
+    """Angle between the start-to-end segment and `reference`, averaged over the sides seen."""
     def one(side: Side) -> float:
-        return angle_between(sk.side_p(side, "wrist") - sk.side_p(side, "shoulder"), DOWN)
-    return float(np.mean(_each_side(sk, one, ("shoulder", "wrist"))))
+        return angle_between(sk.side_p(side, end) - sk.side_p(side, start), reference)
+    return float(np.mean(_each_side(sk, one, (start, end))))
+
+
+def arms_from_vertical(sk: Skeleton) -> float:
+    return _mean_segment_angle(sk, "shoulder", "wrist", DOWN)
 
 
 def arm_raise(sk: Skeleton) -> float:
@@ -93,9 +98,7 @@ def shoulder_to_ear(sk: Skeleton) -> float:
 
 # -- legs ------------------------------------------------------------------------------------
 def thighs_from_vertical(sk: Skeleton) -> float:
-    def one(side: Side) -> float:
-        return angle_between(sk.side_p(side, "knee") - sk.side_p(side, "hip"), DOWN)
-    return float(np.mean(_each_side(sk, one, ("hip", "knee"))))
+    return _mean_segment_angle(sk, "hip", "knee", DOWN)
 
 
 def knees_ahead_of_hips(sk: Skeleton) -> float:
@@ -106,9 +109,7 @@ def knees_ahead_of_hips(sk: Skeleton) -> float:
 
 
 def legs_from_vertical(sk: Skeleton) -> float:
-    def one(side: Side) -> float:
-        return angle_between(sk.side_p(side, "ankle") - sk.side_p(side, "hip"), UP)
-    return float(np.mean(_each_side(sk, one, ("hip", "ankle"))))
+    return _mean_segment_angle(sk, "hip", "ankle", UP)
 
 
 def knees_flexion_min(sk: Skeleton) -> float:
