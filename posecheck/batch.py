@@ -20,8 +20,7 @@ from typing import Any
 
 from posecheck.errors import PosecheckError
 from posecheck.poses.schema import PoseDefinition
-
-VIDEO_SUFFIXES = (".mp4", ".mov", ".webm", ".avi", ".mkv")
+from posecheck.sources.video import VIDEO_SUFFIXES  # the decoder's own list: a folder finds what it reads
 
 
 def expand(inputs: list[str]) -> list[Path]:

@@ -251,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("analyze", parents=[common], help="judge a recorded video against a stretch",
                        description="Judge a video (or a .landmarks.npz recording) against one stretch.")
     a.add_argument("video", nargs="+",
-                   help="video file (mp4, mov, webm, avi, mkv) or .landmarks.npz recording; several "
+                   help="video file (mp4, mov, m4v, webm, avi, mkv) or .landmarks.npz recording; several "
                         "files, folders or glob patterns analyse them all (see --jobs, --out-dir)")
     a.add_argument("--stride", type=_stride, default=1,
                    help="judge every Nth frame only, for slow machines (the accuracy it costs: "

@@ -17,9 +17,10 @@ HELDOUT = Path(__file__).resolve().parents[1] / "samples" / "heldout"
 def test_folders_and_globs_expand_to_recordings_once(tmp_path: Path) -> None:
     (tmp_path / "a.mp4").write_bytes(b"x")
     (tmp_path / "b.landmarks.npz").write_bytes(b"x")
+    (tmp_path / "c.M4V").write_bytes(b"x")  # every container the decoder opens, in any case
     (tmp_path / "notes.txt").write_text("x")
     got = expand([str(tmp_path), str(tmp_path / "*.mp4")])
-    assert [p.name for p in got] == ["a.mp4", "b.landmarks.npz"]
+    assert [p.name for p in got] == ["a.mp4", "b.landmarks.npz", "c.M4V"]
 
 
 def test_a_batch_reports_every_file_and_carries_on_past_a_broken_one(
