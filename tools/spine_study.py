@@ -6,9 +6,12 @@ lumbar angle the generator set in that frame (flexion positive, extension negati
 - Pearson r within each pose, and split by camera angle, body and the side facing the camera;
 - the same r for the landmark proxies the checks used before, and for the front (belly) outline;
 - what correct form and flat-back compensations read, against the shipped thresholds;
-- each body's neutral reading (the main source of error that remains).
+- each body's neutral reading (the main source of error that remains);
+- with --true-silhouettes: the same r when the outline is traced on the body's true silhouette
+  (tools/synth/silhouette_truth.py) instead of MediaPipe's mask, with the same landmarks.
 
 Usage: python tools/spine_study.py samples/synth --heldout samples/heldout --out docs/spine.md
+           [--true-silhouettes DIR --heldout-true-silhouettes DIR]
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from posecheck.checker.checker import PoseChecker
 from posecheck.features import silhouette
 from posecheck.features.catalogue import measure
 from posecheck.features.skeleton import Skeleton, Unseen
+from posecheck.frames import PoseFrame
 from posecheck.poses import load_catalogue
 from posecheck.sources.recording import RecordingSource
 
@@ -50,8 +54,21 @@ def _front_curve(sk: Skeleton) -> float:
     return lower - upper
 
 
-def collect(root: Path) -> list[dict]:
-    """One row per frame of every studied clip: truth, back_curve, proxy, front curve, clip facts."""
+def _traced_curve(frame: PoseFrame, camera_side: str, mask: np.ndarray) -> float:
+    """back_curve of one frame, unsmoothed, traced on `mask` with the frame's own landmarks."""
+    try:
+        return silhouette.back_curve(Skeleton(frame.landmarks, frame.width, frame.height, camera_side,
+                                              mask).trunk_outline)
+    except Unseen:
+        return math.nan
+
+
+def collect(root: Path, truth_dir: Path | None = None) -> list[dict]:
+    """One row per frame of every studied clip: truth, back_curve, proxy, front curve, clip facts.
+
+    With `truth_dir` (tools/synth/silhouette_truth.py's output for this clip set) each row also
+    gets `raw` and `true`: the unsmoothed reading on MediaPipe's mask and on the true silhouette.
+    """
     catalogue = load_catalogue()
     rows: list[dict] = []
     for label_path in sorted(root.rglob("*.labels.json")):
@@ -65,7 +82,16 @@ def collect(root: Path) -> list[dict]:
         check_id, proxy = STUDIED[pose.id]
         checker = PoseChecker(pose, side=labels["side"])
         seated = bool(labels["generator"]["params"]["spec"].get("overrides", {}).get("seated"))
-        for frame_labels, frame in zip(labels["frames"], RecordingSource(rec_path), strict=False):
+        clip = label_path.name.removesuffix(".labels.json")
+        true_masks = None
+        if truth_dir is not None:
+            truth_path = truth_dir / f"{clip}.silhouette.npz"
+            if not truth_path.exists():
+                raise SystemExit(f"No true silhouette for {clip} in {truth_dir}: render it with "
+                                 "python -m tools.synth.silhouette_truth")
+            true_masks = np.load(truth_path)["mask"]
+        for i, (frame_labels, frame) in enumerate(zip(labels["frames"], RecordingSource(rec_path),
+                                                      strict=False)):
             verdict = checker.update(frame)
             value = verdict.features.get("back_curve", math.nan)
             if frame.landmarks is None or math.isnan(value):
@@ -79,8 +105,14 @@ def collect(root: Path) -> list[dict]:
             limb, _, name = proxy.rpartition(" ")
             side = verdict.side if limb == "working" else ("right" if verdict.side == "left" else "left")
             proxy_value = measure(f"{side}_{name}" if limb else name, sk)[0]
+            if true_masks is not None:
+                side = verdict.camera_side or "left"
+                extra = {"raw": _traced_curve(frame, side, frame.mask),
+                         "true": _traced_curve(frame, side, true_masks[i].astype(np.float32) / 255.0)}
+            else:
+                extra = {}
             rows.append({
-                "pose": pose.id, "clip": label_path.name.removesuffix(".labels.json"),
+                **extra, "pose": pose.id, "clip": clip,
                 "truth": truth, "back_curve": value, "proxy": proxy_value, "front": _front_curve(sk),
                 "yaw": abs(labels["view"]["yaw_deg"]), "body": labels["body"]["phenotype"]["name"],
                 "camera_side": labels["camera_side"], "compensated": bool(labels.get("compensated")),
@@ -195,34 +227,64 @@ def calibration_table(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
+def truth_table(rows: list[dict]) -> str:
+    """r on MediaPipe's mask against r on the true silhouette, both unsmoothed, same landmarks;
+    on the true silhouette also split into plain mistakes and compensated ones."""
+    out = ["| pose | frames | r, MediaPipe mask | r, true silhouette | median gap between the two "
+           "readings (deg) | slope on the true silhouette (deg per deg) | r true, not compensated "
+           "| r true, compensated |",
+           "|---|---|---|---|---|---|---|---|"]
+    for pose in STUDIED:
+        rs = [r for r in rows if r["pose"] == pose and math.isfinite(r["raw"]) and math.isfinite(r["true"])]
+        if len(rs) < 5:
+            continue
+        t = np.array([r["truth"] for r in rs])
+        raw, true = np.array([r["raw"] for r in rs]), np.array([r["true"] for r in rs])
+        r_raw, r_true = np.corrcoef(t, raw)[0, 1], np.corrcoef(t, true)[0, 1]
+        gap, slope = np.median(np.abs(raw - true)), np.polyfit(t, true, 1)[0]
+        plain = _r([r for r in rs if not r["compensated"]], "true")
+        comp = _r([r for r in rs if r["compensated"]], "true")
+        out.append(f"| {pose} | {len(rs)} | {r_raw:+.2f} | {r_true:+.2f} | {gap:.1f} | {slope:.2f} "
+                   f"| {plain} | {comp} |")
+    return "\n".join(out)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path)
     parser.add_argument("--heldout", type=Path, help="clips the thresholds were not set on")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--true-silhouettes", type=Path,
+                        help="true silhouettes of the root's clips (python -m tools.synth.silhouette_truth)")
+    parser.add_argument("--heldout-true-silhouettes", type=Path,
+                        help="true silhouettes of the held-out clips (... --set heldout)")
     args = parser.parse_args()
-    rows = collect(args.root)
+    rows = collect(args.root, args.true_silhouettes)
     sections = {
         "Correlation with the lumbar angle set": correlation_table(rows),
         "Each body's neutral reading and its own r": body_table(rows),
         "Flat backs: correct form and compensations of 5 deg or less": flat_back_table(rows),
     }
     if args.heldout:
-        held = collect(args.heldout)
+        held = collect(args.heldout, args.heldout_true_silhouettes)
         sections[f"Held-out clips ({args.heldout}): correlation"] = correlation_table(held)
         sections[f"Held-out clips ({args.heldout}): flat backs"] = flat_back_table(held)
     sections["What a per-person neutral reading would buy"] = calibration_table(rows)
     if args.heldout:
         sections[f"What a per-person neutral reading would buy, held out ({args.heldout})"] = (
             calibration_table(held))
+    if args.true_silhouettes:
+        sections["A perfect mask: the true silhouette"] = truth_table(rows)
+    if args.heldout and args.heldout_true_silhouettes:
+        sections[f"A perfect mask, held out ({args.heldout})"] = truth_table(held)
     text = "\n\n".join(f"## {k}\n\n{v}" for k, v in sections.items())
     print(text)
     if args.out:
         intro_path = Path(__file__).with_name("spine_intro.md")
         intro = intro_path.read_text(encoding="utf-8") if intro_path.exists() else ""
-        held = f" --heldout {args.heldout}" if args.heldout else ""
-        args.out.write_text(f"# The back's outline: validation\n\nGenerated by `python tools/spine_study.py "
-                            f"{args.root}{held} --out {args.out}`.\n\n{intro}\n{text}\n", encoding="utf-8")
+        command = " ".join(["python tools/spine_study.py", *sys.argv[1:]])
+        args.out.write_text(f"# The back's outline: validation\n\nGenerated by `{command}`.\n\n"
+                            f"{intro}\n{text}\n", encoding="utf-8")
     return 0
 
 
