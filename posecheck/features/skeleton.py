@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 
-from posecheck.features.geometry import rotate90, unit
+from posecheck.features.geometry import Vec2, Vec3, hypot, norm2, rotate90_xy, unit_xy
 from posecheck.features.silhouette import TrunkOutline, trace, working_mask
 from posecheck.frames import Landmarks
-from posecheck.landmarks import BACK_OUTLINE, INDEX, PERSON_MASK, Side
+from posecheck.landmarks import BACK_OUTLINE, INDEX, N_LANDMARKS, PERSON_MASK, Side
 
 # Trust rules. MediaPipe's visibility stays high for hidden joints, so a landmark must also sit
 # inside the picture and be attached to a plausible skeleton (see `Skeleton.trusted`).
@@ -23,10 +24,12 @@ _BONES_FOR_TRUST = {
     "knee": "hip", "ankle": "knee", "heel": "ankle", "foot_index": "ankle",
     "elbow": "shoulder", "wrist": "elbow",
 }
-# The same bones as index arrays, so every landmark's trust is worked out at once per frame.
-_BONE_CHILD, _BONE_PARENT = (np.array(ix) for ix in zip(*[
-    (INDEX[f"{side}_{child}"], INDEX[f"{side}_{parent}"])
-    for side in ("left", "right") for child, parent in _BONES_FOR_TRUST.items()], strict=True))
+# The same bones by landmark index: child -> parent.
+_BONE_PARENT: dict[int, int] = {
+    INDEX[f"{side}_{child}"]: INDEX[f"{side}_{parent}"]
+    for side in ("left", "right") for child, parent in _BONES_FOR_TRUST.items()}
+_LS, _RS, _LH, _RH = (INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
+_FIRST_BODY = INDEX["left_shoulder"]  # landmarks from here on are the body's (not the face's)
 
 
 class Unseen(Exception):
@@ -44,6 +47,11 @@ class Skeleton:
     camera_side decides the sagittal axes: with the left side towards the camera the person faces
     image-left when upright, and anterior is superior turned 90 degrees anticlockwise on screen.
     mask is the person mask (0..1, any size with the frame's aspect ratio) or None.
+
+    Points come two ways: `p`, `mid`, `world`, `superior` and `anterior` give numpy arrays; `pt`,
+    `mid_pt`, `world_pt`, `superior_xy` and `anterior_xy` give the same values as tuples of Python
+    floats, which is what the features use (numpy's per-call cost on 2-vectors is most of a
+    feature's time). Everything is worked out at most once per frame, on first use.
     """
 
     landmarks: Landmarks
@@ -52,71 +60,117 @@ class Skeleton:
     camera_side: Side = "left"
     mask: np.ndarray | None = field(default=None, repr=False)
     side_known: bool = True  # False while the camera side is a guess: no telling back from front
-    _mids: dict[str, np.ndarray | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _mids: dict[str, Vec2 | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _trust: list[bool | None] = field(default_factory=lambda: [None] * N_LANDMARKS, init=False,
+                                      repr=False, compare=False)
 
     # -- trust -----------------------------------------------------------------------------
     def trusted(self, name: str) -> bool:
-        """Whether a landmark is usable: finite, visible, inside the frame, on a plausible bone."""
-        return bool(self._trust_all[INDEX[name]])
+        """Whether a landmark is usable: finite, visible enough, inside the frame (not on its edge),
+        and not at the end of a limb bone longer than MAX_BONE_TO_TORSO torso lengths."""
+        return self._trusted_at(INDEX[name])
 
-    @cached_property
-    def _trust_all(self) -> np.ndarray:
-        """Every landmark's trust at once: finite, visible enough, inside the frame (not on its
-        edge), and not at the end of a limb bone longer than MAX_BONE_TO_TORSO torso lengths."""
-        img = self.landmarks.image[:, :2]
-        x, y = img[:, 0], img[:, 1]
+    def _trusted_at(self, i: int) -> bool:
+        known = self._trust[i]
+        if known is None:
+            known = self._trust[i] = self._judge(i)
+        return known
+
+    def _judge(self, i: int) -> bool:
+        x, y = self._pts[i]
         mx, my = FRAME_MARGIN * self.width, FRAME_MARGIN * self.height
-        with np.errstate(invalid="ignore"):
-            ok = (np.isfinite(x) & np.isfinite(y) & (self.landmarks.visibility >= MIN_VISIBILITY)
-                  & (x >= mx) & (x <= self.width - mx) & (y >= my) & (y <= self.height - my))
-            torso = self._torso_for_trust
-            if torso is not None:
-                bone = np.hypot(*(img[_BONE_CHILD] - img[_BONE_PARENT]).T)
-                ok[_BONE_CHILD[bone > MAX_BONE_TO_TORSO * torso]] = False
-        return ok
+        if not (math.isfinite(x) and math.isfinite(y) and self._vis[i] >= MIN_VISIBILITY
+                and mx <= x <= self.width - mx and my <= y <= self.height - my):
+            return False
+        parent = _BONE_PARENT.get(i)
+        torso = self._torso_for_trust
+        if parent is None or torso is None:
+            return True
+        px, py = self._pts[parent]
+        return not hypot(x - px, y - py) > MAX_BONE_TO_TORSO * torso
 
     def untrusted(self, names: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(n for n in names if not self.trusted(n))
 
     # -- points ----------------------------------------------------------------------------
-    def p(self, name: str) -> np.ndarray:
-        """Pixel position of a trusted landmark; raises Unseen otherwise."""
-        i = INDEX[name]
-        if not self._trust_all[i]:
-            raise Unseen((name,))
-        return self._xy[i].copy()
-
     @cached_property
     def _xy(self) -> np.ndarray:
         """Every landmark's pixel position as float64, converted once per frame."""
         return self.landmarks.image[:, :2].astype(float)
 
-    def mid(self, part: str) -> np.ndarray:
-        """Midpoint of a left/right pair ("shoulder", "hip", "ear"), or the one side that is trusted.
-        Worked out once per frame and part (features ask for the same midpoints many times)."""
-        if part not in self._mids:
-            self._mids[part] = self._mid(part)
-        found = self._mids[part]
-        if found is None:
-            raise Unseen((f"left_{part}", f"right_{part}"))
-        return found.copy()
+    @cached_property
+    def _pts(self) -> list[list[float]]:
+        """The same positions as Python floats."""
+        return self._xy.tolist()
 
-    def _mid(self, part: str) -> np.ndarray | None:
-        names = (f"left_{part}", f"right_{part}")
-        pts = [self.landmarks.image[INDEX[n], :2].astype(float) for n in names if self.trusted(n)]
-        if not pts:
-            return None
-        return pts[0] if len(pts) == 1 else (pts[0] + pts[1]) / 2.0
+    @cached_property
+    def _vis(self) -> list[float]:
+        return self.landmarks.visibility.tolist()
+
+    def pt(self, name: str) -> Vec2:
+        """Pixel position (x, y) of a trusted landmark; raises Unseen otherwise."""
+        i = INDEX[name]
+        if not self._trusted_at(i):
+            raise Unseen((name,))
+        x, y = self._pts[i]
+        return x, y
+
+    def side_pt(self, side: Side, part: str) -> Vec2:
+        return self.pt(f"{side}_{part}")
+
+    def p(self, name: str) -> np.ndarray:
+        """`pt` as a numpy array."""
+        return np.array(self.pt(name))
 
     def side_p(self, side: Side, part: str) -> np.ndarray:
         return self.p(f"{side}_{part}")
 
+    def mid_pt(self, part: str) -> Vec2:
+        """Midpoint of a left/right pair ("shoulder", "hip", "ear"), or the one side that is trusted.
+        Worked out once per frame and part (features ask for the same midpoints many times)."""
+        try:
+            found = self._mids[part]
+        except KeyError:
+            found = self._mids[part] = self._mid(part)
+        if found is None:
+            raise Unseen((f"left_{part}", f"right_{part}"))
+        return found
+
+    def mid(self, part: str) -> np.ndarray:
+        """`mid_pt` as a numpy array."""
+        return np.array(self.mid_pt(part))
+
+    def _mid(self, part: str) -> Vec2 | None:
+        left, right = INDEX[f"left_{part}"], INDEX[f"right_{part}"]
+        pts = [self._pts[i] for i in (left, right) if self._trusted_at(i)]
+        if not pts:
+            return None
+        if len(pts) == 1:
+            return pts[0][0], pts[0][1]
+        (x0, y0), (x1, y1) = pts
+        return (x0 + x1) / 2.0, (y0 + y1) / 2.0
+
+    @cached_property
+    def world_all(self) -> list[list[float]] | None:
+        """Every world landmark (metres) as Python floats, trusted or not; None when the backend
+        gives no world landmarks."""
+        w = self.landmarks.world
+        return None if w is None else w.astype(float).tolist()
+
+    def world_pt(self, name: str) -> Vec3:
+        """World position (metres) of a trusted landmark; raises Unseen otherwise."""
+        world = self.world_all
+        if world is None:
+            raise Unseen((name,))
+        i = INDEX[name]
+        if not self._trusted_at(i):
+            raise Unseen((name,))
+        x, y, z = world[i]
+        return x, y, z
+
     def world(self, name: str) -> np.ndarray:
-        if self.landmarks.world is None:
-            raise Unseen((name,))
-        if not self.trusted(name):
-            raise Unseen((name,))
-        return self.landmarks.world[INDEX[name]].astype(float)
+        """`world_pt` as a numpy array."""
+        return np.array(self.world_pt(name))
 
     # -- body scale and axes ---------------------------------------------------------------
     @cached_property
@@ -125,32 +179,44 @@ class Skeleton:
         return self._torso_length_raw()
 
     def _torso_length_raw(self) -> float | None:
-        img, vis = self.landmarks.image, self.landmarks.visibility
-        ls, rs, lh, rh = (INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
-        if min(vis[ls], vis[rs], vis[lh], vis[rh]) < MIN_VISIBILITY * 0.5:
+        vis, pts = self._vis, self._pts
+        if min(vis[_LS], vis[_RS], vis[_LH], vis[_RH]) < MIN_VISIBILITY * 0.5:
             return None
-        dx = (img[ls, 0] + img[rs, 0] - img[lh, 0] - img[rh, 0]) / 2.0
-        dy = (img[ls, 1] + img[rs, 1] - img[lh, 1] - img[rh, 1]) / 2.0
-        d = float(np.hypot(dx, dy))
+        dx = (pts[_LS][0] + pts[_RS][0] - pts[_LH][0] - pts[_RH][0]) / 2.0
+        dy = (pts[_LS][1] + pts[_RS][1] - pts[_LH][1] - pts[_RH][1]) / 2.0
+        d = hypot(dx, dy)
         return d if d > 1.0 else None
 
     @cached_property
     def torso_length(self) -> float:
         """Pixels from mid-hip to mid-shoulder: the unit that makes distances size-free."""
-        d = float(np.linalg.norm(self.mid("shoulder") - self.mid("hip")))
+        (sx, sy), (hx, hy) = self.mid_pt("shoulder"), self.mid_pt("hip")
+        d = norm2(sx - hx, sy - hy)
         if d < 1.0:
             raise Unseen(("left_shoulder", "left_hip"))
         return d
 
     @cached_property
-    def superior(self) -> np.ndarray:
+    def superior_xy(self) -> Vec2:
         """Unit vector along the trunk, from mid-hip towards mid-shoulder."""
-        return unit(self.mid("shoulder") - self.mid("hip"))
+        (sx, sy), (hx, hy) = self.mid_pt("shoulder"), self.mid_pt("hip")
+        return unit_xy(sx - hx, sy - hy)
 
     @cached_property
-    def anterior(self) -> np.ndarray:
+    def anterior_xy(self) -> Vec2:
         """Unit vector towards the body's front, in the image plane (meaningful in side views)."""
-        return rotate90(self.superior, clockwise_on_screen=self.camera_side == "right")
+        x, y = self.superior_xy
+        return rotate90_xy(x, y, clockwise_on_screen=self.camera_side == "right")
+
+    @property
+    def superior(self) -> np.ndarray:
+        """`superior_xy` as a numpy array."""
+        return np.array(self.superior_xy)
+
+    @property
+    def anterior(self) -> np.ndarray:
+        """`anterior_xy` as a numpy array."""
+        return np.array(self.anterior_xy)
 
     @cached_property
     def trunk_outline(self) -> TrunkOutline:
@@ -177,7 +243,7 @@ class Skeleton:
     @cached_property
     def floor_y(self) -> float:
         """Image y of the lowest trusted body point: the floor line (side view, level camera)."""
-        body = self._trust_all[11:]
-        if not body.any():
+        ys = [self._pts[i][1] for i in range(_FIRST_BODY, N_LANDMARKS) if self._trusted_at(i)]
+        if not ys:
             raise Unseen(("left_ankle", "right_ankle"))
-        return float(self.landmarks.image[11:, 1][body].max())
+        return max(ys)
