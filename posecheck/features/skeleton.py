@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 
@@ -30,6 +30,35 @@ _BONE_PARENT: dict[int, int] = {
     for side in ("left", "right") for child, parent in _BONES_FOR_TRUST.items()}
 _LS, _RS, _LH, _RH = (INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
 _FIRST_BODY = INDEX["left_shoulder"]  # landmarks from here on are the body's (not the face's)
+
+
+T = TypeVar("T")
+
+
+class per_frame(Generic[T]):  # lower case, as functools.cached_property
+    """functools.cached_property without its lock: worked out on first use, then kept in the
+    instance. Python 3.11's takes an RLock on every first use, over a microsecond each, a dozen
+    times a frame; a Skeleton lives for one frame in one thread."""
+
+    def __init__(self, fn: Callable[[Any], T]) -> None:
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> per_frame[T]: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> T | per_frame[T]:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
 
 
 class Unseen(Exception):
@@ -64,6 +93,14 @@ class Skeleton:
     _trust: list[bool | None] = field(default_factory=lambda: [None] * N_LANDMARKS, init=False,
                                       repr=False, compare=False)
 
+    def turn(self, camera_side: Side, side_known: bool = True) -> None:
+        """Set the side facing the camera once it has been decided from this frame's world
+        landmarks (`CameraSide`), so that one Skeleton serves the whole frame. Only before anything
+        that depends on the side (the anterior axis, the trunk outline) has been worked out."""
+        if "anterior_xy" in self.__dict__ or "trunk_outline" in self.__dict__:
+            raise RuntimeError("the camera side is set before the body's front is worked out")
+        self.camera_side, self.side_known = camera_side, side_known
+
     # -- trust -----------------------------------------------------------------------------
     def trusted(self, name: str) -> bool:
         """Whether a landmark is usable: finite, visible enough, inside the frame (not on its edge),
@@ -78,9 +115,9 @@ class Skeleton:
 
     def _judge(self, i: int) -> bool:
         x, y = self._pts[i]
-        mx, my = FRAME_MARGIN * self.width, FRAME_MARGIN * self.height
-        if not (math.isfinite(x) and math.isfinite(y) and self._vis[i] >= MIN_VISIBILITY
-                and mx <= x <= self.width - mx and my <= y <= self.height - my):
+        x0, x1, y0, y1 = self._inside
+        # the bounds are finite, so a NaN or infinite coordinate is outside them too
+        if not (self._vis[i] >= MIN_VISIBILITY and x0 <= x <= x1 and y0 <= y <= y1):
             return False
         parent = _BONE_PARENT.get(i)
         torso = self._torso_for_trust
@@ -89,21 +126,22 @@ class Skeleton:
         px, py = self._pts[parent]
         return not hypot(x - px, y - py) > MAX_BONE_TO_TORSO * torso
 
+    @per_frame
+    def _inside(self) -> tuple[float, float, float, float]:
+        """The part of the frame a trusted landmark lies in: x from, x to, y from, y to."""
+        mx, my = FRAME_MARGIN * self.width, FRAME_MARGIN * self.height
+        return mx, self.width - mx, my, self.height - my
+
     def untrusted(self, names: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(n for n in names if not self.trusted(n))
 
     # -- points ----------------------------------------------------------------------------
-    @cached_property
-    def _xy(self) -> np.ndarray:
-        """Every landmark's pixel position as float64, converted once per frame."""
-        return self.landmarks.image[:, :2].astype(float)
-
-    @cached_property
+    @per_frame
     def _pts(self) -> list[list[float]]:
-        """The same positions as Python floats."""
-        return self._xy.tolist()
+        """Every landmark's pixel position (x, y) as Python floats, converted once per frame."""
+        return self.landmarks.image[:, :2].astype(float).tolist()
 
-    @cached_property
+    @per_frame
     def _vis(self) -> list[float]:
         return self.landmarks.visibility.tolist()
 
@@ -142,20 +180,21 @@ class Skeleton:
 
     def _mid(self, part: str) -> Vec2 | None:
         left, right = INDEX[f"left_{part}"], INDEX[f"right_{part}"]
-        pts = [self._pts[i] for i in (left, right) if self._trusted_at(i)]
-        if not pts:
-            return None
-        if len(pts) == 1:
-            return pts[0][0], pts[0][1]
-        (x0, y0), (x1, y1) = pts
-        return (x0 + x1) / 2.0, (y0 + y1) / 2.0
+        left_ok, right_ok = self._trusted_at(left), self._trusted_at(right)
+        if left_ok and right_ok:
+            (x0, y0), (x1, y1) = self._pts[left], self._pts[right]
+            return (x0 + x1) / 2.0, (y0 + y1) / 2.0
+        if left_ok or right_ok:
+            x, y = self._pts[left if left_ok else right]
+            return x, y
+        return None
 
-    @cached_property
+    @per_frame
     def world_all(self) -> list[list[float]] | None:
         """Every world landmark (metres) as Python floats, trusted or not; None when the backend
         gives no world landmarks."""
         w = self.landmarks.world
-        return None if w is None else w.astype(float).tolist()
+        return None if w is None else np.asarray(w, dtype=float).tolist()
 
     def world_pt(self, name: str) -> Vec3:
         """World position (metres) of a trusted landmark; raises Unseen otherwise."""
@@ -173,7 +212,7 @@ class Skeleton:
         return np.array(self.world_pt(name))
 
     # -- body scale and axes ---------------------------------------------------------------
-    @cached_property
+    @per_frame
     def _torso_for_trust(self) -> float | None:
         """The rough torso length the bone-length trust test compares with, once per frame."""
         return self._torso_length_raw()
@@ -187,7 +226,7 @@ class Skeleton:
         d = hypot(dx, dy)
         return d if d > 1.0 else None
 
-    @cached_property
+    @per_frame
     def torso_length(self) -> float:
         """Pixels from mid-hip to mid-shoulder: the unit that makes distances size-free."""
         (sx, sy), (hx, hy) = self.mid_pt("shoulder"), self.mid_pt("hip")
@@ -196,13 +235,13 @@ class Skeleton:
             raise Unseen(("left_shoulder", "left_hip"))
         return d
 
-    @cached_property
+    @per_frame
     def superior_xy(self) -> Vec2:
         """Unit vector along the trunk, from mid-hip towards mid-shoulder."""
         (sx, sy), (hx, hy) = self.mid_pt("shoulder"), self.mid_pt("hip")
         return unit_xy(sx - hx, sy - hy)
 
-    @cached_property
+    @per_frame
     def anterior_xy(self) -> Vec2:
         """Unit vector towards the body's front, in the image plane (meaningful in side views)."""
         x, y = self.superior_xy
@@ -218,7 +257,7 @@ class Skeleton:
         """`anterior_xy` as a numpy array."""
         return np.array(self.anterior_xy)
 
-    @cached_property
+    @per_frame
     def trunk_outline(self) -> TrunkOutline:
         """The back and front outlines of the trunk traced on the person mask (mask pixels)."""
         if self.mask is None:
@@ -240,7 +279,7 @@ class Skeleton:
         """+1 when an upright person faces image-right, -1 when image-left."""
         return 1 if self.camera_side == "right" else -1
 
-    @cached_property
+    @per_frame
     def floor_y(self) -> float:
         """Image y of the lowest trusted body point: the floor line (side view, level camera)."""
         ys = [self._pts[i][1] for i in range(_FIRST_BODY, N_LANDMARKS) if self._trusted_at(i)]
