@@ -14,6 +14,7 @@ Conventions (all in the image plane unless the name says world):
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -412,6 +413,7 @@ def base_names() -> tuple[str, ...]:
     return PLAIN_FEATURES + SIDED_FEATURES
 
 
+@functools.cache  # the checker asks for the same few names every frame
 def limb_feature(feature: str, limb: str | None, working_side: str | None) -> str | None:
     """The measured name of a pose file's feature: `knee_flexion` on the working leg of a left-side
     stretch is `left_knee_flexion`. None while a per-leg feature's working side is unknown."""
@@ -439,8 +441,13 @@ def measure_all(sk: Skeleton, names: tuple[str, ...] | None = None
     """Measure many features: values (NaN when unseen) and what each NaN could not see."""
     values: dict[str, float] = {}
     missing: dict[str, tuple[str, ...]] = {}
-    for name in names or tuple(FEATURES):
-        values[name], miss = measure(name, sk)
-        if miss:
-            missing[name] = miss
+    for name in names or tuple(FEATURES):  # measure(), inlined: this runs for every frame
+        try:
+            values[name] = float(FEATURES[name].fn(sk))
+        except Unseen as exc:
+            values[name] = math.nan
+            if exc.names:
+                missing[name] = exc.names
+        except ZeroDivisionError:
+            values[name] = math.nan
     return values, missing
