@@ -262,14 +262,14 @@ class Skeleton:
         """The back and front outlines of the trunk traced on the person mask (mask pixels)."""
         if self.mask is None:
             raise Unseen((PERSON_MASK,))
-        hip, shoulder = self.mid("hip"), self.mid("shoulder")
+        (hx, hy), (sx, sy) = self.mid_pt("hip"), self.mid_pt("shoulder")
         mh, mw = self.mask.shape[:2]
         same_shape = abs((mh / mw) / (self.height / self.width) - 1.0) <= MASK_ASPECT_TOLERANCE
-        if not self.side_known or not same_shape or np.hypot(*(shoulder - hip)) < 1.0:
+        if not self.side_known or not same_shape or hypot(sx - hx, sy - hy) < 1.0:
             raise Unseen((BACK_OUTLINE,))
         mask = working_mask(self.mask)
-        scale = np.array([mask.shape[1] / self.width, mask.shape[0] / self.height])
-        outline = trace(mask, hip * scale, shoulder * scale, self.anterior)
+        kx, ky = mask.shape[1] / self.width, mask.shape[0] / self.height  # frame to mask pixels
+        outline = trace(mask, np.array([hx * kx, hy * ky]), np.array([sx * kx, sy * ky]), self.anterior)
         if outline is None:
             raise Unseen((BACK_OUTLINE,))
         return outline
