@@ -31,7 +31,10 @@ class Books:
     frames_with_person: int = 0
 
     def side(self, name: str) -> SideBook:
-        return self.sides.setdefault(name, SideBook())
+        book = self.sides.get(name)
+        if book is None:
+            book = self.sides[name] = SideBook()
+        return book
 
     def add_guidance(self, message: str, dt: float) -> None:
         self.guidance_s[message] = self.guidance_s.get(message, 0.0) + dt

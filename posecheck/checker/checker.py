@@ -18,7 +18,7 @@ from posecheck.checker.sides import (
     working_leg_score,
 )
 from posecheck.checker.smoothing import SmoothedFeatures
-from posecheck.features.catalogue import FEATURES, limb_feature, measure
+from posecheck.features.catalogue import FEATURES, limb_feature, measure_all
 from posecheck.frames import PoseFrame
 from posecheck.landmarks import REGIONS, Side
 from posecheck.poses.schema import Check, Condition, PoseDefinition
@@ -60,6 +60,8 @@ class PoseChecker:
         self._extra = Latch(True, 0.5, 0.5, EXTRA_PEOPLE_AFTER_S, 0.5)
         self._checks = [_CheckRuntime(c, Latch(c.rising, c.enter, c.exit, c.min_duration_s,
                                                c.clear_duration_s)) for c in pose.checks]
+        self._not_checked = tuple(CheckStatus(c.id, c.title, c.severity, "not_checked", math.nan, c.cue)
+                                  for c in pose.checks)
         self._last_t: float | None = None
         # Time is credited as a left sum: the interval up to each frame counts for the state the
         # previous frame was in, so a transition is timed at the frame that shows it, whatever the
@@ -133,12 +135,7 @@ class PoseChecker:
 
         sk = self._camera.skeleton(frame, frame.mask)
         camera_side = sk.camera_side
-        raw: dict[str, float] = {}
-        unseen: dict[str, tuple[str, ...]] = {}
-        for name in self._features:
-            raw[name], miss = measure(name, sk)
-            if miss:
-                unseen[name] = miss
+        raw, unseen = measure_all(sk, self._features)
         values = self._smooth.update(t, raw)
 
         # Camera angle: no verdict from the wrong view.
@@ -151,7 +148,7 @@ class PoseChecker:
 
         # Framing: the regions this stretch needs must be in the picture.
         missing = tuple(r for r in self.pose.position.needs_in_view
-                        if not any(sk.trusted(n) for n in REGIONS[r]))
+                        if not any(map(sk.trusted, REGIONS[r])))
         if missing:
             return self._no_verdict(t, dt, "guidance", guidance.framing_hint(missing), values=values,
                                     camera_side=camera_side, regions=missing)
@@ -210,11 +207,12 @@ class PoseChecker:
             status, message = "mistake", rep_cue
         else:
             status = "good"
-            message = f"Good form, hold it: {side_book.hold_s:.0f} of {self.pose.hold.seconds:.0f} s."
-            if side_book.hold_complete_at is not None:
-                message = "Hold complete. Well done."
             if self.reps is not None:
                 message = self._reps_message()
+            elif side_book.hold_complete_at is not None:
+                message = "Hold complete. Well done."
+            else:
+                message = f"Good form, hold it: {side_book.hold_s:.0f} of {self.pose.hold.seconds:.0f} s."
         self._note_guidance(t, status == "guidance", message)
         return Verdict(t, status, message, self.working_side, camera_side, True, side_book.hold_s,
                        self.pose.hold.seconds, tuple(statuses), values, regions, *self._rep_numbers())
@@ -323,11 +321,11 @@ class PoseChecker:
 
     def _run_checks(self, t: float, values: dict[str, float], view: str) -> list[CheckStatus]:
         out: list[CheckStatus] = []
-        for rt in self._checks:
+        for rt, not_checked in zip(self._checks, self._not_checked, strict=True):
             c = rt.check
             if view not in c.views or not self._applies(c, values):
                 self._stop_judging(rt, t)
-                out.append(CheckStatus(c.id, c.title, c.severity, "not_checked", math.nan, c.cue))
+                out.append(not_checked)
                 continue
             value = self._value(values, c.feature, c.limb)
             change = rt.latch.update(t, value)
@@ -387,8 +385,7 @@ class PoseChecker:
             self.books.add_guidance(message, dt)
         self._note_guidance(t, status in ("no_person", "guidance"), message)
         side_book = self.books.sides.get(self.working_side)
-        statuses = tuple(CheckStatus(c.id, c.title, c.severity, "not_checked", math.nan, c.cue)
-                         for c in self.pose.checks)
+        statuses = self._not_checked
         return Verdict(t, status, message, self.working_side if self._working.side or
                        self.pose.sides.working_leg == "none" else None, camera_side, False,
                        side_book.hold_s if side_book else 0.0, self.pose.hold.seconds, statuses,

@@ -71,10 +71,11 @@ class CameraSide:
     def skeleton(self, frame: PoseFrame, mask: np.ndarray | None = None) -> Skeleton:
         """The frame's skeleton with the side now facing the camera (left while still unknown)."""
         assert frame.landmarks is not None
-        score, _ = measure("camera_side_score", Skeleton(frame.landmarks, frame.width, frame.height))
+        sk = Skeleton(frame.landmarks, frame.width, frame.height, mask=mask)
+        score, _ = measure("camera_side_score", sk)  # reads the world landmarks only
         side = self.update(frame.timestamp, score) or "left"
-        return Skeleton(frame.landmarks, frame.width, frame.height, side, mask,
-                        side_known=self.side is not None)
+        sk.turn(side, side_known=self.side is not None)
+        return sk
 
     def update(self, t: float, score: float) -> Side | None:
         smoothed = self._ema.update(t, score) if not math.isnan(score) else math.nan

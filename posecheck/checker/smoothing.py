@@ -40,7 +40,10 @@ class SmoothedFeatures:
 
     def update(self, t: float, values: dict[str, float]) -> dict[str, float]:
         out = {}
+        filters = self._filters
         for name, x in values.items():
-            f = self._filters.setdefault(name, TimeEMA(self.tau_s))
+            f = filters.get(name)
+            if f is None:
+                f = filters[name] = TimeEMA(self.tau_s)
             out[name] = f.update(t, x)
         return out

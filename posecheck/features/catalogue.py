@@ -14,16 +14,31 @@ Conventions (all in the image plane unless the name says world):
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-
 from posecheck.features import limbs, silhouette
-from posecheck.features.geometry import DOWN, UP, angle_between, joint_angle, signed_angle
+from posecheck.features.geometry import (
+    DOWN_XY,
+    UP_XY,
+    Vec2,
+    Vec3,
+    angle_xy,
+    clip1,
+    div3,
+    dot3,
+    joint_angle_xy,
+    mid3,
+    norm2,
+    norm3,
+    scale3,
+    signed_angle_xy,
+    sub3,
+)
 from posecheck.features.skeleton import Skeleton, Unseen
-from posecheck.landmarks import BACK_OUTLINE, SIDES, Side, other
+from posecheck.landmarks import BACK_OUTLINE, INDEX, SIDES, Side, other
 
 
 @dataclass(frozen=True)
@@ -42,51 +57,68 @@ class Feature:
 
 
 # --------------------------------------------------------------------------------------------
-# Trunk and head
+# Trunk and head. The features work on tuples of Python floats (see `geometry`), with the same
+# arithmetic, in the same order, as the numpy expressions they replaced.
+def _trunk_vector(sk: Skeleton) -> Vec2:
+    (sx, sy), (hx, hy) = sk.mid_pt("shoulder"), sk.mid_pt("hip")
+    return sx - hx, sy - hy
+
+
 def trunk_inclination(sk: Skeleton) -> float:
-    return angle_between(sk.mid("shoulder") - sk.mid("hip"), UP)
+    vx, vy = _trunk_vector(sk)
+    return angle_xy(vx, vy, *UP_XY)
+
+
+def _facing(sk: Skeleton) -> Vec2:
+    return float(sk.facing_x), 0.0
 
 
 def trunk_lean(sk: Skeleton) -> float:
-    v = sk.mid("shoulder") - sk.mid("hip")
-    return signed_angle(v, UP, np.array([float(sk.facing_x), 0.0]))
+    vx, vy = _trunk_vector(sk)
+    return signed_angle_xy(vx, vy, UP_XY, _facing(sk))
 
 
 def neck_flexion(sk: Skeleton) -> float:
-    v = sk.mid("ear") - sk.mid("shoulder")
-    return signed_angle(v, sk.superior, sk.anterior)
+    (ex, ey), (sx, sy) = sk.mid_pt("ear"), sk.mid_pt("shoulder")
+    return signed_angle_xy(ex - sx, ey - sy, sk.superior_xy, sk.anterior_xy)
 
 
 def front_facing_up(sk: Skeleton) -> float:
-    return float(np.dot(sk.anterior, UP))
+    ax, ay = sk.anterior_xy
+    return ax * UP_XY[0] + ay * UP_XY[1]
 
 
 def hip_height(sk: Skeleton) -> float:
-    return (sk.floor_y - sk.mid("hip")[1]) / sk.torso_length
+    return (sk.floor_y - sk.mid_pt("hip")[1]) / sk.torso_length
 
 
 def shoulder_height(sk: Skeleton) -> float:
-    return (sk.floor_y - sk.mid("shoulder")[1]) / sk.torso_length
+    return (sk.floor_y - sk.mid_pt("shoulder")[1]) / sk.torso_length
 
 
 def head_height(sk: Skeleton) -> float:
-    return (sk.floor_y - sk.mid("ear")[1]) / sk.torso_length
+    return (sk.floor_y - sk.mid_pt("ear")[1]) / sk.torso_length
 
 
 def shoulder_level_difference(sk: Skeleton) -> float:
-    left, right = sk.p("left_shoulder"), sk.p("right_shoulder")
-    return abs(float(left[1] - right[1])) / sk.torso_length
+    left, right = sk.pt("left_shoulder"), sk.pt("right_shoulder")
+    return abs(left[1] - right[1]) / sk.torso_length
 
 
 def hip_tilt(sk: Skeleton) -> float:
-    v = sk.p("left_hip") - sk.p("right_hip")
-    if v[0] < 0:
-        v = -v
-    return math.degrees(math.atan2(abs(float(v[1])), float(v[0])))
+    (lx, ly), (rx, ry) = sk.pt("left_hip"), sk.pt("right_hip")
+    vx, vy = lx - rx, ly - ry
+    if vx < 0:
+        vx, vy = -vx, -vy
+    return math.degrees(math.atan2(abs(vy), vx))
+
+
+def _distance(a: Vec2, b: Vec2) -> float:
+    return norm2(a[0] - b[0], a[1] - b[1])
 
 
 def knee_separation(sk: Skeleton) -> float:
-    return float(np.linalg.norm(sk.p("left_knee") - sk.p("right_knee"))) / sk.torso_length
+    return _distance(sk.pt("left_knee"), sk.pt("right_knee")) / sk.torso_length
 
 
 def hips_flexion_min(sk: Skeleton) -> float:
@@ -103,7 +135,7 @@ def hips_flexion_min(sk: Skeleton) -> float:
 
 def shoulder_tilt(sk: Skeleton) -> float:
     v = _world_pair(sk, "shoulder")
-    return math.degrees(math.asin(min(1.0, abs(float(v[1])) / (float(np.linalg.norm(v)) + 1e-9))))
+    return math.degrees(math.asin(min(1.0, abs(v[1]) / (norm3(v) + 1e-9))))
 
 
 def back_curve(sk: Skeleton) -> float:
@@ -113,46 +145,59 @@ def back_curve(sk: Skeleton) -> float:
     return value
 
 
-def _world_pair(sk: Skeleton, part: str) -> np.ndarray:
+def _world_pair(sk: Skeleton, part: str) -> Vec3:
     """World vector from the right to the left landmark of a pair."""
-    return sk.world(f"left_{part}") - sk.world(f"right_{part}")
+    return sub3(sk.world_pt(f"left_{part}"), sk.world_pt(f"right_{part}"))
 
 
-def _world_mid(sk: Skeleton, part: str) -> np.ndarray:
+def _world_mid(sk: Skeleton, part: str) -> Vec3:
     """World midpoint of a left/right pair."""
-    return (sk.world(f"left_{part}") + sk.world(f"right_{part}")) / 2
+    return mid3(sk.world_pt(f"left_{part}"), sk.world_pt(f"right_{part}"))
+
+
+def _world_up(sk: Skeleton) -> Vec3:
+    """World mid-hip to mid-shoulder, over its length (plus 1e-9)."""
+    up = sub3(_world_mid(sk, "shoulder"), _world_mid(sk, "hip"))
+    return div3(up, norm3(up) + 1e-9)
+
+
+def _across(v: Vec3, up: Vec3) -> Vec3:
+    """v less its component along the unit vector `up`."""
+    return sub3(v, scale3(up, dot3(v, up)))
 
 
 def trunk_twist(sk: Skeleton) -> float:
-    up = _world_mid(sk, "shoulder") - _world_mid(sk, "hip")
-    up = up / (np.linalg.norm(up) + 1e-9)
+    up = _world_up(sk)
     shoulders, hips = _world_pair(sk, "shoulder"), _world_pair(sk, "hip")
-    shoulders = shoulders - np.dot(shoulders, up) * up
-    hips = hips - np.dot(hips, up) * up
-    cos = np.dot(shoulders, hips) / (np.linalg.norm(shoulders) * np.linalg.norm(hips) + 1e-9)
-    return math.degrees(math.acos(float(np.clip(cos, -1.0, 1.0))))
+    shoulders = _across(shoulders, up)
+    hips = _across(hips, up)
+    cos = dot3(shoulders, hips) / (norm3(shoulders) * norm3(hips) + 1e-9)
+    return math.degrees(math.acos(clip1(cos)))
 
 
 def view_yaw(sk: Skeleton) -> float:
     if sk.landmarks.world is not None:
         try:
-            lr = _world_pair(sk, "shoulder") + _world_pair(sk, "hip")
-            return math.degrees(math.atan2(abs(float(lr[0])), abs(float(lr[2])) + 1e-9))
+            s, h = _world_pair(sk, "shoulder"), _world_pair(sk, "hip")
+            return math.degrees(math.atan2(abs(s[0] + h[0]), abs(s[2] + h[2]) + 1e-9))
         except Unseen:
             pass
     # Without world landmarks: shoulder width against torso length (about 0.75 when frontal).
-    width = float(np.linalg.norm(sk.p("left_shoulder") - sk.p("right_shoulder")))
+    width = _distance(sk.pt("left_shoulder"), sk.pt("right_shoulder"))
     return math.degrees(math.asin(min(1.0, width / (0.75 * sk.torso_length))))
 
 
-def camera_side_score(sk: Skeleton) -> float:
-    if sk.landmarks.world is None:
-        raise Unseen(("left_hip",))
-    w, score, n = sk.landmarks.world, 0.0, 0
-    from posecheck.landmarks import INDEX
+_CAMERA_SIDE_PAIRS = tuple((INDEX[f"right_{part}"], INDEX[f"left_{part}"])
+                           for part in ("shoulder", "hip", "knee", "ear", "elbow"))
 
-    for part in ("shoulder", "hip", "knee", "ear", "elbow"):
-        dz = float(w[INDEX[f"right_{part}"], 2] - w[INDEX[f"left_{part}"], 2])
+
+def camera_side_score(sk: Skeleton) -> float:
+    w = sk.world_all
+    if w is None:
+        raise Unseen(("left_hip",))
+    score, n = 0.0, 0
+    for right, left in _CAMERA_SIDE_PAIRS:
+        dz = w[right][2] - w[left][2]
         if math.isfinite(dz):
             score += dz
             n += 1
@@ -163,60 +208,69 @@ def camera_side_score(sk: Skeleton) -> float:
 
 # --------------------------------------------------------------------------------------------
 # Legs (sided)
+def _segment(sk: Skeleton, side: Side, start: str, end: str) -> Vec2:
+    """The vector from one landmark of a side to another (end minus start)."""
+    (ex, ey), (sx, sy) = sk.side_pt(side, end), sk.side_pt(side, start)
+    return ex - sx, ey - sy
+
+
 def _hip_flexion(side: Side) -> Callable[[Skeleton], float]:
     def fn(sk: Skeleton) -> float:
-        thigh = sk.side_p(side, "knee") - sk.side_p(side, "hip")
-        return signed_angle(thigh, -sk.superior, sk.anterior)
+        tx, ty = _segment(sk, side, "hip", "knee")
+        ux, uy = sk.superior_xy
+        return signed_angle_xy(tx, ty, (-ux, -uy), sk.anterior_xy)
     return fn
 
 
 def _leg_raise(side: Side) -> Callable[[Skeleton], float]:
     def fn(sk: Skeleton) -> float:
-        leg = sk.side_p(side, "ankle") - sk.side_p(side, "hip")
-        return signed_angle(leg, -sk.superior, sk.anterior)
+        lx, ly = _segment(sk, side, "hip", "ankle")
+        ux, uy = sk.superior_xy
+        return signed_angle_xy(lx, ly, (-ux, -uy), sk.anterior_xy)
     return fn
 
 
 def _knee_flexion(side: Side) -> Callable[[Skeleton], float]:
     def fn(sk: Skeleton) -> float:
-        return 180.0 - joint_angle(sk.side_p(side, "hip"), sk.side_p(side, "knee"),
-                                   sk.side_p(side, "ankle"))
+        return 180.0 - joint_angle_xy(sk.side_pt(side, "hip"), sk.side_pt(side, "knee"),
+                                      sk.side_pt(side, "ankle"))
     return fn
 
 
 def _trunk_thigh_angle(side: Side) -> Callable[[Skeleton], float]:
     def fn(sk: Skeleton) -> float:
-        return joint_angle(sk.mid("shoulder"), sk.side_p(side, "hip"), sk.side_p(side, "knee"))
+        return joint_angle_xy(sk.mid_pt("shoulder"), sk.side_pt(side, "hip"), sk.side_pt(side, "knee"))
     return fn
 
 
 def _thigh_inclination(side: Side) -> Callable[[Skeleton], float]:
     def fn(sk: Skeleton) -> float:
-        return angle_between(sk.side_p(side, "knee") - sk.side_p(side, "hip"), DOWN)
+        tx, ty = _segment(sk, side, "hip", "knee")
+        return angle_xy(tx, ty, *DOWN_XY)
     return fn
 
 
 def _shin_inclination(side: Side) -> Callable[[Skeleton], float]:
     def fn(sk: Skeleton) -> float:
-        shin = sk.side_p(side, "knee") - sk.side_p(side, "ankle")
-        return signed_angle(shin, UP, np.array([float(sk.facing_x), 0.0]))
+        sx, sy = _segment(sk, side, "ankle", "knee")
+        return signed_angle_xy(sx, sy, UP_XY, _facing(sk))
     return fn
 
 
 def _knee_past_toes(side: Side) -> Callable[[Skeleton], float]:
     def fn(sk: Skeleton) -> float:
-        dx = sk.side_p(side, "knee")[0] - sk.side_p(side, "foot_index")[0]
-        return float(dx) * sk.facing_x / sk.torso_length
+        dx = sk.side_pt(side, "knee")[0] - sk.side_pt(side, "foot_index")[0]
+        return dx * sk.facing_x / sk.torso_length
     return fn
 
 
 def _hand_to_ankle(side: Side) -> Callable[[Skeleton], float]:
     def fn(sk: Skeleton) -> float:
-        ankle = sk.side_p(side, "ankle")
+        ankle = sk.side_pt(side, "ankle")
         dists = []
         for s in SIDES:
             try:
-                dists.append(float(np.linalg.norm(sk.side_p(s, "wrist") - ankle)))
+                dists.append(_distance(sk.side_pt(s, "wrist"), ankle))
             except Unseen:
                 continue
         if not dists:
@@ -226,7 +280,7 @@ def _hand_to_ankle(side: Side) -> Callable[[Skeleton], float]:
 
 
 def _world_torso(sk: Skeleton) -> float:
-    length = float(np.linalg.norm(_world_mid(sk, "shoulder") - _world_mid(sk, "hip")))
+    length = norm3(sub3(_world_mid(sk, "shoulder"), _world_mid(sk, "hip")))
     if length < 1e-6:
         raise Unseen(("left_shoulder", "left_hip"))
     return length
@@ -235,14 +289,14 @@ def _world_torso(sk: Skeleton) -> float:
 def _ankle_to_other_knee(side: Side) -> Callable[[Skeleton], float]:
     """In world space: a figure-4 cross is along the camera's line of sight when side-on."""
     def fn(sk: Skeleton) -> float:
-        d = np.linalg.norm(sk.world(f"{side}_ankle") - sk.world(f"{other(side)}_knee"))
-        return float(d) / _world_torso(sk)
+        d = norm3(sub3(sk.world_pt(f"{side}_ankle"), sk.world_pt(f"{other(side)}_knee")))
+        return d / _world_torso(sk)
     return fn
 
 
 def _knee_to_shoulder(side: Side) -> Callable[[Skeleton], float]:
     def fn(sk: Skeleton) -> float:
-        return float(np.linalg.norm(sk.side_p(side, "knee") - sk.mid("shoulder"))) / sk.torso_length
+        return _distance(sk.side_pt(side, "knee"), sk.mid_pt("shoulder")) / sk.torso_length
     return fn
 
 
@@ -250,8 +304,8 @@ def _knees_towards(side: Side) -> Callable[[Skeleton], float]:
     """World-space shift of the knees towards `side`, over hip width (lying twist direction)."""
     def fn(sk: Skeleton) -> float:
         hips = _world_pair(sk, "hip")
-        width = float(np.linalg.norm(hips)) + 1e-9
-        shift = float(np.dot(_world_mid(sk, "knee") - _world_mid(sk, "hip"), hips / width)) / width
+        width = norm3(hips) + 1e-9
+        shift = dot3(sub3(_world_mid(sk, "knee"), _world_mid(sk, "hip")), div3(hips, width)) / width
         return shift if side == "left" else -shift
     return fn
 
@@ -359,6 +413,7 @@ def base_names() -> tuple[str, ...]:
     return PLAIN_FEATURES + SIDED_FEATURES
 
 
+@functools.cache  # the checker asks for the same few names every frame
 def limb_feature(feature: str, limb: str | None, working_side: str | None) -> str | None:
     """The measured name of a pose file's feature: `knee_flexion` on the working leg of a left-side
     stretch is `left_knee_flexion`. None while a per-leg feature's working side is unknown."""
@@ -386,8 +441,13 @@ def measure_all(sk: Skeleton, names: tuple[str, ...] | None = None
     """Measure many features: values (NaN when unseen) and what each NaN could not see."""
     values: dict[str, float] = {}
     missing: dict[str, tuple[str, ...]] = {}
-    for name in names or tuple(FEATURES):
-        values[name], miss = measure(name, sk)
-        if miss:
-            missing[name] = miss
+    for name in names or tuple(FEATURES):  # measure(), inlined: this runs for every frame
+        try:
+            values[name] = float(FEATURES[name].fn(sk))
+        except Unseen as exc:
+            values[name] = math.nan
+            if exc.names:
+                missing[name] = exc.names
+        except ZeroDivisionError:
+            values[name] = math.nan
     return values, missing

@@ -11,13 +11,30 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-import numpy as np
-
-from posecheck.features.geometry import DOWN, UP, angle_between, cross3, joint_angle, signed_angle
+from posecheck.features.geometry import (
+    DOWN_XY,
+    UP_XY,
+    Vec2,
+    Vec3,
+    angle_xy,
+    clip1,
+    cross3,
+    div3,
+    dot3,
+    hypot,
+    joint_angle_xy,
+    mean,
+    mid3,
+    norm2,
+    norm3,
+    scale3,
+    signed_angle_xy,
+    sub3,
+)
 from posecheck.features.skeleton import Skeleton, Unseen
 from posecheck.landmarks import SIDES, Side
 
-WORLD_UP = np.array([0.0, -1.0, 0.0])  # MediaPipe world landmarks: y points down
+WORLD_UP: Vec3 = (0.0, -1.0, 0.0)  # MediaPipe world landmarks: y points down
 
 
 def _each_side(sk: Skeleton, fn: Callable[[Side], float], parts: tuple[str, ...]) -> list[float]:
@@ -33,10 +50,16 @@ def _each_side(sk: Skeleton, fn: Callable[[Side], float], parts: tuple[str, ...]
     return values
 
 
+def _segment(sk: Skeleton, side: Side, start: str, end: str) -> Vec2:
+    """The vector from one landmark of a side to another (end minus start)."""
+    (ex, ey), (sx, sy) = sk.side_pt(side, end), sk.side_pt(side, start)
+    return ex - sx, ey - sy
+
+
 # -- arms ------------------------------------------------------------------------------------
 def _elbow_bend(sk: Skeleton, side: Side) -> float:
-    return 180.0 - joint_angle(sk.side_p(side, "shoulder"), sk.side_p(side, "elbow"),
-                               sk.side_p(side, "wrist"))
+    return 180.0 - joint_angle_xy(sk.side_pt(side, "shoulder"), sk.side_pt(side, "elbow"),
+                                  sk.side_pt(side, "wrist"))
 
 
 def elbow_bend_max(sk: Skeleton) -> float:
@@ -47,21 +70,23 @@ def elbow_bend_min(sk: Skeleton) -> float:
     return min(_each_side(sk, lambda s: _elbow_bend(sk, s), ("elbow", "wrist")))
 
 
-def _mean_segment_angle(sk: Skeleton, start: str, end: str, reference: np.ndarray) -> float:
+def _mean_segment_angle(sk: Skeleton, start: str, end: str, reference: Vec2) -> float:
     """Angle between the start-to-end segment and `reference`, averaged over the sides seen."""
     def one(side: Side) -> float:
-        return angle_between(sk.side_p(side, end) - sk.side_p(side, start), reference)
-    return float(np.mean(_each_side(sk, one, (start, end))))
+        return angle_xy(*_segment(sk, side, start, end), *reference)
+    return mean(_each_side(sk, one, (start, end)))
 
 
 def arms_from_vertical(sk: Skeleton) -> float:
-    return _mean_segment_angle(sk, "shoulder", "wrist", DOWN)
+    return _mean_segment_angle(sk, "shoulder", "wrist", DOWN_XY)
 
 
 def arm_raise(sk: Skeleton) -> float:
     def one(side: Side) -> float:
-        return angle_between(sk.side_p(side, "elbow") - sk.side_p(side, "shoulder"), -sk.superior)
-    return float(np.mean(_each_side(sk, one, ("shoulder", "elbow"))))
+        ax, ay = _segment(sk, side, "shoulder", "elbow")
+        ux, uy = sk.superior_xy
+        return angle_xy(ax, ay, -ux, -uy)
+    return mean(_each_side(sk, one, ("shoulder", "elbow")))
 
 
 def _forearm_lift(sk: Skeleton, side: Side) -> float:
@@ -69,11 +94,12 @@ def _forearm_lift(sk: Skeleton, side: Side) -> float:
 
     Not over the forearm's own length: a forearm turning towards the camera shortens on screen,
     which would make a quarter turn read as a full one. The upper arm stays out to the side."""
-    wrist, elbow = sk.side_p(side, "wrist"), sk.side_p(side, "elbow")
-    upper = float(np.hypot(*(elbow - sk.side_p(side, "shoulder"))))
+    wrist, elbow = sk.side_pt(side, "wrist"), sk.side_pt(side, "elbow")
+    sx, sy = sk.side_pt(side, "shoulder")
+    upper = hypot(elbow[0] - sx, elbow[1] - sy)
     if upper < 1e-6:
         raise Unseen((f"{side}_elbow",))
-    return float(elbow[1] - wrist[1]) / upper
+    return (elbow[1] - wrist[1]) / upper
 
 
 def forearms_alternation(sk: Skeleton) -> float:
@@ -84,88 +110,92 @@ def forearms_upright(sk: Skeleton) -> float:
     return min(abs(_forearm_lift(sk, "left")), abs(_forearm_lift(sk, "right")))
 
 
+def _distance(a: Vec2, b: Vec2) -> float:
+    return norm2(a[0] - b[0], a[1] - b[1])
+
+
 def elbow_height_difference(sk: Skeleton) -> float:
-    return abs(float(sk.p("left_elbow")[1] - sk.p("right_elbow")[1])) / sk.torso_length
+    return abs(sk.pt("left_elbow")[1] - sk.pt("right_elbow")[1]) / sk.torso_length
 
 
 def elbows_apart(sk: Skeleton) -> float:
-    return float(np.linalg.norm(sk.p("left_elbow") - sk.p("right_elbow"))) / sk.torso_length
+    return _distance(sk.pt("left_elbow"), sk.pt("right_elbow")) / sk.torso_length
 
 
 def shoulder_to_ear(sk: Skeleton) -> float:
-    return float(np.linalg.norm(sk.mid("ear") - sk.mid("shoulder"))) / sk.torso_length
+    return _distance(sk.mid_pt("ear"), sk.mid_pt("shoulder")) / sk.torso_length
 
 
 # -- legs ------------------------------------------------------------------------------------
 def thighs_from_vertical(sk: Skeleton) -> float:
-    return _mean_segment_angle(sk, "hip", "knee", DOWN)
+    return _mean_segment_angle(sk, "hip", "knee", DOWN_XY)
 
 
 def knees_ahead_of_hips(sk: Skeleton) -> float:
     def one(side: Side) -> float:
-        thigh = sk.side_p(side, "knee") - sk.side_p(side, "hip")
-        return signed_angle(thigh, DOWN, np.array([float(sk.facing_x), 0.0]))
-    return float(np.mean(_each_side(sk, one, ("hip", "knee"))))
+        tx, ty = _segment(sk, side, "hip", "knee")
+        return signed_angle_xy(tx, ty, DOWN_XY, (float(sk.facing_x), 0.0))
+    return mean(_each_side(sk, one, ("hip", "knee")))
 
 
 def legs_from_vertical(sk: Skeleton) -> float:
-    return _mean_segment_angle(sk, "hip", "ankle", UP)
+    return _mean_segment_angle(sk, "hip", "ankle", UP_XY)
 
 
 def knees_flexion_min(sk: Skeleton) -> float:
     def one(side: Side) -> float:
-        return 180.0 - joint_angle(sk.side_p(side, "hip"), sk.side_p(side, "knee"),
-                                   sk.side_p(side, "ankle"))
+        return 180.0 - joint_angle_xy(sk.side_pt(side, "hip"), sk.side_pt(side, "knee"),
+                                      sk.side_pt(side, "ankle"))
     return min(_each_side(sk, one, ("knee", "ankle")))
 
 
 def hips_to_heels(sk: Skeleton) -> float:
-    return float(np.linalg.norm(sk.mid("heel") - sk.mid("hip"))) / sk.torso_length
+    return _distance(sk.mid_pt("heel"), sk.mid_pt("hip")) / sk.torso_length
 
 
 # -- trunk in the world ----------------------------------------------------------------------
-def _world_mid(sk: Skeleton, part: str) -> np.ndarray:
-    return (sk.world(f"left_{part}") + sk.world(f"right_{part}")) / 2
+def _world_mid(sk: Skeleton, part: str) -> Vec3:
+    return mid3(sk.world_pt(f"left_{part}"), sk.world_pt(f"right_{part}"))
 
 
 def trunk_inclination_world(sk: Skeleton) -> float:
-    v = _world_mid(sk, "shoulder") - _world_mid(sk, "hip")
-    n = float(np.linalg.norm(v))
+    v = sub3(_world_mid(sk, "shoulder"), _world_mid(sk, "hip"))
+    n = norm3(v)
     if n < 1e-6:
         raise Unseen(("left_shoulder", "left_hip"))
-    return math.degrees(math.acos(float(np.clip(np.dot(v / n, WORLD_UP), -1.0, 1.0))))
+    return math.degrees(math.acos(clip1(dot3(div3(v, n), WORLD_UP))))
 
 
-def _world_front(sk: Skeleton) -> np.ndarray:
+def _world_front(sk: Skeleton) -> Vec3:
     """The body's front in the world, level: the right-to-left hip line crossed with world up.
 
     Only the hips and gravity set it, so the shoulders can be measured against it."""
-    front = cross3(sk.world("left_hip") - sk.world("right_hip"), WORLD_UP)
-    n = float(np.linalg.norm(front))
+    front = cross3(sub3(sk.world_pt("left_hip"), sk.world_pt("right_hip")), WORLD_UP)
+    n = norm3(front)
     if n < 1e-9:
         raise Unseen(("left_hip", "right_hip"))
-    return front / n
+    return div3(front, n)
 
 
 def shoulders_forward_world(sk: Skeleton) -> float:
-    shift = _world_mid(sk, "shoulder") - _world_mid(sk, "hip")
-    torso = float(np.linalg.norm(shift))
+    shift = sub3(_world_mid(sk, "shoulder"), _world_mid(sk, "hip"))
+    torso = norm3(shift)
     if torso < 1e-6:
         raise Unseen(("left_shoulder", "left_hip"))
-    return float(np.dot(shift, _world_front(sk))) / torso
+    return dot3(shift, _world_front(sk)) / torso
 
 
 def chest_turn_world(sk: Skeleton) -> float:
     """Signed rotation of the shoulder line against the hip line about the trunk axis (left +)."""
-    up = _world_mid(sk, "shoulder") - _world_mid(sk, "hip")
-    up = up / (float(np.linalg.norm(up)) + 1e-9)
-    sh = sk.world("left_shoulder") - sk.world("right_shoulder")
-    hp = sk.world("left_hip") - sk.world("right_hip")
-    sh = sh - np.dot(sh, up) * up
-    hp = hp - np.dot(hp, up) * up
+    up = sub3(_world_mid(sk, "shoulder"), _world_mid(sk, "hip"))
+    up = div3(up, norm3(up) + 1e-9)
+    sh = sub3(sk.world_pt("left_shoulder"), sk.world_pt("right_shoulder"))
+    hp = sub3(sk.world_pt("left_hip"), sk.world_pt("right_hip"))
+    sh = sub3(sh, scale3(up, dot3(sh, up)))
+    hp = sub3(hp, scale3(up, dot3(hp, up)))
     # Turning the chest to the body's left swings the left shoulder backwards: a positive turn
     # about the trunk's upward axis in this frame (x right, y down, z away).
-    return math.degrees(math.atan2(float(np.dot(cross3(hp, sh), up)), float(np.dot(hp, sh))))
+    return math.degrees(math.atan2(dot3(cross3(hp, sh), up), dot3(hp, sh)))
 
 
 PLAIN: dict[str, tuple[str, str, Callable[[Skeleton], float]]] = {

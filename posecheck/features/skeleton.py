@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 
-from posecheck.features.geometry import rotate90, unit
+from posecheck.features.geometry import Vec2, Vec3, hypot, norm2, rotate90_xy, unit_xy
 from posecheck.features.silhouette import TrunkOutline, trace, working_mask
 from posecheck.frames import Landmarks
-from posecheck.landmarks import BACK_OUTLINE, INDEX, PERSON_MASK, Side
+from posecheck.landmarks import BACK_OUTLINE, INDEX, N_LANDMARKS, PERSON_MASK, Side
 
 # Trust rules. MediaPipe's visibility stays high for hidden joints, so a landmark must also sit
 # inside the picture and be attached to a plausible skeleton (see `Skeleton.trusted`).
@@ -23,10 +24,41 @@ _BONES_FOR_TRUST = {
     "knee": "hip", "ankle": "knee", "heel": "ankle", "foot_index": "ankle",
     "elbow": "shoulder", "wrist": "elbow",
 }
-# The same bones as index arrays, so every landmark's trust is worked out at once per frame.
-_BONE_CHILD, _BONE_PARENT = (np.array(ix) for ix in zip(*[
-    (INDEX[f"{side}_{child}"], INDEX[f"{side}_{parent}"])
-    for side in ("left", "right") for child, parent in _BONES_FOR_TRUST.items()], strict=True))
+# The same bones by landmark index: child -> parent.
+_BONE_PARENT: dict[int, int] = {
+    INDEX[f"{side}_{child}"]: INDEX[f"{side}_{parent}"]
+    for side in ("left", "right") for child, parent in _BONES_FOR_TRUST.items()}
+_LS, _RS, _LH, _RH = (INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
+_FIRST_BODY = INDEX["left_shoulder"]  # landmarks from here on are the body's (not the face's)
+
+
+T = TypeVar("T")
+
+
+class per_frame(Generic[T]):  # lower case, as functools.cached_property
+    """functools.cached_property without its lock: worked out on first use, then kept in the
+    instance. Python 3.11's takes an RLock on every first use, over a microsecond each, a dozen
+    times a frame; a Skeleton lives for one frame in one thread."""
+
+    def __init__(self, fn: Callable[[Any], T]) -> None:
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> per_frame[T]: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> T | per_frame[T]:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
 
 
 class Unseen(Exception):
@@ -44,6 +76,11 @@ class Skeleton:
     camera_side decides the sagittal axes: with the left side towards the camera the person faces
     image-left when upright, and anterior is superior turned 90 degrees anticlockwise on screen.
     mask is the person mask (0..1, any size with the frame's aspect ratio) or None.
+
+    Points come two ways: `p`, `mid`, `world`, `superior` and `anterior` give numpy arrays; `pt`,
+    `mid_pt`, `world_pt`, `superior_xy` and `anterior_xy` give the same values as tuples of Python
+    floats, which is what the features use (numpy's per-call cost on 2-vectors is most of a
+    feature's time). Everything is worked out at most once per frame, on first use.
     """
 
     landmarks: Landmarks
@@ -52,119 +89,187 @@ class Skeleton:
     camera_side: Side = "left"
     mask: np.ndarray | None = field(default=None, repr=False)
     side_known: bool = True  # False while the camera side is a guess: no telling back from front
-    _mids: dict[str, np.ndarray | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _mids: dict[str, Vec2 | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _trust: list[bool | None] = field(default_factory=lambda: [None] * N_LANDMARKS, init=False,
+                                      repr=False, compare=False)
+
+    def turn(self, camera_side: Side, side_known: bool = True) -> None:
+        """Set the side facing the camera once it has been decided from this frame's world
+        landmarks (`CameraSide`), so that one Skeleton serves the whole frame. Only before anything
+        that depends on the side (the anterior axis, the trunk outline) has been worked out."""
+        if "anterior_xy" in self.__dict__ or "trunk_outline" in self.__dict__:
+            raise RuntimeError("the camera side is set before the body's front is worked out")
+        self.camera_side, self.side_known = camera_side, side_known
 
     # -- trust -----------------------------------------------------------------------------
     def trusted(self, name: str) -> bool:
-        """Whether a landmark is usable: finite, visible, inside the frame, on a plausible bone."""
-        return bool(self._trust_all[INDEX[name]])
+        """Whether a landmark is usable: finite, visible enough, inside the frame (not on its edge),
+        and not at the end of a limb bone longer than MAX_BONE_TO_TORSO torso lengths."""
+        return self._trusted_at(INDEX[name])
 
-    @cached_property
-    def _trust_all(self) -> np.ndarray:
-        """Every landmark's trust at once: finite, visible enough, inside the frame (not on its
-        edge), and not at the end of a limb bone longer than MAX_BONE_TO_TORSO torso lengths."""
-        img = self.landmarks.image[:, :2]
-        x, y = img[:, 0], img[:, 1]
+    def _trusted_at(self, i: int) -> bool:
+        known = self._trust[i]
+        if known is None:
+            known = self._trust[i] = self._judge(i)
+        return known
+
+    def _judge(self, i: int) -> bool:
+        x, y = self._pts[i]
+        x0, x1, y0, y1 = self._inside
+        # the bounds are finite, so a NaN or infinite coordinate is outside them too
+        if not (self._vis[i] >= MIN_VISIBILITY and x0 <= x <= x1 and y0 <= y <= y1):
+            return False
+        parent = _BONE_PARENT.get(i)
+        torso = self._torso_for_trust
+        if parent is None or torso is None:
+            return True
+        px, py = self._pts[parent]
+        return not hypot(x - px, y - py) > MAX_BONE_TO_TORSO * torso
+
+    @per_frame
+    def _inside(self) -> tuple[float, float, float, float]:
+        """The part of the frame a trusted landmark lies in: x from, x to, y from, y to."""
         mx, my = FRAME_MARGIN * self.width, FRAME_MARGIN * self.height
-        with np.errstate(invalid="ignore"):
-            ok = (np.isfinite(x) & np.isfinite(y) & (self.landmarks.visibility >= MIN_VISIBILITY)
-                  & (x >= mx) & (x <= self.width - mx) & (y >= my) & (y <= self.height - my))
-            torso = self._torso_for_trust
-            if torso is not None:
-                bone = np.hypot(*(img[_BONE_CHILD] - img[_BONE_PARENT]).T)
-                ok[_BONE_CHILD[bone > MAX_BONE_TO_TORSO * torso]] = False
-        return ok
+        return mx, self.width - mx, my, self.height - my
 
     def untrusted(self, names: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(n for n in names if not self.trusted(n))
 
     # -- points ----------------------------------------------------------------------------
-    def p(self, name: str) -> np.ndarray:
-        """Pixel position of a trusted landmark; raises Unseen otherwise."""
+    @per_frame
+    def _pts(self) -> list[list[float]]:
+        """Every landmark's pixel position (x, y) as Python floats, converted once per frame."""
+        return self.landmarks.image[:, :2].astype(float).tolist()
+
+    @per_frame
+    def _vis(self) -> list[float]:
+        return self.landmarks.visibility.tolist()
+
+    def pt(self, name: str) -> Vec2:
+        """Pixel position (x, y) of a trusted landmark; raises Unseen otherwise."""
         i = INDEX[name]
-        if not self._trust_all[i]:
+        if not self._trusted_at(i):
             raise Unseen((name,))
-        return self._xy[i].copy()
+        x, y = self._pts[i]
+        return x, y
 
-    @cached_property
-    def _xy(self) -> np.ndarray:
-        """Every landmark's pixel position as float64, converted once per frame."""
-        return self.landmarks.image[:, :2].astype(float)
+    def side_pt(self, side: Side, part: str) -> Vec2:
+        return self.pt(f"{side}_{part}")
 
-    def mid(self, part: str) -> np.ndarray:
-        """Midpoint of a left/right pair ("shoulder", "hip", "ear"), or the one side that is trusted.
-        Worked out once per frame and part (features ask for the same midpoints many times)."""
-        if part not in self._mids:
-            self._mids[part] = self._mid(part)
-        found = self._mids[part]
-        if found is None:
-            raise Unseen((f"left_{part}", f"right_{part}"))
-        return found.copy()
-
-    def _mid(self, part: str) -> np.ndarray | None:
-        names = (f"left_{part}", f"right_{part}")
-        pts = [self.landmarks.image[INDEX[n], :2].astype(float) for n in names if self.trusted(n)]
-        if not pts:
-            return None
-        return pts[0] if len(pts) == 1 else (pts[0] + pts[1]) / 2.0
+    def p(self, name: str) -> np.ndarray:
+        """`pt` as a numpy array."""
+        return np.array(self.pt(name))
 
     def side_p(self, side: Side, part: str) -> np.ndarray:
         return self.p(f"{side}_{part}")
 
+    def mid_pt(self, part: str) -> Vec2:
+        """Midpoint of a left/right pair ("shoulder", "hip", "ear"), or the one side that is trusted.
+        Worked out once per frame and part (features ask for the same midpoints many times)."""
+        try:
+            found = self._mids[part]
+        except KeyError:
+            found = self._mids[part] = self._mid(part)
+        if found is None:
+            raise Unseen((f"left_{part}", f"right_{part}"))
+        return found
+
+    def mid(self, part: str) -> np.ndarray:
+        """`mid_pt` as a numpy array."""
+        return np.array(self.mid_pt(part))
+
+    def _mid(self, part: str) -> Vec2 | None:
+        left, right = INDEX[f"left_{part}"], INDEX[f"right_{part}"]
+        left_ok, right_ok = self._trusted_at(left), self._trusted_at(right)
+        if left_ok and right_ok:
+            (x0, y0), (x1, y1) = self._pts[left], self._pts[right]
+            return (x0 + x1) / 2.0, (y0 + y1) / 2.0
+        if left_ok or right_ok:
+            x, y = self._pts[left if left_ok else right]
+            return x, y
+        return None
+
+    @per_frame
+    def world_all(self) -> list[list[float]] | None:
+        """Every world landmark (metres) as Python floats, trusted or not; None when the backend
+        gives no world landmarks."""
+        w = self.landmarks.world
+        return None if w is None else np.asarray(w, dtype=float).tolist()
+
+    def world_pt(self, name: str) -> Vec3:
+        """World position (metres) of a trusted landmark; raises Unseen otherwise."""
+        world = self.world_all
+        if world is None:
+            raise Unseen((name,))
+        i = INDEX[name]
+        if not self._trusted_at(i):
+            raise Unseen((name,))
+        x, y, z = world[i]
+        return x, y, z
+
     def world(self, name: str) -> np.ndarray:
-        if self.landmarks.world is None:
-            raise Unseen((name,))
-        if not self.trusted(name):
-            raise Unseen((name,))
-        return self.landmarks.world[INDEX[name]].astype(float)
+        """`world_pt` as a numpy array."""
+        return np.array(self.world_pt(name))
 
     # -- body scale and axes ---------------------------------------------------------------
-    @cached_property
+    @per_frame
     def _torso_for_trust(self) -> float | None:
         """The rough torso length the bone-length trust test compares with, once per frame."""
         return self._torso_length_raw()
 
     def _torso_length_raw(self) -> float | None:
-        img, vis = self.landmarks.image, self.landmarks.visibility
-        ls, rs, lh, rh = (INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
-        if min(vis[ls], vis[rs], vis[lh], vis[rh]) < MIN_VISIBILITY * 0.5:
+        vis, pts = self._vis, self._pts
+        if min(vis[_LS], vis[_RS], vis[_LH], vis[_RH]) < MIN_VISIBILITY * 0.5:
             return None
-        dx = (img[ls, 0] + img[rs, 0] - img[lh, 0] - img[rh, 0]) / 2.0
-        dy = (img[ls, 1] + img[rs, 1] - img[lh, 1] - img[rh, 1]) / 2.0
-        d = float(np.hypot(dx, dy))
+        dx = (pts[_LS][0] + pts[_RS][0] - pts[_LH][0] - pts[_RH][0]) / 2.0
+        dy = (pts[_LS][1] + pts[_RS][1] - pts[_LH][1] - pts[_RH][1]) / 2.0
+        d = hypot(dx, dy)
         return d if d > 1.0 else None
 
-    @cached_property
+    @per_frame
     def torso_length(self) -> float:
         """Pixels from mid-hip to mid-shoulder: the unit that makes distances size-free."""
-        d = float(np.linalg.norm(self.mid("shoulder") - self.mid("hip")))
+        (sx, sy), (hx, hy) = self.mid_pt("shoulder"), self.mid_pt("hip")
+        d = norm2(sx - hx, sy - hy)
         if d < 1.0:
             raise Unseen(("left_shoulder", "left_hip"))
         return d
 
-    @cached_property
-    def superior(self) -> np.ndarray:
+    @per_frame
+    def superior_xy(self) -> Vec2:
         """Unit vector along the trunk, from mid-hip towards mid-shoulder."""
-        return unit(self.mid("shoulder") - self.mid("hip"))
+        (sx, sy), (hx, hy) = self.mid_pt("shoulder"), self.mid_pt("hip")
+        return unit_xy(sx - hx, sy - hy)
 
-    @cached_property
-    def anterior(self) -> np.ndarray:
+    @per_frame
+    def anterior_xy(self) -> Vec2:
         """Unit vector towards the body's front, in the image plane (meaningful in side views)."""
-        return rotate90(self.superior, clockwise_on_screen=self.camera_side == "right")
+        x, y = self.superior_xy
+        return rotate90_xy(x, y, clockwise_on_screen=self.camera_side == "right")
 
-    @cached_property
+    @property
+    def superior(self) -> np.ndarray:
+        """`superior_xy` as a numpy array."""
+        return np.array(self.superior_xy)
+
+    @property
+    def anterior(self) -> np.ndarray:
+        """`anterior_xy` as a numpy array."""
+        return np.array(self.anterior_xy)
+
+    @per_frame
     def trunk_outline(self) -> TrunkOutline:
         """The back and front outlines of the trunk traced on the person mask (mask pixels)."""
         if self.mask is None:
             raise Unseen((PERSON_MASK,))
-        hip, shoulder = self.mid("hip"), self.mid("shoulder")
+        (hx, hy), (sx, sy) = self.mid_pt("hip"), self.mid_pt("shoulder")
         mh, mw = self.mask.shape[:2]
         same_shape = abs((mh / mw) / (self.height / self.width) - 1.0) <= MASK_ASPECT_TOLERANCE
-        if not self.side_known or not same_shape or np.hypot(*(shoulder - hip)) < 1.0:
+        if not self.side_known or not same_shape or hypot(sx - hx, sy - hy) < 1.0:
             raise Unseen((BACK_OUTLINE,))
         mask = working_mask(self.mask)
-        scale = np.array([mask.shape[1] / self.width, mask.shape[0] / self.height])
-        outline = trace(mask, hip * scale, shoulder * scale, self.anterior)
+        kx, ky = mask.shape[1] / self.width, mask.shape[0] / self.height  # frame to mask pixels
+        outline = trace(mask, np.array([hx * kx, hy * ky]), np.array([sx * kx, sy * ky]), self.anterior)
         if outline is None:
             raise Unseen((BACK_OUTLINE,))
         return outline
@@ -174,10 +279,10 @@ class Skeleton:
         """+1 when an upright person faces image-right, -1 when image-left."""
         return 1 if self.camera_side == "right" else -1
 
-    @cached_property
+    @per_frame
     def floor_y(self) -> float:
         """Image y of the lowest trusted body point: the floor line (side view, level camera)."""
-        body = self._trust_all[11:]
-        if not body.any():
+        ys = [self._pts[i][1] for i in range(_FIRST_BODY, N_LANDMARKS) if self._trusted_at(i)]
+        if not ys:
             raise Unseen(("left_ankle", "right_ankle"))
-        return float(self.landmarks.image[11:, 1][body].max())
+        return max(ys)
