@@ -39,7 +39,7 @@ from posecheck.features.catalogue import (
     measure,
     measure_all,
 )
-from posecheck.features.geometry import joint_angle, rotate90, signed_angle
+from posecheck.features.geometry import angle_xy, joint_angle_xy, rotate90_xy, signed_angle_xy
 from posecheck.features.skeleton import FRAME_MARGIN, MAX_BONE_TO_TORSO, MIN_VISIBILITY, Skeleton, Unseen
 from posecheck.frames import Landmarks
 from posecheck.landmarks import INDEX
@@ -705,15 +705,15 @@ def test_landmarks_shape_is_checked() -> None:
 # --------------------------------------------------------------------------------------------
 # Geometry helpers behind the features.
 def test_geometry_helpers() -> None:
-    up, left = np.array([0.0, -1.0]), np.array([-1.0, 0.0])
-    assert signed_angle(np.array([-3.0, -4.0]), up, left) == pytest.approx(ATAN_3_4)
-    assert signed_angle(np.array([3.0, -4.0]), up, left) == pytest.approx(-ATAN_3_4)
-    a, b = np.array([0.0, 0.0]), np.array([1.0, 0.0])
-    assert joint_angle(a, b, np.array([2.0, 0.0])) == pytest.approx(180.0)
-    assert joint_angle(a, b, np.array([1.0, 5.0])) == pytest.approx(90.0)
+    up, left = (0.0, -1.0), (-1.0, 0.0)
+    assert signed_angle_xy(-3.0, -4.0, up, left) == pytest.approx(ATAN_3_4)
+    assert signed_angle_xy(3.0, -4.0, up, left) == pytest.approx(-ATAN_3_4)
+    a, b = (0.0, 0.0), (1.0, 0.0)
+    assert joint_angle_xy(a, b, (2.0, 0.0)) == pytest.approx(180.0)
+    assert joint_angle_xy(a, b, (1.0, 5.0)) == pytest.approx(90.0)
     # on screen (y down) turning "up" anticlockwise gives "left"; clockwise gives "right"
-    assert tuple(rotate90(up, clockwise_on_screen=False)) == pytest.approx((-1.0, 0.0))
-    assert tuple(rotate90(up, clockwise_on_screen=True)) == pytest.approx((1.0, 0.0))
+    assert rotate90_xy(*up, clockwise_on_screen=False) == pytest.approx((-1.0, 0.0))
+    assert rotate90_xy(*up, clockwise_on_screen=True) == pytest.approx((1.0, 0.0))
     # a zero-length vector is no direction: measure() turns it into NaN, not an exception
     fig = standing().moved(**both("shoulder", HIP))
     v, missing = measure("trunk_inclination", fig.skeleton())
@@ -728,13 +728,7 @@ def test_at_helper_convention() -> None:
     assert at((0.0, 0.0), 10.0, -90.0) == pytest.approx((10.0, 0.0))
 
 
-def test_angle_between_gives_no_angle_for_a_missing_coordinate() -> None:
-    import math
-
-    import numpy as np
-
-    from posecheck.features.geometry import angle_between
-
-    assert math.isnan(angle_between(np.array([math.nan, 1.0]), np.array([1.0, 0.0])))
-    assert angle_between(np.array([0.0, 2.0]), np.array([3.0, 0.0])) == 90.0
-    assert abs(angle_between(np.array([1.0, 1.0]), np.array([-1.0, -1.0])) - 180.0) < 1e-5
+def test_an_angle_with_a_missing_coordinate_is_no_angle() -> None:
+    assert math.isnan(angle_xy(math.nan, 1.0, 1.0, 0.0))
+    assert angle_xy(0.0, 2.0, 3.0, 0.0) == 90.0
+    assert abs(angle_xy(1.0, 1.0, -1.0, -1.0) - 180.0) < 1e-5

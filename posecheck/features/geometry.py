@@ -10,8 +10,6 @@ are the same to the last bit (bench/rules_cost.py):
 - `norm2`/`norm3`/`dot3` are the plain sums of products `np.linalg.norm`/`np.dot` do on vectors
   this short (no fused multiply-add).
 - `mean` adds from 0.0 and divides, as `np.mean` does.
-
-The array versions (`unit`, `angle_between`, ...) are kept for callers that hold numpy arrays.
 """
 
 from __future__ import annotations
@@ -19,18 +17,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-import numpy as np
-
 Vec2 = tuple[float, float]
 Vec3 = tuple[float, float, float]
 
-UP = np.array([0.0, -1.0])
-DOWN = np.array([0.0, 1.0])
 UP_XY: Vec2 = (0.0, -1.0)
 DOWN_XY: Vec2 = (0.0, 1.0)
 
 
-# -- plain floats ------------------------------------------------------------------------------
 def hypot(x: float, y: float) -> float:
     """The C library's hypot(x, y), bit for bit what np.hypot gives. Overflows only for
     coordinates near 1e154 (not a picture's)."""
@@ -108,7 +101,10 @@ def joint_angle_xy(a: Vec2, b: Vec2, c: Vec2) -> float:
 
 
 def signed_angle_xy(vx: float, vy: float, zero: Vec2, positive: Vec2) -> float:
-    """Angle of (vx, vy) from the `zero` direction towards the `positive` one (see signed_angle)."""
+    """Angle of (vx, vy) measured from the `zero` direction towards the `positive` one, degrees.
+
+    `zero` and `positive` must be perpendicular unit vectors; the result is in (-180, 180].
+    """
     return math.degrees(math.atan2(vx * positive[0] + vy * positive[1], vx * zero[0] + vy * zero[1]))
 
 
@@ -121,32 +117,3 @@ def unit_xy(x: float, y: float) -> Vec2:
 
 def rotate90_xy(x: float, y: float, clockwise_on_screen: bool) -> Vec2:
     return (-y, x) if clockwise_on_screen else (y, -x)
-
-
-# -- numpy arrays ------------------------------------------------------------------------------
-def unit(v: np.ndarray) -> np.ndarray:
-    return np.array(unit_xy(float(v[0]), float(v[1])))
-
-
-def angle_between(a: np.ndarray, b: np.ndarray) -> float:
-    """Unsigned angle between two 2D vectors, degrees in [0, 180]."""
-    return angle_xy(float(a[0]), float(a[1]), float(b[0]), float(b[1]))
-
-
-def joint_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
-    """Angle at b in the chain a-b-c, degrees: 180 when the three points are in line."""
-    return angle_between(a - b, c - b)
-
-
-def signed_angle(v: np.ndarray, zero: np.ndarray, positive: np.ndarray) -> float:
-    """Angle of v measured from the `zero` direction towards the `positive` direction, degrees.
-
-    `zero` and `positive` must be perpendicular unit vectors; the result is in (-180, 180].
-    """
-    return signed_angle_xy(float(v[0]), float(v[1]), (float(zero[0]), float(zero[1])),
-                           (float(positive[0]), float(positive[1])))
-
-
-def rotate90(v: np.ndarray, clockwise_on_screen: bool) -> np.ndarray:
-    """Rotate a vector by 90 degrees as seen on screen (y points down)."""
-    return np.array(rotate90_xy(float(v[0]), float(v[1]), clockwise_on_screen))
