@@ -467,8 +467,9 @@ def test_wrong_camera_side_flips_the_sagittal_sign() -> None:
 def test_skeleton_axes_upright(camera_side: str, anterior: tuple[float, float], facing_x: int) -> None:
     sk = standing().facing(camera_side).skeleton()
     assert sk.camera_side == camera_side
-    assert tuple(sk.superior) == pytest.approx((0.0, -1.0), abs=1e-12)
-    assert tuple(sk.anterior) == pytest.approx(anterior, abs=1e-12)
+    assert sk.superior_xy == pytest.approx((0.0, -1.0), abs=1e-12)
+    assert sk.anterior_xy == pytest.approx(anterior, abs=1e-12)
+    assert tuple(sk.anterior) == sk.anterior_xy
     assert sk.facing_x == facing_x
     assert sk.torso_length == pytest.approx(200.0)
     assert sk.floor_y == pytest.approx(FLOOR_Y)
@@ -647,7 +648,7 @@ def test_trust_non_finite_coordinates() -> None:
     sk = Skeleton(Landmarks(image, lm.visibility, lm.world), 1200, 900)
     assert not sk.trusted("left_knee")
     with pytest.raises(Unseen) as exc:
-        sk.p("left_knee")
+        sk.pt("left_knee")
     assert exc.value.names == ("left_knee",)
 
 
@@ -681,14 +682,14 @@ def test_bone_rule_needs_a_torso() -> None:
     assert not _trusted(long_thigh.with_visibility(left_shoulder=0.2, right_shoulder=0.2), "left_knee")
 
 
-def test_p_and_mid_raise_unseen() -> None:
+def test_pt_and_mid_raise_unseen() -> None:
     sk = standing().hidden("left_ear", "right_ear", "left_knee").skeleton()
     with pytest.raises(Unseen) as exc:
         sk.mid("ear")
     assert exc.value.names == ("left_ear", "right_ear")
     with pytest.raises(Unseen):
-        sk.side_p("left", "knee")
-    assert tuple(sk.p("right_knee")) == pytest.approx((600.0, 500.0 + THIGH))
+        sk.side_pt("left", "knee")
+    assert sk.pt("right_knee") == pytest.approx((600.0, 500.0 + THIGH))
     assert sk.untrusted(("left_ear", "right_ear", "left_knee", "right_knee")) == (
         "left_ear", "right_ear", "left_knee")
 

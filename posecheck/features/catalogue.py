@@ -24,16 +24,14 @@ from posecheck.features.geometry import (
     DOWN_XY,
     UP_XY,
     Vec2,
-    Vec3,
+    across3,
     angle_xy,
     clip1,
+    distance,
     div3,
     dot3,
     joint_angle_xy,
-    mid3,
-    norm2,
     norm3,
-    scale3,
     signed_angle_xy,
     sub3,
 )
@@ -113,12 +111,8 @@ def hip_tilt(sk: Skeleton) -> float:
     return math.degrees(math.atan2(abs(vy), vx))
 
 
-def _distance(a: Vec2, b: Vec2) -> float:
-    return norm2(a[0] - b[0], a[1] - b[1])
-
-
 def knee_separation(sk: Skeleton) -> float:
-    return _distance(sk.pt("left_knee"), sk.pt("right_knee")) / sk.torso_length
+    return distance(sk.pt("left_knee"), sk.pt("right_knee")) / sk.torso_length
 
 
 def hips_flexion_min(sk: Skeleton) -> float:
@@ -134,7 +128,7 @@ def hips_flexion_min(sk: Skeleton) -> float:
 
 
 def shoulder_tilt(sk: Skeleton) -> float:
-    v = _world_pair(sk, "shoulder")
+    v = sk.world_pair("shoulder")
     return math.degrees(math.asin(min(1.0, abs(v[1]) / (norm3(v) + 1e-9))))
 
 
@@ -145,32 +139,9 @@ def back_curve(sk: Skeleton) -> float:
     return value
 
 
-def _world_pair(sk: Skeleton, part: str) -> Vec3:
-    """World vector from the right to the left landmark of a pair."""
-    return sub3(sk.world_pt(f"left_{part}"), sk.world_pt(f"right_{part}"))
-
-
-def _world_mid(sk: Skeleton, part: str) -> Vec3:
-    """World midpoint of a left/right pair."""
-    return mid3(sk.world_pt(f"left_{part}"), sk.world_pt(f"right_{part}"))
-
-
-def _world_up(sk: Skeleton) -> Vec3:
-    """World mid-hip to mid-shoulder, over its length (plus 1e-9)."""
-    up = sub3(_world_mid(sk, "shoulder"), _world_mid(sk, "hip"))
-    return div3(up, norm3(up) + 1e-9)
-
-
-def _across(v: Vec3, up: Vec3) -> Vec3:
-    """v less its component along the unit vector `up`."""
-    return sub3(v, scale3(up, dot3(v, up)))
-
-
 def trunk_twist(sk: Skeleton) -> float:
-    up = _world_up(sk)
-    shoulders, hips = _world_pair(sk, "shoulder"), _world_pair(sk, "hip")
-    shoulders = _across(shoulders, up)
-    hips = _across(hips, up)
+    up = sk.world_superior()
+    shoulders, hips = across3(sk.world_pair("shoulder"), up), across3(sk.world_pair("hip"), up)
     cos = dot3(shoulders, hips) / (norm3(shoulders) * norm3(hips) + 1e-9)
     return math.degrees(math.acos(clip1(cos)))
 
@@ -178,12 +149,12 @@ def trunk_twist(sk: Skeleton) -> float:
 def view_yaw(sk: Skeleton) -> float:
     if sk.landmarks.world is not None:
         try:
-            s, h = _world_pair(sk, "shoulder"), _world_pair(sk, "hip")
+            s, h = sk.world_pair("shoulder"), sk.world_pair("hip")
             return math.degrees(math.atan2(abs(s[0] + h[0]), abs(s[2] + h[2]) + 1e-9))
         except Unseen:
             pass
     # Without world landmarks: shoulder width against torso length (about 0.75 when frontal).
-    width = _distance(sk.pt("left_shoulder"), sk.pt("right_shoulder"))
+    width = distance(sk.pt("left_shoulder"), sk.pt("right_shoulder"))
     return math.degrees(math.asin(min(1.0, width / (0.75 * sk.torso_length))))
 
 
@@ -208,15 +179,9 @@ def camera_side_score(sk: Skeleton) -> float:
 
 # --------------------------------------------------------------------------------------------
 # Legs (sided)
-def _segment(sk: Skeleton, side: Side, start: str, end: str) -> Vec2:
-    """The vector from one landmark of a side to another (end minus start)."""
-    (ex, ey), (sx, sy) = sk.side_pt(side, end), sk.side_pt(side, start)
-    return ex - sx, ey - sy
-
-
 def _hip_flexion(side: Side) -> Callable[[Skeleton], float]:
     def fn(sk: Skeleton) -> float:
-        tx, ty = _segment(sk, side, "hip", "knee")
+        tx, ty = sk.segment(side, "hip", "knee")
         ux, uy = sk.superior_xy
         return signed_angle_xy(tx, ty, (-ux, -uy), sk.anterior_xy)
     return fn
@@ -224,7 +189,7 @@ def _hip_flexion(side: Side) -> Callable[[Skeleton], float]:
 
 def _leg_raise(side: Side) -> Callable[[Skeleton], float]:
     def fn(sk: Skeleton) -> float:
-        lx, ly = _segment(sk, side, "hip", "ankle")
+        lx, ly = sk.segment(side, "hip", "ankle")
         ux, uy = sk.superior_xy
         return signed_angle_xy(lx, ly, (-ux, -uy), sk.anterior_xy)
     return fn
@@ -245,14 +210,14 @@ def _trunk_thigh_angle(side: Side) -> Callable[[Skeleton], float]:
 
 def _thigh_inclination(side: Side) -> Callable[[Skeleton], float]:
     def fn(sk: Skeleton) -> float:
-        tx, ty = _segment(sk, side, "hip", "knee")
+        tx, ty = sk.segment(side, "hip", "knee")
         return angle_xy(tx, ty, *DOWN_XY)
     return fn
 
 
 def _shin_inclination(side: Side) -> Callable[[Skeleton], float]:
     def fn(sk: Skeleton) -> float:
-        sx, sy = _segment(sk, side, "ankle", "knee")
+        sx, sy = sk.segment(side, "ankle", "knee")
         return signed_angle_xy(sx, sy, UP_XY, _facing(sk))
     return fn
 
@@ -270,7 +235,7 @@ def _hand_to_ankle(side: Side) -> Callable[[Skeleton], float]:
         dists = []
         for s in SIDES:
             try:
-                dists.append(_distance(sk.side_pt(s, "wrist"), ankle))
+                dists.append(distance(sk.side_pt(s, "wrist"), ankle))
             except Unseen:
                 continue
         if not dists:
@@ -280,7 +245,7 @@ def _hand_to_ankle(side: Side) -> Callable[[Skeleton], float]:
 
 
 def _world_torso(sk: Skeleton) -> float:
-    length = norm3(sub3(_world_mid(sk, "shoulder"), _world_mid(sk, "hip")))
+    length = norm3(sk.world_trunk())
     if length < 1e-6:
         raise Unseen(("left_shoulder", "left_hip"))
     return length
@@ -296,16 +261,16 @@ def _ankle_to_other_knee(side: Side) -> Callable[[Skeleton], float]:
 
 def _knee_to_shoulder(side: Side) -> Callable[[Skeleton], float]:
     def fn(sk: Skeleton) -> float:
-        return _distance(sk.side_pt(side, "knee"), sk.mid_pt("shoulder")) / sk.torso_length
+        return distance(sk.side_pt(side, "knee"), sk.mid_pt("shoulder")) / sk.torso_length
     return fn
 
 
 def _knees_towards(side: Side) -> Callable[[Skeleton], float]:
     """World-space shift of the knees towards `side`, over hip width (lying twist direction)."""
     def fn(sk: Skeleton) -> float:
-        hips = _world_pair(sk, "hip")
+        hips = sk.world_pair("hip")
         width = norm3(hips) + 1e-9
-        shift = dot3(sub3(_world_mid(sk, "knee"), _world_mid(sk, "hip")), div3(hips, width)) / width
+        shift = dot3(sub3(sk.world_mid_pt("knee"), sk.world_mid_pt("hip")), div3(hips, width)) / width
         return shift if side == "left" else -shift
     return fn
 

@@ -35,6 +35,11 @@ def norm2(x: float, y: float) -> float:
     return math.sqrt(x * x + y * y)
 
 
+def distance(a: Vec2, b: Vec2) -> float:
+    """Distance between two points, as np.linalg.norm(a - b) works it out."""
+    return norm2(a[0] - b[0], a[1] - b[1])
+
+
 def norm3(v: Vec3) -> float:
     """Length of a 3-vector as np.linalg.norm works it out."""
     return math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
@@ -61,6 +66,11 @@ def div3(v: Vec3, s: float) -> Vec3:
 def mid3(a: Vec3, b: Vec3) -> Vec3:
     """(a + b) / 2, element by element."""
     return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2, (a[2] + b[2]) / 2)
+
+
+def across3(v: Vec3, axis: Vec3) -> Vec3:
+    """v less its component along the unit vector `axis`."""
+    return sub3(v, scale3(axis, dot3(v, axis)))
 
 
 def cross3(a: Sequence[float], b: Sequence[float]) -> Vec3:

@@ -16,20 +16,18 @@ from posecheck.features.geometry import (
     UP_XY,
     Vec2,
     Vec3,
+    across3,
     angle_xy,
     clip1,
     cross3,
+    distance,
     div3,
     dot3,
     hypot,
     joint_angle_xy,
     mean,
-    mid3,
-    norm2,
     norm3,
-    scale3,
     signed_angle_xy,
-    sub3,
 )
 from posecheck.features.skeleton import Skeleton, Unseen
 from posecheck.landmarks import SIDES, Side
@@ -50,12 +48,6 @@ def _each_side(sk: Skeleton, fn: Callable[[Side], float], parts: tuple[str, ...]
     return values
 
 
-def _segment(sk: Skeleton, side: Side, start: str, end: str) -> Vec2:
-    """The vector from one landmark of a side to another (end minus start)."""
-    (ex, ey), (sx, sy) = sk.side_pt(side, end), sk.side_pt(side, start)
-    return ex - sx, ey - sy
-
-
 # -- arms ------------------------------------------------------------------------------------
 def _elbow_bend(sk: Skeleton, side: Side) -> float:
     return 180.0 - joint_angle_xy(sk.side_pt(side, "shoulder"), sk.side_pt(side, "elbow"),
@@ -73,7 +65,7 @@ def elbow_bend_min(sk: Skeleton) -> float:
 def _mean_segment_angle(sk: Skeleton, start: str, end: str, reference: Vec2) -> float:
     """Angle between the start-to-end segment and `reference`, averaged over the sides seen."""
     def one(side: Side) -> float:
-        return angle_xy(*_segment(sk, side, start, end), *reference)
+        return angle_xy(*sk.segment(side, start, end), *reference)
     return mean(_each_side(sk, one, (start, end)))
 
 
@@ -83,7 +75,7 @@ def arms_from_vertical(sk: Skeleton) -> float:
 
 def arm_raise(sk: Skeleton) -> float:
     def one(side: Side) -> float:
-        ax, ay = _segment(sk, side, "shoulder", "elbow")
+        ax, ay = sk.segment(side, "shoulder", "elbow")
         ux, uy = sk.superior_xy
         return angle_xy(ax, ay, -ux, -uy)
     return mean(_each_side(sk, one, ("shoulder", "elbow")))
@@ -110,20 +102,16 @@ def forearms_upright(sk: Skeleton) -> float:
     return min(abs(_forearm_lift(sk, "left")), abs(_forearm_lift(sk, "right")))
 
 
-def _distance(a: Vec2, b: Vec2) -> float:
-    return norm2(a[0] - b[0], a[1] - b[1])
-
-
 def elbow_height_difference(sk: Skeleton) -> float:
     return abs(sk.pt("left_elbow")[1] - sk.pt("right_elbow")[1]) / sk.torso_length
 
 
 def elbows_apart(sk: Skeleton) -> float:
-    return _distance(sk.pt("left_elbow"), sk.pt("right_elbow")) / sk.torso_length
+    return distance(sk.pt("left_elbow"), sk.pt("right_elbow")) / sk.torso_length
 
 
 def shoulder_to_ear(sk: Skeleton) -> float:
-    return _distance(sk.mid_pt("ear"), sk.mid_pt("shoulder")) / sk.torso_length
+    return distance(sk.mid_pt("ear"), sk.mid_pt("shoulder")) / sk.torso_length
 
 
 # -- legs ------------------------------------------------------------------------------------
@@ -133,7 +121,7 @@ def thighs_from_vertical(sk: Skeleton) -> float:
 
 def knees_ahead_of_hips(sk: Skeleton) -> float:
     def one(side: Side) -> float:
-        tx, ty = _segment(sk, side, "hip", "knee")
+        tx, ty = sk.segment(side, "hip", "knee")
         return signed_angle_xy(tx, ty, DOWN_XY, (float(sk.facing_x), 0.0))
     return mean(_each_side(sk, one, ("hip", "knee")))
 
@@ -150,16 +138,12 @@ def knees_flexion_min(sk: Skeleton) -> float:
 
 
 def hips_to_heels(sk: Skeleton) -> float:
-    return _distance(sk.mid_pt("heel"), sk.mid_pt("hip")) / sk.torso_length
+    return distance(sk.mid_pt("heel"), sk.mid_pt("hip")) / sk.torso_length
 
 
 # -- trunk in the world ----------------------------------------------------------------------
-def _world_mid(sk: Skeleton, part: str) -> Vec3:
-    return mid3(sk.world_pt(f"left_{part}"), sk.world_pt(f"right_{part}"))
-
-
 def trunk_inclination_world(sk: Skeleton) -> float:
-    v = sub3(_world_mid(sk, "shoulder"), _world_mid(sk, "hip"))
+    v = sk.world_trunk()
     n = norm3(v)
     if n < 1e-6:
         raise Unseen(("left_shoulder", "left_hip"))
@@ -170,7 +154,7 @@ def _world_front(sk: Skeleton) -> Vec3:
     """The body's front in the world, level: the right-to-left hip line crossed with world up.
 
     Only the hips and gravity set it, so the shoulders can be measured against it."""
-    front = cross3(sub3(sk.world_pt("left_hip"), sk.world_pt("right_hip")), WORLD_UP)
+    front = cross3(sk.world_pair("hip"), WORLD_UP)
     n = norm3(front)
     if n < 1e-9:
         raise Unseen(("left_hip", "right_hip"))
@@ -178,7 +162,7 @@ def _world_front(sk: Skeleton) -> Vec3:
 
 
 def shoulders_forward_world(sk: Skeleton) -> float:
-    shift = sub3(_world_mid(sk, "shoulder"), _world_mid(sk, "hip"))
+    shift = sk.world_trunk()
     torso = norm3(shift)
     if torso < 1e-6:
         raise Unseen(("left_shoulder", "left_hip"))
@@ -187,12 +171,8 @@ def shoulders_forward_world(sk: Skeleton) -> float:
 
 def chest_turn_world(sk: Skeleton) -> float:
     """Signed rotation of the shoulder line against the hip line about the trunk axis (left +)."""
-    up = sub3(_world_mid(sk, "shoulder"), _world_mid(sk, "hip"))
-    up = div3(up, norm3(up) + 1e-9)
-    sh = sub3(sk.world_pt("left_shoulder"), sk.world_pt("right_shoulder"))
-    hp = sub3(sk.world_pt("left_hip"), sk.world_pt("right_hip"))
-    sh = sub3(sh, scale3(up, dot3(sh, up)))
-    hp = sub3(hp, scale3(up, dot3(hp, up)))
+    up = sk.world_superior()
+    sh, hp = across3(sk.world_pair("shoulder"), up), across3(sk.world_pair("hip"), up)
     # Turning the chest to the body's left swings the left shoulder backwards: a positive turn
     # about the trunk's upward axis in this frame (x right, y down, z away).
     return math.degrees(math.atan2(dot3(cross3(hp, sh), up), dot3(hp, sh)))

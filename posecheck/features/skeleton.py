@@ -8,7 +8,18 @@ from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 
-from posecheck.features.geometry import Vec2, Vec3, hypot, norm2, rotate90_xy, unit_xy
+from posecheck.features.geometry import (
+    Vec2,
+    Vec3,
+    div3,
+    hypot,
+    mid3,
+    norm2,
+    norm3,
+    rotate90_xy,
+    sub3,
+    unit_xy,
+)
 from posecheck.features.silhouette import TrunkOutline, trace, working_mask
 from posecheck.frames import Landmarks
 from posecheck.landmarks import BACK_OUTLINE, INDEX, N_LANDMARKS, PERSON_MASK, Side
@@ -77,10 +88,10 @@ class Skeleton:
     image-left when upright, and anterior is superior turned 90 degrees anticlockwise on screen.
     mask is the person mask (0..1, any size with the frame's aspect ratio) or None.
 
-    Points come two ways: `p`, `mid`, `world`, `superior` and `anterior` give numpy arrays; `pt`,
-    `mid_pt`, `world_pt`, `superior_xy` and `anterior_xy` give the same values as tuples of Python
-    floats, which is what the features use (numpy's per-call cost on 2-vectors is most of a
-    feature's time). Everything is worked out at most once per frame, on first use.
+    Points are tuples of Python floats (`pt`, `side_pt`, `mid_pt`, `world_pt`, `superior_xy`,
+    `anterior_xy`): numpy's per-call cost on 2-vectors was most of a feature's time. `mid` and
+    `anterior` give numpy arrays for the drawing and the outline trace. Everything is worked out
+    at most once per frame, on first use.
     """
 
     landmarks: Landmarks
@@ -156,12 +167,10 @@ class Skeleton:
     def side_pt(self, side: Side, part: str) -> Vec2:
         return self.pt(f"{side}_{part}")
 
-    def p(self, name: str) -> np.ndarray:
-        """`pt` as a numpy array."""
-        return np.array(self.pt(name))
-
-    def side_p(self, side: Side, part: str) -> np.ndarray:
-        return self.p(f"{side}_{part}")
+    def segment(self, side: Side, start: str, end: str) -> Vec2:
+        """The vector from one landmark of a side to another (end minus start), pixels."""
+        (ex, ey), (sx, sy) = self.side_pt(side, end), self.side_pt(side, start)
+        return ex - sx, ey - sy
 
     def mid_pt(self, part: str) -> Vec2:
         """Midpoint of a left/right pair ("shoulder", "hip", "ear"), or the one side that is trusted.
@@ -207,9 +216,22 @@ class Skeleton:
         x, y, z = world[i]
         return x, y, z
 
-    def world(self, name: str) -> np.ndarray:
-        """`world_pt` as a numpy array."""
-        return np.array(self.world_pt(name))
+    def world_mid_pt(self, part: str) -> Vec3:
+        """World midpoint of a left/right pair (both must be trusted)."""
+        return mid3(self.world_pt(f"left_{part}"), self.world_pt(f"right_{part}"))
+
+    def world_pair(self, part: str) -> Vec3:
+        """World vector from the right to the left landmark of a pair."""
+        return sub3(self.world_pt(f"left_{part}"), self.world_pt(f"right_{part}"))
+
+    def world_trunk(self) -> Vec3:
+        """World vector from mid-hip to mid-shoulder (metres)."""
+        return sub3(self.world_mid_pt("shoulder"), self.world_mid_pt("hip"))
+
+    def world_superior(self) -> Vec3:
+        """`world_trunk` over its length (plus 1e-9, so a zero-length trunk gives zero, not NaN)."""
+        up = self.world_trunk()
+        return div3(up, norm3(up) + 1e-9)
 
     # -- body scale and axes ---------------------------------------------------------------
     @per_frame
@@ -246,11 +268,6 @@ class Skeleton:
         """Unit vector towards the body's front, in the image plane (meaningful in side views)."""
         x, y = self.superior_xy
         return rotate90_xy(x, y, clockwise_on_screen=self.camera_side == "right")
-
-    @property
-    def superior(self) -> np.ndarray:
-        """`superior_xy` as a numpy array."""
-        return np.array(self.superior_xy)
 
     @property
     def anterior(self) -> np.ndarray:
