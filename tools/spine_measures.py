@@ -1,0 +1,316 @@
+"""Search for a second measure beside back_curve: does anything close the gap to |r| >= 0.9?
+
+docs/spine.md shows that back_curve (the bend between two straight stretches of the back outline)
+tracks the lumbar angle set in the renders with r = 0.71 to 0.85 within a pose, and that the error
+left is mostly each body's own outline, not the mask. This study tries, on the same frames:
+
+1. other stretches of the outline for the two lines, including the buttocks below the hip
+   (stations below 0);
+2. back_curve plus one or two more measures, in a linear fit: the middle stretch of the outline,
+   and what the landmarks give about the view and the posture (how far the pelvis is turned to
+   the camera, trunk lean, the working hip and knee angles, the estimated camera yaw).
+
+Five bodies are easy to fit, so every fit is judged three ways: in-sample r; leave-one-body-out r
+(the fit never sees the body it predicts); and r on the held-out clips (a new seed and two body
+shapes the fit never saw). Each fit also gets a flag level from its own training frames (the
+correct-form 99th percentile, or 1st for an arch) and is scored as a check would be: how many
+frames at 15 deg or more cross it, and how many at 5 deg or less do.
+
+Readings here are per frame and unsmoothed, traced with the same code the checker runs.
+
+Usage: python tools/spine_measures.py samples/synth --heldout samples/heldout
+           [--out docs/measurements/spine_measures.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from posecheck.checker.checker import PoseChecker
+from posecheck.features import silhouette
+from posecheck.features.catalogue import measure
+from posecheck.features.skeleton import Skeleton, Unseen
+from posecheck.poses import load_catalogue
+from posecheck.sources.recording import RecordingSource
+
+# pose -> +1 when the mistake raises back_curve (rounding), -1 when it lowers it (arching)
+STUDIED = {"hamstring_stretch": 1, "hip_flexor_stretch": -1, "glute_stretch": 1}
+# The shipped stations (0 to 1 in steps of 0.05) with the buttocks below the hip in front of them.
+STATIONS = np.concatenate([np.array([-0.2, -0.15, -0.1, -0.05]), silhouette.STATIONS])
+LOWER_WINDOWS = [(-0.2, 0.05), (-0.1, 0.2), (0.0, 0.3), (0.1, 0.4), (0.0, 0.45)]
+UPPER_WINDOWS = [(0.4, 0.7), (0.5, 0.9), (0.6, 1.0)]
+MUST_FLAG_DEG, SILENT_DEG = 15.0, 5.0
+EXTRAS = {
+    "mid_back": "angle of the middle stretch (0.3 to 0.6) minus the lower one",
+    "pelvis_turn": "hip-to-hip distance in the image over torso length (0 when side-on)",
+    "view_yaw": "the view_yaw feature (camera yaw from the world landmarks)",
+    "trunk_lean": "the trunk_lean feature (forward positive)",
+    "hip_angle": "working hip flexion (the hip_flexion feature)",
+    "knee_angle": "working knee flexion (the knee_flexion feature)",
+}
+
+
+def _frame_measures(sk: Skeleton, working: str) -> dict[str, float]:
+    """The outline profile at STATIONS plus the landmark measures of one frame (NaN if unseen)."""
+    out: dict[str, float] = {}
+    try:
+        sk.trunk_outline  # noqa: B018 - raises Unseen exactly when the checker could not trace
+        mask = silhouette.working_mask(sk.mask)
+        kx, ky = mask.shape[1] / sk.width, mask.shape[0] / sk.height
+        (hx, hy), (sx, sy) = sk.mid_pt("hip"), sk.mid_pt("shoulder")
+        outline = silhouette.trace(mask, np.array([hx * kx, hy * ky]), np.array([sx * kx, sy * ky]),
+                                   sk.anterior, STATIONS)
+    except Unseen:
+        outline = None
+    if outline is None:
+        return {}
+    for lo, hi in [*LOWER_WINDOWS, *UPPER_WINDOWS, (0.3, 0.6)]:
+        out[f"seg {lo:g}..{hi:g}"] = silhouette.segment_angle(outline, "back", lo, hi)
+    out["mid_back"] = out["seg 0.3..0.6"] - out["seg 0..0.3"]
+    out["back_curve"] = silhouette.back_curve(sk.trunk_outline)  # the checker's own, unsmoothed
+    try:
+        (lx, ly), (rx, ry) = sk.pt("left_hip"), sk.pt("right_hip")
+        out["pelvis_turn"] = math.hypot(lx - rx, ly - ry) / sk.torso_length
+    except Unseen:
+        out["pelvis_turn"] = math.nan
+    for name, feature in (("view_yaw", "view_yaw"), ("trunk_lean", "trunk_lean"),
+                          ("hip_angle", f"{working}_hip_flexion"), ("knee_angle", f"{working}_knee_flexion")):
+        try:
+            out[name] = float(measure(feature, sk)[0])
+        except Unseen:
+            out[name] = math.nan
+    return out
+
+
+def collect(root: Path) -> list[dict]:
+    """One row per frame that the checker traced a back outline on, in every studied clip."""
+    catalogue = load_catalogue()
+    rows: list[dict] = []
+    for label_path in sorted(root.rglob("*.labels.json")):
+        labels = json.loads(label_path.read_text(encoding="utf-8"))
+        if labels.get("pose") not in STUDIED or labels.get("view", {}).get("kind", "side") != "side":
+            continue
+        rec_path = label_path.with_name(label_path.name.replace(".labels.json", ".landmarks.npz"))
+        if not rec_path.exists():
+            continue
+        seated = bool(labels["generator"]["params"]["spec"].get("overrides", {}).get("seated"))
+        if labels["pose"] == "glute_stretch" and not seated:
+            continue  # the forward-bend check is for the seated variant only
+        checker = PoseChecker(catalogue[labels["pose"]], side=labels["side"])
+        for frame_labels, frame in zip(labels["frames"], RecordingSource(rec_path), strict=False):
+            verdict = checker.update(frame)
+            if frame.landmarks is None or math.isnan(verdict.features.get("back_curve", math.nan)):
+                continue
+            sk = Skeleton(frame.landmarks, frame.width, frame.height, verdict.camera_side or "left",
+                          frame.mask)
+            values = _frame_measures(sk, verdict.side or labels["side"])
+            if not values:
+                continue
+            params = frame_labels["params"]
+            rows.append({
+                **values, "pose": labels["pose"], "body": labels["body"]["phenotype"]["name"],
+                "clip": label_path.name.removesuffix(".labels.json"),
+                "compensated": bool(labels.get("compensated")), "in_position": verdict.in_position,
+                "truth": params.get("lumbar_flexion_deg", 0.0) - params.get("lumbar_extension_deg", 0.0),
+            })
+    return rows
+
+
+def _column(rows: list[dict], key: str) -> np.ndarray:
+    return np.array([r[key] for r in rows], dtype=float)
+
+
+def _r(t: np.ndarray, v: np.ndarray) -> float:
+    ok = np.isfinite(v)
+    if ok.sum() < 5 or np.ptp(t[ok]) < 1e-9 or np.ptp(v[ok]) < 1e-9:
+        return math.nan
+    return float(np.corrcoef(t[ok], v[ok])[0, 1])
+
+
+def window_table(rows: list[dict], held: list[dict]) -> str:
+    """r of the two-line bend for each pair of stretches, in-sample / held out."""
+    out = ["| lower stretch | upper stretch | " + " | ".join(f"{p} (in / held out)" for p in STUDIED) + " |",
+           "|---|---|" + "---|" * len(STUDIED)]
+    for lo, up in itertools.product(LOWER_WINDOWS, UPPER_WINDOWS):
+        cells = []
+        for pose in STUDIED:
+            pair = []
+            for rs in (rows, held):
+                sel = [r for r in rs if r["pose"] == pose]
+                bend = _column(sel, f"seg {lo[0]:g}..{lo[1]:g}") - _column(sel, f"seg {up[0]:g}..{up[1]:g}")
+                pair.append(_r(_column(sel, "truth"), bend))
+            cells.append(" / ".join("-" if math.isnan(x) else f"{x:+.2f}" for x in pair))
+        shipped = " (shipped)" if (lo, up) == (silhouette.LOWER_BACK, silhouette.UPPER_BACK) else ""
+        out.append(f"| {lo[0]:g} to {lo[1]:g}{shipped} | {up[0]:g} to {up[1]:g} | "
+                   + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def within_clip_table(rows: list[dict], held: list[dict]) -> str:
+    """r inside the clips whose lumbar angle moves (ramps and pulses), each clip's own mean taken
+    off both the reading and the truth: one person, one camera placement, one common slope."""
+    out = ["| pose | clips that move: in / held out | r pooled over those clips: in / held out "
+           "| r within each clip (means taken off): in / held out | each clip's own r |",
+           "|---|---|---|---|---|"]
+    for pose in STUDIED:
+        cells: list[list[str]] = [[], [], []]
+        own: list[str] = []
+        for rs in (rows, held):
+            sel = [r for r in rs if r["pose"] == pose]
+            truths: dict[str, list[float]] = {}
+            for r in sel:
+                truths.setdefault(r["clip"], []).append(r["truth"])
+            clips = sorted(c for c, t in truths.items() if np.ptp(t) > 0)
+            moving = [r for r in sel if r["clip"] in clips]
+            t, v = _column(moving, "truth"), _column(moving, "back_curve")
+            tc, vc = t.copy(), v.copy()
+            for clip in clips:
+                idx = np.array([r["clip"] == clip for r in moving])
+                own.append(f"{clip.split('__', 1)[1]} {_r(t[idx], v[idx]):+.2f}")
+                tc[idx] -= t[idx].mean()
+                vc[idx] -= v[idx].mean()
+            cells[0].append(str(len(clips)))
+            for cell, (a, b) in zip(cells[1:], ((t, v), (tc, vc)), strict=True):
+                value = _r(a, b) if clips else math.nan
+                cell.append("-" if math.isnan(value) else f"{value:+.2f}")
+        out.append(f"| {pose} | " + " | ".join(" / ".join(c) for c in cells) + f" | {', '.join(own)} |")
+    return "\n".join(out)
+
+
+def _design(rows: list[dict], cols: tuple[str, ...]) -> np.ndarray:
+    bend = _column(rows, "seg 0..0.3") - _column(rows, "seg 0.6..1")
+    return np.stack([bend, *(_column(rows, c) for c in cols)], axis=1)
+
+
+def _fit(x: np.ndarray, y: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """Least squares of truth on the measures; the returned function predicts truth."""
+    ok = np.all(np.isfinite(x), axis=1)
+    a = np.hstack([x[ok], np.ones((int(ok.sum()), 1))])
+    w, *_ = np.linalg.lstsq(a, y[ok], rcond=None)
+    return lambda z: np.hstack([z, np.ones((len(z), 1))]) @ w
+
+
+def _check_scores(pred: np.ndarray, truth: np.ndarray, level: float, sign: int) -> tuple[float, float]:
+    """Share of must-flag frames that cross `level`, and of silent frames that do."""
+    crossed = np.where(np.isfinite(pred), sign * pred > sign * level, False)
+    must, silent = sign * truth >= MUST_FLAG_DEG, sign * truth <= SILENT_DEG
+    return (float(crossed[must].mean()) if must.any() else math.nan,
+            float(crossed[silent].mean()) if silent.any() else math.nan)
+
+
+def _flag_level(pred: np.ndarray, truth: np.ndarray, in_position: np.ndarray, sign: int) -> float:
+    correct = pred[(sign * truth <= SILENT_DEG) & in_position & np.isfinite(pred)]
+    return float(np.percentile(correct, 99 if sign > 0 else 1))
+
+
+def model_rows(rows: list[dict], held: list[dict], pose: str, max_extra: int = 2) -> list[tuple]:
+    """Every fit of back_curve plus up to `max_extra` extra measures, scored three ways."""
+    sign = STUDIED[pose]
+    a = [r for r in rows if r["pose"] == pose]
+    b = [r for r in held if r["pose"] == pose]
+    ya, yb = _column(a, "truth"), _column(b, "truth")
+    pos_a = np.array([r["in_position"] for r in a])
+    comp_a = np.array([r["compensated"] for r in a])
+    bodies = np.array([r["body"] for r in a])
+    results = []
+    for k in range(max_extra + 1):
+        for extra in itertools.combinations(EXTRAS, k):
+            xa, xb = _design(a, extra), _design(b, extra)
+            model = _fit(xa, ya)
+            pa, pb = model(xa), model(xb)
+            level = _flag_level(pa, ya, pos_a, sign)
+            cv = np.full(len(a), math.nan)
+            cv_hits, cv_false, cv_comp, n_must, n_silent, n_comp = 0.0, 0.0, 0.0, 0, 0, 0
+            for body in sorted(set(bodies)):
+                test = bodies == body
+                fold = _fit(xa[~test], ya[~test])
+                cv[test] = fold(xa[test])
+                fold_level = _flag_level(fold(xa[~test]), ya[~test], pos_a[~test], sign)
+                must, silent = sign * ya[test] >= MUST_FLAG_DEG, sign * ya[test] <= SILENT_DEG
+                hit, false = _check_scores(cv[test], ya[test], fold_level, sign)
+                cv_hits += 0.0 if math.isnan(hit) else hit * must.sum()
+                cv_false += 0.0 if math.isnan(false) else false * silent.sum()
+                comp = test & comp_a
+                comp_hit = _check_scores(cv[comp], ya[comp], fold_level, sign)[0]
+                n_comp_here = int((sign * ya[comp] >= MUST_FLAG_DEG).sum())
+                cv_comp += 0.0 if math.isnan(comp_hit) else comp_hit * n_comp_here
+                n_must, n_silent = n_must + int(must.sum()), n_silent + int(silent.sum())
+                n_comp += n_comp_here
+            results.append((
+                ("back_curve", *extra), _r(ya, pa), _r(ya, cv), _r(yb, pb),
+                *_check_scores(pa, ya, level, sign),
+                cv_hits / max(n_must, 1), cv_false / max(n_silent, 1),
+                *_check_scores(pb, yb, level, sign),
+                _check_scores(pa[comp_a], ya[comp_a], level, sign)[0], cv_comp / max(n_comp, 1)))
+    return results
+
+
+def model_table(rows: list[dict], held: list[dict], top: int = 8) -> str:
+    out = []
+    for pose in STUDIED:
+        results = model_rows(rows, held, pose)
+        base = next(r for r in results if r[0] == ("back_curve",))
+        best = sorted((r for r in results if r is not base), key=lambda r: -r[2])[:top]
+        out += [f"### {pose}", "",
+                "| measures | r in-sample | r leave one body out | r held out | caught in / false in "
+                "| caught / false, body left out | caught / false, held out "
+                "| compensated caught: in / body left out |",
+                "|---|---|---|---|---|---|---|---|"]
+        for (name, r_in, r_cv, r_held, hit, false, cv_hit, cv_false, h_hit, h_false,
+             c_hit, c_cv) in [base, *best]:
+            def pct(x: float) -> str:
+                return "-" if math.isnan(x) else f"{100 * x:.0f}%"
+            out.append(f"| {' + '.join(name)} | {r_in:+.2f} | {r_cv:+.2f} | {r_held:+.2f} | "
+                       f"{pct(hit)} / {pct(false)} | {pct(cv_hit)} / {pct(cv_false)} | "
+                       f"{pct(h_hit)} / {pct(h_false)} | {pct(c_hit)} / {pct(c_cv)} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("root", type=Path, help="the clips the fits are made on")
+    parser.add_argument("--heldout", type=Path, required=True, help="clips no fit sees")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    rows, held = collect(args.root), collect(args.heldout)
+    if not rows or not held:
+        raise SystemExit("No studied clips with landmark recordings found: run tools/extract_samples.py")
+    extras = "\n".join(f"- `{k}`: {v}" for k, v in EXTRAS.items())
+    text = (
+        f"Frames: {len(rows)} in-sample ({args.root}), {len(held)} held out ({args.heldout}).\n\n"
+        "## The two-line bend over other stretches of the outline\n\n"
+        "Stations run from the hip (0) to the shoulder (1); below 0 is the buttocks.\n\n"
+        f"{window_table(rows, held)}\n\n"
+        "## One person, one camera placement: r inside a clip\n\n"
+        "The best a calibration within one session could do (it would still need the person to "
+        "start with a neutral back, which nothing here can check).\n\n"
+        f"{within_clip_table(rows, held)}\n\n"
+        "## back_curve plus other measures, fitted\n\n"
+        f"Extra measures tried:\n{extras}\n\n"
+        "Each table gives back_curve alone first, then the best fits by leave-one-body-out r. "
+        f"'Caught' is the share of frames at {MUST_FLAG_DEG:g} deg or more past the flag level, "
+        f"'false' the share of frames at {SILENT_DEG:g} deg or less; the flag level is set on the "
+        "frames the fit was made on (for 'body left out', without that body).\n\n"
+        f"{model_table(rows, held)}")
+    print(text)
+    if args.out:
+        command = " ".join(["python tools/spine_measures.py", *sys.argv[1:]])
+        args.out.write_text(f"# A second measure for the back's outline\n\nGenerated by `{command}`.\n\n"
+                            f"{__doc__.split(chr(10) + chr(10), 1)[1].split('Usage:')[0].strip()}\n\n{text}",
+                            encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
