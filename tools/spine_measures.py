@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import math
 import sys
 from collections.abc import Callable
@@ -42,6 +41,7 @@ from posecheck.features.catalogue import measure
 from posecheck.features.skeleton import Skeleton, Unseen
 from posecheck.poses import load_catalogue
 from posecheck.sources.recording import RecordingSource
+from tools.spine_study import studied_clips
 
 # pose -> +1 when the mistake raises back_curve (rounding), -1 when it lowers it (arching)
 STUDIED = {"hamstring_stretch": 1, "hip_flexor_stretch": -1, "glute_stretch": 1}
@@ -96,16 +96,7 @@ def collect(root: Path) -> list[dict]:
     """One row per frame that the checker traced a back outline on, in every studied clip."""
     catalogue = load_catalogue()
     rows: list[dict] = []
-    for label_path in sorted(root.rglob("*.labels.json")):
-        labels = json.loads(label_path.read_text(encoding="utf-8"))
-        if labels.get("pose") not in STUDIED or labels.get("view", {}).get("kind", "side") != "side":
-            continue
-        rec_path = label_path.with_name(label_path.name.replace(".labels.json", ".landmarks.npz"))
-        if not rec_path.exists():
-            continue
-        seated = bool(labels["generator"]["params"]["spec"].get("overrides", {}).get("seated"))
-        if labels["pose"] == "glute_stretch" and not seated:
-            continue  # the forward-bend check is for the seated variant only
+    for clip, labels, rec_path in studied_clips(root):
         checker = PoseChecker(catalogue[labels["pose"]], side=labels["side"])
         for frame_labels, frame in zip(labels["frames"], RecordingSource(rec_path), strict=False):
             verdict = checker.update(frame)
@@ -119,7 +110,7 @@ def collect(root: Path) -> list[dict]:
             params = frame_labels["params"]
             rows.append({
                 **values, "pose": labels["pose"], "body": labels["body"]["phenotype"]["name"],
-                "clip": label_path.name.removesuffix(".labels.json"),
+                "clip": clip,
                 "compensated": bool(labels.get("compensated")), "in_position": verdict.in_position,
                 "truth": params.get("lumbar_flexion_deg", 0.0) - params.get("lumbar_extension_deg", 0.0),
             })

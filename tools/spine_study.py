@@ -21,6 +21,7 @@ import json
 import math
 import sys
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -63,6 +64,23 @@ def _traced_curve(frame: PoseFrame, camera_side: str, mask: np.ndarray) -> float
         return math.nan
 
 
+def studied_clips(root: Path) -> Iterator[tuple[str, dict, Path]]:
+    """(clip name, labels, landmark recording) of every side-view clip of a studied pose under
+    `root` that has a recording; for the glute stretch only the seated variant, the one with the
+    forward-bend check."""
+    for label_path in sorted(root.rglob("*.labels.json")):
+        labels = json.loads(label_path.read_text(encoding="utf-8"))
+        if labels.get("pose") not in STUDIED or labels.get("view", {}).get("kind", "side") != "side":
+            continue
+        rec_path = label_path.with_name(label_path.name.replace(".labels.json", ".landmarks.npz"))
+        if not rec_path.exists():
+            continue
+        seated = bool(labels["generator"]["params"]["spec"].get("overrides", {}).get("seated"))
+        if labels["pose"] == "glute_stretch" and not seated:
+            continue
+        yield label_path.name.removesuffix(".labels.json"), labels, rec_path
+
+
 def collect(root: Path, truth_dir: Path | None = None) -> list[dict]:
     """One row per frame of every studied clip: truth, back_curve, proxy, front curve, clip facts.
 
@@ -71,18 +89,10 @@ def collect(root: Path, truth_dir: Path | None = None) -> list[dict]:
     """
     catalogue = load_catalogue()
     rows: list[dict] = []
-    for label_path in sorted(root.rglob("*.labels.json")):
-        labels = json.loads(label_path.read_text(encoding="utf-8"))
-        if labels.get("pose") not in STUDIED or labels.get("view", {}).get("kind", "side") != "side":
-            continue
-        rec_path = label_path.with_name(label_path.name.replace(".labels.json", ".landmarks.npz"))
-        if not rec_path.exists():
-            continue
+    for clip, labels, rec_path in studied_clips(root):
         pose = catalogue[labels["pose"]]
         check_id, proxy = STUDIED[pose.id]
         checker = PoseChecker(pose, side=labels["side"])
-        seated = bool(labels["generator"]["params"]["spec"].get("overrides", {}).get("seated"))
-        clip = label_path.name.removesuffix(".labels.json")
         true_masks = None
         if truth_dir is not None:
             truth_path = truth_dir / f"{clip}.silhouette.npz"
@@ -96,8 +106,6 @@ def collect(root: Path, truth_dir: Path | None = None) -> list[dict]:
             value = verdict.features.get("back_curve", math.nan)
             if frame.landmarks is None or math.isnan(value):
                 continue
-            if pose.id == "glute_stretch" and not seated:
-                continue  # the forward-bend check is for the seated variant only
             params = frame_labels["params"]
             truth = params.get("lumbar_flexion_deg", 0.0) - params.get("lumbar_extension_deg", 0.0)
             sk = Skeleton(frame.landmarks, frame.width, frame.height, verdict.camera_side or "left",
