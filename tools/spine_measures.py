@@ -41,7 +41,7 @@ from posecheck.features.catalogue import measure
 from posecheck.features.skeleton import Skeleton, Unseen
 from posecheck.poses import load_catalogue
 from posecheck.sources.recording import RecordingSource
-from tools.spine_study import studied_clips
+from tools.spine_study import lumbar_angle, studied_clips
 
 # pose -> +1 when the mistake raises back_curve (rounding), -1 when it lowers it (arching)
 STUDIED = {"hamstring_stretch": 1, "hip_flexor_stretch": -1, "glute_stretch": 1}
@@ -64,15 +64,8 @@ def _frame_measures(sk: Skeleton, working: str) -> dict[str, float]:
     """The outline profile at STATIONS plus the landmark measures of one frame (NaN if unseen)."""
     out: dict[str, float] = {}
     try:
-        sk.trunk_outline  # noqa: B018 - raises Unseen exactly when the checker could not trace
-        mask = silhouette.working_mask(sk.mask)
-        kx, ky = mask.shape[1] / sk.width, mask.shape[0] / sk.height
-        (hx, hy), (sx, sy) = sk.mid_pt("hip"), sk.mid_pt("shoulder")
-        outline = silhouette.trace(mask, np.array([hx * kx, hy * ky]), np.array([sx * kx, sy * ky]),
-                                   sk.anterior, STATIONS)
+        outline = sk.outline_at(STATIONS)
     except Unseen:
-        outline = None
-    if outline is None:
         return {}
     for lo, hi in [*LOWER_WINDOWS, *UPPER_WINDOWS, (0.3, 0.6)]:
         out[f"seg {lo:g}..{hi:g}"] = silhouette.segment_angle(outline, "back", lo, hi)
@@ -107,12 +100,11 @@ def collect(root: Path) -> list[dict]:
             values = _frame_measures(sk, verdict.side or labels["side"])
             if not values:
                 continue
-            params = frame_labels["params"]
             rows.append({
                 **values, "pose": labels["pose"], "body": labels["body"]["phenotype"]["name"],
                 "clip": clip,
                 "compensated": bool(labels.get("compensated")), "in_position": verdict.in_position,
-                "truth": params.get("lumbar_flexion_deg", 0.0) - params.get("lumbar_extension_deg", 0.0),
+                "truth": lumbar_angle(frame_labels["params"]),
             })
     return rows
 
@@ -191,8 +183,10 @@ def _fit(x: np.ndarray, y: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
     return lambda z: np.hstack([z, np.ones((len(z), 1))]) @ w
 
 
-def _check_scores(pred: np.ndarray, truth: np.ndarray, level: float, sign: int) -> tuple[float, float]:
-    """Share of must-flag frames that cross `level`, and of silent frames that do."""
+def _check_scores(pred: np.ndarray, truth: np.ndarray, level: float | np.ndarray,
+                  sign: int) -> tuple[float, float]:
+    """Share of must-flag frames that cross `level` (one, or one per frame), and of silent frames
+    that do."""
     crossed = np.where(np.isfinite(pred), sign * pred > sign * level, False)
     must, silent = sign * truth >= MUST_FLAG_DEG, sign * truth <= SILENT_DEG
     return (float(crossed[must].mean()) if must.any() else math.nan,
@@ -220,29 +214,20 @@ def model_rows(rows: list[dict], held: list[dict], pose: str, max_extra: int = 2
             model = _fit(xa, ya)
             pa, pb = model(xa), model(xb)
             level = _flag_level(pa, ya, pos_a, sign)
-            cv = np.full(len(a), math.nan)
-            cv_hits, cv_false, cv_comp, n_must, n_silent, n_comp = 0.0, 0.0, 0.0, 0, 0, 0
+            # each body predicted by a fit without it, against that fit's own flag level
+            cv, cv_level = np.full(len(a), math.nan), np.full(len(a), math.nan)
             for body in sorted(set(bodies)):
                 test = bodies == body
                 fold = _fit(xa[~test], ya[~test])
                 cv[test] = fold(xa[test])
-                fold_level = _flag_level(fold(xa[~test]), ya[~test], pos_a[~test], sign)
-                must, silent = sign * ya[test] >= MUST_FLAG_DEG, sign * ya[test] <= SILENT_DEG
-                hit, false = _check_scores(cv[test], ya[test], fold_level, sign)
-                cv_hits += 0.0 if math.isnan(hit) else hit * must.sum()
-                cv_false += 0.0 if math.isnan(false) else false * silent.sum()
-                comp = test & comp_a
-                comp_hit = _check_scores(cv[comp], ya[comp], fold_level, sign)[0]
-                n_comp_here = int((sign * ya[comp] >= MUST_FLAG_DEG).sum())
-                cv_comp += 0.0 if math.isnan(comp_hit) else comp_hit * n_comp_here
-                n_must, n_silent = n_must + int(must.sum()), n_silent + int(silent.sum())
-                n_comp += n_comp_here
+                cv_level[test] = _flag_level(fold(xa[~test]), ya[~test], pos_a[~test], sign)
             results.append((
                 ("back_curve", *extra), _r(ya, pa), _r(ya, cv), _r(yb, pb),
                 *_check_scores(pa, ya, level, sign),
-                cv_hits / max(n_must, 1), cv_false / max(n_silent, 1),
+                *_check_scores(cv, ya, cv_level, sign),
                 *_check_scores(pb, yb, level, sign),
-                _check_scores(pa[comp_a], ya[comp_a], level, sign)[0], cv_comp / max(n_comp, 1)))
+                _check_scores(pa[comp_a], ya[comp_a], level, sign)[0],
+                _check_scores(cv[comp_a], ya[comp_a], cv_level[comp_a], sign)[0]))
     return results
 
 

@@ -64,6 +64,11 @@ def _traced_curve(frame: PoseFrame, camera_side: str, mask: np.ndarray) -> float
         return math.nan
 
 
+def lumbar_angle(params: dict) -> float:
+    """The lumbar angle a frame's labels set, degrees: flexion positive, extension negative."""
+    return params.get("lumbar_flexion_deg", 0.0) - params.get("lumbar_extension_deg", 0.0)
+
+
 def studied_clips(root: Path) -> Iterator[tuple[str, dict, Path]]:
     """(clip name, labels, landmark recording) of every side-view clip of a studied pose under
     `root` that has a recording; for the glute stretch only the seated variant, the one with the
@@ -106,8 +111,7 @@ def collect(root: Path, truth_dir: Path | None = None) -> list[dict]:
             value = verdict.features.get("back_curve", math.nan)
             if frame.landmarks is None or math.isnan(value):
                 continue
-            params = frame_labels["params"]
-            truth = params.get("lumbar_flexion_deg", 0.0) - params.get("lumbar_extension_deg", 0.0)
+            truth = lumbar_angle(frame_labels["params"])
             sk = Skeleton(frame.landmarks, frame.width, frame.height, verdict.camera_side or "left",
                           frame.mask)
             limb, _, name = proxy.rpartition(" ")

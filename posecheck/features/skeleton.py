@@ -20,7 +20,7 @@ from posecheck.features.geometry import (
     sub3,
     unit_xy,
 )
-from posecheck.features.silhouette import TrunkOutline, trace, working_mask
+from posecheck.features.silhouette import STATIONS, TrunkOutline, trace, working_mask
 from posecheck.frames import Landmarks
 from posecheck.landmarks import BACK_OUTLINE, INDEX, N_LANDMARKS, PERSON_MASK, Side
 
@@ -277,6 +277,11 @@ class Skeleton:
     @per_frame
     def trunk_outline(self) -> TrunkOutline:
         """The back and front outlines of the trunk traced on the person mask (mask pixels)."""
+        return self.outline_at(STATIONS)
+
+    def outline_at(self, stations: np.ndarray) -> TrunkOutline:
+        """The trunk's outlines at other `stations` along the hip-to-shoulder chord (studies use
+        this; below 0 is beyond the hip). Unseen exactly when `trunk_outline` would be."""
         if self.mask is None:
             raise Unseen((PERSON_MASK,))
         (hx, hy), (sx, sy) = self.mid_pt("hip"), self.mid_pt("shoulder")
@@ -286,7 +291,8 @@ class Skeleton:
             raise Unseen((BACK_OUTLINE,))
         mask = working_mask(self.mask)
         kx, ky = mask.shape[1] / self.width, mask.shape[0] / self.height  # frame to mask pixels
-        outline = trace(mask, np.array([hx * kx, hy * ky]), np.array([sx * kx, sy * ky]), self.anterior)
+        outline = trace(mask, np.array([hx * kx, hy * ky]), np.array([sx * kx, sy * ky]), self.anterior,
+                        stations)
         if outline is None:
             raise Unseen((BACK_OUTLINE,))
         return outline
