@@ -36,7 +36,7 @@ from posecheck.features.geometry import (
     sub3,
 )
 from posecheck.features.skeleton import Skeleton, Unseen
-from posecheck.landmarks import BACK_OUTLINE, INDEX, SIDES, Side, other
+from posecheck.landmarks import BACK_OUTLINE, SIDES, Side, other
 
 
 @dataclass(frozen=True)
@@ -158,23 +158,11 @@ def view_yaw(sk: Skeleton) -> float:
     return math.degrees(math.asin(min(1.0, width / (0.75 * sk.torso_length))))
 
 
-_CAMERA_SIDE_PAIRS = tuple((INDEX[f"right_{part}"], INDEX[f"left_{part}"])
-                           for part in ("shoulder", "hip", "knee", "ear", "elbow"))
-
-
 def camera_side_score(sk: Skeleton) -> float:
-    w = sk.world_all
-    if w is None:
+    score = sk.near_side_depth
+    if math.isnan(score):
         raise Unseen(("left_hip",))
-    score, n = 0.0, 0
-    for right, left in _CAMERA_SIDE_PAIRS:
-        dz = w[right][2] - w[left][2]
-        if math.isfinite(dz):
-            score += dz
-            n += 1
-    if n == 0:
-        raise Unseen(("left_hip",))
-    return score / n
+    return score
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, overload
@@ -41,6 +42,8 @@ _BONE_PARENT: dict[int, int] = {
     for side in ("left", "right") for child, parent in _BONES_FOR_TRUST.items()}
 _LS, _RS, _LH, _RH = (INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
 _FIRST_BODY = INDEX["left_shoulder"]  # landmarks from here on are the body's (not the face's)
+_CAMERA_SIDE_PAIRS = tuple((INDEX[f"right_{part}"], INDEX[f"left_{part}"])
+                           for part in ("shoulder", "hip", "knee", "ear", "elbow"))
 
 
 T = TypeVar("T")
@@ -204,6 +207,22 @@ class Skeleton:
         gives no world landmarks."""
         w = self.landmarks.world
         return None if w is None else np.asarray(w, dtype=float).tolist()
+
+    @per_frame
+    def near_side_depth(self) -> float:
+        """Mean world depth of the right-side joints minus their left twins (metres): positive when
+        the left side is nearer the camera. NaN without world depths. Kept per frame because the
+        camera-side latch and the checker's features both read it."""
+        w = self.world_all
+        if w is None:
+            return math.nan
+        score, n = 0.0, 0
+        for right, left in _CAMERA_SIDE_PAIRS:
+            dz = w[right][2] - w[left][2]
+            if math.isfinite(dz):
+                score += dz
+                n += 1
+        return score / n if n else math.nan
 
     def world_pt(self, name: str) -> Vec3:
         """World position (metres) of a trusted landmark; raises Unseen otherwise."""
