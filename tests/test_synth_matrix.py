@@ -25,6 +25,7 @@ from tools.synth.reps import FULL_MIN, PARTIAL_MAX  # noqa: E402
 from tools.synth.tier2 import TIER2  # noqa: E402
 
 FOLDER = {"curated": ROOT / "samples" / "synth", "heldout": ROOT / "samples" / "heldout",
+          "sessions": ROOT / "samples" / "sessions",
           "recognition": ROOT / "samples" / "recognition"}
 
 

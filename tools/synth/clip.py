@@ -81,7 +81,8 @@ EXTRA_PHENOTYPES: dict[str, dict[str, float]] = {
 }
 ALL_PHENOTYPES = {**PHENOTYPES, **EXTRA_PHENOTYPES}
 
-TIMINGS = ("hold", "ramp", "pulse")
+TIMINGS = ("hold", "ramp", "pulse", "session")
+SESSION_NEUTRAL_S = 1.8  # a "session" clip holds a neutral back this long before the mistake ramps in
 VIEWS = ("side", "front")
 FRONT_YAW_MAX_DEG = 12.0  # a front camera sits up to this far off straight-on, towards camera_side
 
@@ -135,12 +136,15 @@ def activation(timing: str, t: float, dur: float) -> float:
         if t <= 2.2:
             return 1.0
         return (2.5 - t) / 0.3
+    if timing == "session":  # neutral for SESSION_NEUTRAL_S (the checker learns it), 1.5 s ramp, hold
+        return float(np.clip((t - SESSION_NEUTRAL_S) / 1.5, 0.0, 1.0))
     raise ValueError(timing)
 
 
 def plateau(timing: str, dur: float) -> tuple[float, float]:
     """When the severity is at its plateau: (start_s, end_s)."""
-    return {"hold": (0.0, dur), "ramp": (dur - 1.0, dur), "pulse": (1.3, 2.2)}[timing]
+    return {"hold": (0.0, dur), "ramp": (dur - 1.0, dur), "pulse": (1.3, 2.2),
+            "session": (SESSION_NEUTRAL_S + 1.5, dur)}[timing]
 
 
 def frame_params(spec: ClipSpec, t: float) -> tuple[dict[str, float], float]:

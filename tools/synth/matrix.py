@@ -7,12 +7,12 @@ from __future__ import annotations
 import zlib
 from itertools import cycle
 
-from tools.synth.clip import PHENOTYPES, ClipSpec, Move
+from tools.synth.clip import ALL_PHENOTYPES, PHENOTYPES, ClipSpec, Move
 from tools.synth.reps import MOVEMENTS, Cycle, Reps
 from tools.synth.scene import SKIN_TONES
 
 SEVERITIES = (5.0, 15.0, 25.0, 35.0)  # 5 deg is meant to stay below any sensible threshold
-DUR = {"hold": 2.4, "ramp": 3.0, "pulse": 3.4}
+DUR = {"hold": 2.4, "ramp": 3.0, "pulse": 3.4, "session": 4.3}
 
 
 def _mistakes(
@@ -357,7 +357,34 @@ RECOGNITION_SEED = 4049
 # by this one, scored once.)
 RECOGNITION_BODIES: tuple[str, ...] = ("female_short_muscular", "male_heavy_older", "male_short_heavy",
                                        "female_slim", "male_tall_lean", "female_tall", "male_average")
-SETS = ("curated", "heldout", "recognition")
+SESSIONS_SEED = 5051
+SESSION_SEVERITY = 30.0
+# (pose, its lumbar check, overrides, name tag): the checks that learn the person's own neutral back
+SESSION_CHECKS: tuple[tuple[str, str, dict[str, float], str], ...] = (
+    ("hamstring_stretch", "lumbar_rounding", {}, ""),
+    ("hip_flexor_stretch", "arched_lower_back", {}, ""),
+    ("glute_stretch", "forward_bend", SEATED, "_seated"),
+)
+
+
+def sessions() -> list[ClipSpec]:
+    """The sessions set (21 clips), for the checks that compare the back with the person's own
+    neutral reading: each clip holds a neutral back for 1.8 s, then the lumbar mistake ramps in to
+    30 deg over 1.5 s and is held for 1 s. Every body (the held-out ones too) does each lumbar
+    check once; about half of the clips are compensated (same trunk lean), alternating by body so
+    that no body is always compensated."""
+    c: list[ClipSpec] = []
+    bodies = tuple(ALL_PHENOTYPES)
+    for k, (pose, check, overrides, tag) in enumerate(SESSION_CHECKS):
+        for i, body in enumerate(bodies):
+            comp = (i + k) % 2 == 1
+            c.append(ClipSpec(f"{pose}{tag}__{check}{'_comp' if comp else ''}_{int(SESSION_SEVERITY)}deg"
+                              f"_session_{body}", pose, mistake=check, severity=SESSION_SEVERITY,
+                              compensated=comp, timing="session", overrides=dict(overrides), body=body))
+    return c
+
+
+SETS = ("curated", "heldout", "recognition", "sessions")
 
 
 def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
@@ -375,4 +402,6 @@ def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
             s.camera_side = ("left", "right")[(i // 2) % 2]
             s.name = f"{s.name[:-2]}{s.side[0]}{s.camera_side[0]}"
         return specs
+    if which == "sessions":
+        return assign(sessions(), SESSIONS_SEED if seed is None else seed, first_side="right")
     raise ValueError(f"unknown clip set {which!r} (one of {', '.join(SETS)})")
