@@ -9,6 +9,7 @@ from posecheck.checker import guidance
 from posecheck.checker.books import Books
 from posecheck.checker.events import CheckStatus, Event, MistakeSpan, Status, Verdict
 from posecheck.checker.latch import Latch
+from posecheck.checker.neutral import NeutralReading
 from posecheck.checker.reps import RepCounter, RepEvent
 from posecheck.checker.sides import (
     WORKING_LEG_RULES,
@@ -27,6 +28,7 @@ PARTIAL_CUE_S = 2.5  # how long "go further" stays up after a swing stopped shor
 RECENT_S = 1.0  # a rep event older than this when it is judged is booked but not said
 MAX_CREDIT_GAP_S = 1.0  # longest gap between two good frames that still counts towards a hold
 EXTRA_PEOPLE_AFTER_S = 1.0
+LEARNING_NEUTRAL = "Good. Hold still with your back long for a moment: learning how your back looks."
 
 
 @dataclass
@@ -34,6 +36,7 @@ class _CheckRuntime:
     check: Check
     latch: Latch
     span: MistakeSpan | None = None
+    neutral: NeutralReading | None = None  # the person's own neutral, for a check that learns one
 
 
 class PoseChecker:
@@ -58,10 +61,14 @@ class PoseChecker:
         self._gate_parts = [Latch(c.rising, c.enter, c.exit) for c in pose.position.when]
         self._gate = Latch(True, 0.5, 0.5, pose.position.settle_s, pose.position.leave_s)
         self._extra = Latch(True, 0.5, 0.5, EXTRA_PEOPLE_AFTER_S, 0.5)
-        self._checks = [_CheckRuntime(c, Latch(c.rising, c.enter, c.exit, c.min_duration_s,
-                                               c.clear_duration_s)) for c in pose.checks]
+        self._checks = [
+            _CheckRuntime(c, Latch(c.rising, c.enter, c.exit, c.min_duration_s, c.clear_duration_s),
+                          neutral=NeutralReading(c.from_own_neutral) if c.from_own_neutral else None)
+            for c in pose.checks]
+        self._camera_side_seen: str | None = None
         self._not_checked = tuple(CheckStatus(c.id, c.title, c.severity, "not_checked", math.nan, c.cue)
                                   for c in pose.checks)
+        self._last_statuses: list[CheckStatus] = list(self._not_checked)
         self._last_t: float | None = None
         # Time is credited as a left sum: the interval up to each frame counts for the state the
         # previous frame was in, so a transition is timed at the frame that shows it, whatever the
@@ -96,6 +103,14 @@ class PoseChecker:
     def feature_names(self) -> tuple[str, ...]:
         """The features this pose reads, in a fixed order (the CSV's columns)."""
         return self._features
+
+    def own_neutral(self, check_id: str) -> float | None:
+        """The person's neutral reading a check has learned this hold (None: none learned, or the
+        check does not learn one)."""
+        for rt in self._checks:
+            if rt.check.id == check_id and rt.neutral is not None:
+                return rt.neutral.value
+        return None
 
     @property
     def working_side(self) -> str:
@@ -135,6 +150,9 @@ class PoseChecker:
 
         sk = self._camera.skeleton(frame, frame.mask)
         camera_side = sk.camera_side
+        if camera_side != self._camera_side_seen:  # the other edge is the back now: learn afresh
+            self._camera_side_seen = camera_side
+            self._forget_neutrals()
         raw, unseen = measure_all(sk, self._features)
         values = self._smooth.update(t, raw)
 
@@ -179,6 +197,7 @@ class PoseChecker:
         self._prev_in_position = (t, self.working_side)
 
         statuses = self._run_checks(t, values, view)
+        self._last_statuses = statuses
         active = [s for s in statuses if s.state == "mistake"]
         blind = [s for s in statuses if s.state == "unseen" and s.severity == "major"]
         major_active = [s for s in active if s.severity == "major"]
@@ -211,6 +230,8 @@ class PoseChecker:
                 message = self._reps_message()
             elif side_book.hold_complete_at is not None:
                 message = "Hold complete. Well done."
+            elif self._learning_neutral():
+                message = LEARNING_NEUTRAL
             else:
                 message = f"Good form, hold it: {side_book.hold_s:.0f} of {self.pose.hold.seconds:.0f} s."
         self._note_guidance(t, status == "guidance", message)
@@ -328,6 +349,8 @@ class PoseChecker:
                 out.append(not_checked)
                 continue
             value = self._value(values, c.feature, c.limb)
+            if rt.neutral is not None:
+                self._learn_neutral(rt, t, value)
             change = rt.latch.update(t, value)
             if change == "on":
                 start = rt.latch.started_at if rt.latch.started_at is not None else t
@@ -355,6 +378,26 @@ class PoseChecker:
             out.append(CheckStatus(c.id, c.title, c.severity, state, value, c.cue))  # type: ignore[arg-type]
         return out
 
+    def _learn_neutral(self, rt: _CheckRuntime, t: float, value: float) -> None:
+        """Learn the person's neutral while the check is clear; then judge against it as well."""
+        assert rt.neutral is not None
+        c = rt.check
+        if rt.neutral.update(t, value, may_learn=not rt.latch.is_on and not rt.latch.pending):
+            self._emit(t, "neutral_learned", f"{c.title}: learned your own neutral reading "
+                       f"({rt.neutral.value:.1f}); from now on it is also judged against it.", c.id)
+        rt.latch.on_level, rt.latch.off_level = rt.neutral.levels(c.rising, c.enter, c.exit)
+
+    def _learning_neutral(self) -> bool:
+        """A check that learns the person's neutral is judged now and has not learned it yet."""
+        return any(rt.neutral is not None and rt.neutral.value is None and not math.isnan(s.value)
+                   for rt, s in zip(self._checks, self._last_statuses, strict=True))
+
+    def _forget_neutrals(self) -> None:
+        for rt in self._checks:
+            if rt.neutral is not None:
+                rt.neutral.reset()
+                rt.latch.on_level, rt.latch.off_level = rt.check.enter, rt.check.exit
+
     def _end_all(self, t: float) -> None:
         """Close every open mistake span (leaving position, losing the person, switching side)."""
         for rt in self._checks:
@@ -367,6 +410,9 @@ class PoseChecker:
             self._emit(t, "mistake_ended", f"{rt.check.title}: no longer judged.", rt.check.id)
             rt.span = None
         rt.latch.reset()
+        if rt.neutral is not None:  # out of position, other side, not applicable: learn it afresh
+            rt.neutral.reset()
+            rt.latch.on_level, rt.latch.off_level = rt.check.enter, rt.check.exit
 
     def _note_guidance(self, t: float, is_guidance: bool, message: str) -> None:
         if is_guidance and message != self._last_guidance:

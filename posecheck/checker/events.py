@@ -9,7 +9,7 @@ Status = Literal["no_person", "guidance", "not_in_position", "good", "mistake"]
 CheckState = Literal["ok", "pending", "mistake", "unseen", "not_checked"]
 EventKind = Literal["mistake_started", "mistake_ended", "hold_complete", "side_switched",
                     "not_in_view", "back_in_view", "position_entered", "position_left",
-                    "rep_counted", "rep_not_counted", "rep_partial"]
+                    "rep_counted", "rep_not_counted", "rep_partial", "neutral_learned"]
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,32 @@ class Guard(_Strict):
         return self
 
 
+class OwnNeutral(_Strict):
+    """Also flag when the feature moves `flag_past` beyond the person's own neutral reading.
+
+    The neutral is learned in each session, at the start of each hold: the median of the first
+    `learn_s` seconds in which the check is clear and the reading stays within `steady_within`.
+    It is kept inside `neutral_range` (the spread of correct form across bodies), and it can only
+    tighten the check, never loosen it: the flag level is whichever of the pose's own level and
+    "neutral + flag_past" comes first.
+    """
+
+    flag_past: float = Field(gt=0.0)
+    clear_within: float = Field(ge=0.0)
+    neutral_range: tuple[float, float]
+    learn_s: float = Field(default=1.0, gt=0.0, le=5.0)
+    steady_within: float = Field(default=2.0, gt=0.0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> OwnNeutral:
+        if self.clear_within >= self.flag_past:
+            raise ValueError(f"clear_within: {self.clear_within} must be below `flag_past` "
+                             f"({self.flag_past})")
+        if self.neutral_range[0] > self.neutral_range[1]:
+            raise ValueError(f"neutral_range: {list(self.neutral_range)} must be [low, high]")
+        return self
+
+
 class Check(_Strict):
     """One mistake: flagged when the feature passes `flag_*` for `min_duration_s`, cleared past `clear_*`."""
 
@@ -128,6 +154,7 @@ class Check(_Strict):
     cue: str = Field(min_length=3)
     views: list[Literal["side", "front"]] = Field(default_factory=lambda: ["side", "front"])
     applies_if: list[Guard] = Field(default_factory=list)
+    from_own_neutral: OwnNeutral | None = None
     evidence: str = ""
 
     @model_validator(mode="after")

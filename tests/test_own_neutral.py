@@ -1,0 +1,159 @@
+"""The lumbar checks' second level: the change from the person's own neutral back.
+
+Unit tests of the learner (posecheck/checker/neutral.py) and its schema, then the checker on the
+sessions clips (samples/sessions: 1.8 s of neutral back, then a 30 deg lumbar mistake ramps in),
+and the measurement that the pose files' levels come from (tools/own_neutral_study.py).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from posecheck.checker.checker import LEARNING_NEUTRAL, PoseChecker  # noqa: E402
+from posecheck.checker.neutral import NeutralReading  # noqa: E402
+from posecheck.labels import load_labels  # noqa: E402
+from posecheck.poses import load_catalogue  # noqa: E402
+from posecheck.poses.schema import Check, OwnNeutral  # noqa: E402
+from posecheck.sources.recording import RecordingSource  # noqa: E402
+from tools.own_neutral_study import STUDIED, derive, fixed_only, trace  # noqa: E402
+
+SESSIONS = ROOT / "samples" / "sessions"
+SPEC = OwnNeutral(flag_past=4.5, clear_within=2.5, neutral_range=(-30.0, -10.0), learn_s=1.0,
+                  steady_within=2.0)
+
+
+def feed(n: NeutralReading, readings: list[float], dt: float = 0.1, may_learn: bool = True) -> float | None:
+    """Feed readings 0.1 s apart; the time the neutral was learned (None: not learned)."""
+    for i, v in enumerate(readings):
+        if n.update(i * dt, v, may_learn):
+            return i * dt
+    return None
+
+
+def test_the_neutral_is_the_median_of_the_first_steady_second() -> None:
+    n = NeutralReading(SPEC)
+    assert feed(n, [-20.0, -21.0, -19.5, -20.5] * 2 + [-20.0] * 3) == pytest.approx(1.0)
+    assert n.value == pytest.approx(-20.0)
+    assert n.learned_at == pytest.approx(1.0)
+    n.update(2.0, -5.0, True)  # once learned it stays put
+    assert n.value == pytest.approx(-20.0)
+
+
+def test_an_unsteady_or_interrupted_reading_starts_the_second_again() -> None:
+    n = NeutralReading(SPEC)
+    # settling from -26 to -20: within 2 deg of what follows only from 0.2 s, so learned at 1.2 s
+    assert feed(n, [-26.0, -23.0, -20.5] + [-20.0] * 11) == pytest.approx(1.2)
+    assert n.value == pytest.approx(-20.0)
+    n = NeutralReading(SPEC)
+    for i in range(8):
+        n.update(i * 0.1, -20.0, True)
+    n.update(0.8, math.nan, True)  # the back was not seen: the steady stretch is broken
+    n.update(0.9, -20.0, False)  # the check was flagged or pending: no learning
+    assert not any(n.update(1.0 + i * 0.1, -20.0, True) for i in range(10))
+    assert n.update(2.0, -20.0, True) and n.learned_at == pytest.approx(2.0)
+
+
+def test_the_neutral_is_kept_within_correct_forms_range_and_reset_forgets_it() -> None:
+    n = NeutralReading(SPEC)
+    feed(n, [-40.0] * 12)
+    assert n.value == -30.0
+    n.reset()
+    assert n.value is None and n.learned_at is None
+    feed(n, [0.0] * 12)
+    assert n.value == -10.0
+
+
+def test_the_neutral_only_ever_tightens_the_fixed_levels() -> None:
+    n = NeutralReading(SPEC)
+    assert n.levels(True, -13.0, -15.0) == (-13.0, -15.0)  # nothing learned: the pose's own
+    n.value = -25.0
+    assert n.levels(True, -13.0, -15.0) == (-20.5, -22.5)  # rounding: 4.5 past, clear 2.5 past
+    assert n.levels(False, -38.5, -36.5) == (-29.5, -27.5)  # arching: 4.5 below, clear 2.5 below
+    n.value = -11.0
+    assert n.levels(True, -13.0, -15.0) == (-13.0, -15.0)  # never looser than the pose's own
+    assert n.levels(False, -38.5, -36.5) == (-15.5, -13.5)
+
+
+def test_the_schema_rejects_inconsistent_levels() -> None:
+    with pytest.raises(ValidationError, match="clear_within"):
+        OwnNeutral(flag_past=3.0, clear_within=3.0, neutral_range=(-30.0, -10.0))
+    with pytest.raises(ValidationError, match="neutral_range"):
+        OwnNeutral(flag_past=3.0, clear_within=1.0, neutral_range=(-10.0, -30.0))
+    # a range reaching past the flag level is allowed (a user's stricter pose file): a neutral is
+    # only learned while the check is clear, and it can only tighten the levels
+    check = Check(id="lumbar_rounding", title="Rounded lower back", feature="back_curve", flag_above=-13,
+                  clear_below=-15, cue="Keep your back long.",
+                  from_own_neutral={"flag_past": 4.5, "clear_within": 2.5, "neutral_range": [-28, -12]})
+    assert check.from_own_neutral is not None and check.from_own_neutral.neutral_range == (-28.0, -12.0)
+
+
+def _run(pose_id: str, clip: str, own_neutral: bool) -> tuple[PoseChecker, list[tuple[float, bool, float]]]:
+    """(checker, [(time, check flagged, lumbar angle set)]) over one sessions clip."""
+    labels = load_labels(SESSIONS / f"{clip}.labels.json")
+    pose = load_catalogue()[pose_id]
+    check_id = STUDIED[pose_id][0]
+    checker = PoseChecker(pose if own_neutral else fixed_only(pose), side=labels.side)  # type: ignore[arg-type]
+    out = []
+    for i, frame in enumerate(RecordingSource(SESSIONS / f"{clip}.landmarks.npz")):
+        verdict = checker.update(frame)
+        flagged = check_id in verdict.active_mistakes
+        out.append((verdict.timestamp, flagged, labels.severity_at(i, check_id)))
+    checker.finish()
+    return checker, out
+
+
+@pytest.mark.parametrize(("pose_id", "clip"), [
+    ("hamstring_stretch", "hamstring_stretch__lumbar_rounding_30deg_session_male_average__rr"),
+    ("hip_flexor_stretch", "hip_flexor_stretch__arched_lower_back_comp_30deg_session_male_tall_lean__rr"),
+])
+def test_a_session_is_flagged_earlier_against_the_persons_own_neutral(pose_id: str, clip: str) -> None:
+    checker, frames = _run(pose_id, clip, own_neutral=True)
+    _, fixed = _run(pose_id, clip, own_neutral=False)
+    learned = [e for e in checker.events if e.kind == "neutral_learned"]
+    assert len(learned) == 1 and 1.0 <= learned[0].timestamp < 1.8  # during the neutral lead-in
+    first = next(sev for _, flagged, sev in frames if flagged)
+    first_fixed = next((sev for _, flagged, sev in fixed if flagged), math.inf)
+    assert first <= 25.0 and first < first_fixed  # caught at a smaller angle than the fixed level
+    assert not any(flagged for _, flagged, sev in frames if sev <= 5.0)  # nothing on the neutral back
+
+
+def test_leaving_position_or_pausing_forgets_the_neutral() -> None:
+    clip = "hamstring_stretch__lumbar_rounding_30deg_session_male_heavy_older__rl"
+    checker, _ = _run("hamstring_stretch", clip, own_neutral=True)
+    assert checker.own_neutral("lumbar_rounding") is not None
+    checker.pause(10.0)
+    assert checker.own_neutral("lumbar_rounding") is None
+    assert checker.own_neutral("no_such_check") is None
+
+
+def test_the_pose_files_levels_are_the_ones_measured_on_the_curated_clips() -> None:
+    derived = derive(trace(ROOT / "samples" / "synth", shipped=False))
+    catalogue = load_catalogue()
+    assert set(derived) == set(STUDIED)
+    for pose_id, d in derived.items():
+        spec = catalogue[pose_id].check(STUDIED[pose_id][0]).from_own_neutral
+        assert spec is not None, pose_id
+        assert d["learned"] >= 5  # the measurement rests on clips where a neutral was learned
+        assert spec.flag_past == d["flag_past"] and spec.clear_within == d["clear_within"]
+        assert spec.neutral_range == pytest.approx((d["low"], d["high"]), abs=0.05)
+
+
+def test_the_person_is_told_to_hold_still_while_their_back_is_learned() -> None:
+    clip = "hamstring_stretch__lumbar_rounding_30deg_session_male_average__rr"
+    labels = load_labels(SESSIONS / f"{clip}.labels.json")
+    checker = PoseChecker(load_catalogue()["hamstring_stretch"], side=labels.side)  # type: ignore[arg-type]
+    frames = RecordingSource(SESSIONS / f"{clip}.landmarks.npz")
+    said = [(v.timestamp, v.status, v.message) for v in map(checker.update, frames)]
+    (learned,) = [e.timestamp for e in checker.events if e.kind == "neutral_learned"]
+    good = [(t, m) for t, status, m in said if status == "good"]
+    assert good and all(m == LEARNING_NEUTRAL for t, m in good if t < learned)
+    assert any(t < learned for t, _ in good)
+    assert all(m.startswith("Good form, hold it") for t, m in good if t >= learned)

@@ -1,0 +1,266 @@
+"""Measure and validate the lumbar checks' second level: the change from the person's own neutral.
+
+A fixed back_curve level must sit past every body's neutral hollow (docs/spine.md), so small
+mistakes on a deep-backed person go unflagged. Each lumbar check also learns the person's own
+neutral reading at the start of a hold (`from_own_neutral` in its pose file,
+posecheck/checker/neutral.py) and flags a change past it. This script:
+
+1. **Derives** that level on the calibration clips (the curated set, `root`). The lumbar checks
+   run with their fixed levels only. A neutral is learned from each clip's smoothed back_curve
+   the way the checker learns it (first steady `learn_s` while the check is clear). Then:
+   - `neutral_range` is the 1st to 99th percentile of back_curve on correct-form frames
+     (severity <= SILENT_DEG): a learned neutral is kept inside it;
+   - `flag_past` is MARGIN_DEG past the larger of the 99th percentile of the change towards the
+     mistake on correct-form frames once learned (the person deepening the lunge, moving the
+     other leg, twisting) and MASK_NOISE_DEG (the most that folds, fingertips, hair and coarse
+     mask edges move the reading: tests/test_silhouette.py);
+   - `clear_within` is 2 deg back from the flag, like the fixed levels.
+2. **Validates** the shipped pose files on every set given (the curated set and held-out sets, among
+   them the sessions set, whose clips start with 1.8 s of neutral back): Pearson r of the change
+   from the learned neutral against the lumbar angle set, pooled within each pose over bodies,
+   views and sides, beside r of back_curve itself on the same frames; and per clip the neutral
+   learned, when, and the lumbar angle at which the check first flagged.
+
+Usage: python tools/own_neutral_study.py samples/synth --validate samples/sessions samples/heldout
+           --out docs/measurements/own_neutral.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from posecheck.checker.checker import PoseChecker
+from posecheck.checker.neutral import NeutralReading
+from posecheck.poses import load_catalogue
+from posecheck.poses.schema import OwnNeutral, PoseDefinition
+from posecheck.regress import SILENT_DEG
+from posecheck.sources.recording import RecordingSource
+from tools.spine_study import STUDIED, lumbar_angle, studied_clips
+
+MASK_NOISE_DEG = 3.0  # the largest move of back_curve under mask noise pinned in tests/test_silhouette.py
+MARGIN_DEG = 1.5  # the same margin the fixed levels keep past correct form (docs/accuracy.md)
+HYSTERESIS_DEG = 2.0  # clear this far back from the flag, like the fixed levels
+FLAT_DEG = 5.0  # "flat back" in docs/spine.md: correct form and compensations of 5 deg or less
+
+
+@dataclass
+class ClipTrace:
+    """One clip run through its pose's checker: per frame in position, the truth and the readings."""
+
+    clip: str
+    pose: str
+    body: str
+    compensated: bool
+    t: list[float] = field(default_factory=list)
+    truth: list[float] = field(default_factory=list)  # lumbar angle set, deg (flexion +)
+    severity: list[float] = field(default_factory=list)  # the check's labelled severity
+    reading: list[float] = field(default_factory=list)  # smoothed back_curve
+    neutral: list[float] = field(default_factory=list)  # learned neutral so far (NaN: not yet)
+    flagged: list[bool] = field(default_factory=list)
+
+
+def fixed_only(pose: PoseDefinition) -> PoseDefinition:
+    """The pose with its lumbar check judged on its fixed levels only."""
+    checks = [c.model_copy(update={"from_own_neutral": None}) for c in pose.checks]
+    return pose.model_copy(update={"checks": checks})
+
+
+def trace(root: Path, shipped: bool) -> list[ClipTrace]:
+    """Every studied clip under `root`. With `shipped` the pose files run as they are and the
+    neutral is the checker's own; otherwise the checks run on their fixed levels and the neutral
+    is learned beside them, unclipped, with the shipped learning window (or the default one)."""
+    catalogue = load_catalogue()
+    out: list[ClipTrace] = []
+    for clip, labels, rec_path in studied_clips(root):
+        pose = catalogue[labels["pose"]]
+        check_id = STUDIED[pose.id][0]
+        spec = pose.check(check_id).from_own_neutral
+        learner = None
+        if not shipped:
+            learn = {"learn_s": spec.learn_s, "steady_within": spec.steady_within} if spec else {}
+            learner = NeutralReading(OwnNeutral(flag_past=1.0, clear_within=0.0,
+                                                neutral_range=(-math.inf, math.inf), **learn))
+            pose = fixed_only(pose)
+        checker = PoseChecker(pose, side=labels["side"])
+        tr = ClipTrace(clip, pose.id, labels["body"]["phenotype"]["name"], bool(labels.get("compensated")))
+        for frame_labels, frame in zip(labels["frames"], RecordingSource(rec_path), strict=False):
+            verdict = checker.update(frame)
+            status = next((s for s in verdict.checks if s.id == check_id), None)
+            if not verdict.in_position or status is None or math.isnan(status.value):
+                continue
+            if learner is not None:
+                learner.update(verdict.timestamp, status.value, may_learn=status.state == "ok")
+                neutral = learner.value
+            else:
+                neutral = checker.own_neutral(check_id)
+            tr.t.append(verdict.timestamp)
+            tr.truth.append(lumbar_angle(frame_labels["params"]))
+            tr.severity.append(float(frame_labels.get("active_mistakes", {}).get(check_id, 0.0)))
+            tr.reading.append(status.value)
+            tr.neutral.append(math.nan if neutral is None else neutral)
+            tr.flagged.append(status.state == "mistake")
+        if tr.t:
+            out.append(tr)
+    return out
+
+
+def _towards(pose_id: str) -> float:
+    """+1 when the check's mistake raises back_curve (rounding), -1 when it lowers it (arching)."""
+    check = load_catalogue()[pose_id].check(STUDIED[pose_id][0])
+    return 1.0 if check.rising else -1.0
+
+
+def derive(traces: list[ClipTrace]) -> dict[str, dict[str, float]]:
+    """Per pose: the measured correct-form range, the noise once learned, and the levels derived."""
+    by_pose: dict[str, list[ClipTrace]] = defaultdict(list)
+    for tr in traces:
+        by_pose[tr.pose].append(tr)
+    out: dict[str, dict[str, float]] = {}
+    for pose_id, trs in sorted(by_pose.items()):
+        sign = _towards(pose_id)
+        correct = np.array([v for tr in trs for v, s in zip(tr.reading, tr.severity, strict=True)
+                            if s <= SILENT_DEG])
+        drift = np.array([sign * (v - n) for tr in trs
+                          for v, n, a in zip(tr.reading, tr.neutral, tr.truth, strict=True)
+                          if not math.isnan(n) and abs(a) <= FLAT_DEG])
+        p99 = float(np.percentile(drift, 99))
+        flag = math.ceil((max(p99, MASK_NOISE_DEG) + MARGIN_DEG) * 2) / 2
+        learned = sum(not math.isnan(tr.neutral[-1]) for tr in trs)
+        out[pose_id] = {"low": float(np.percentile(correct, 1)), "high": float(np.percentile(correct, 99)),
+                        "drift_p99": p99, "drift_max": float(drift.max()), "drift_frames": len(drift),
+                        "flag_past": flag, "clear_within": flag - HYSTERESIS_DEG,
+                        "clips": len(trs), "learned": learned}
+    return out
+
+
+def derivation_table(derived: dict[str, dict[str, float]]) -> str:
+    catalogue = load_catalogue()
+    rows = ["| pose | clips (neutral learned) | correct form 1%-99% | change towards the mistake at <= "
+            f"{FLAT_DEG:g} deg once learned: frames / 99th pct / max | derived: flag past / clear within | "
+            "in the pose file |", "|---|---|---|---|---|---|"]
+    for pose_id, d in derived.items():
+        spec = catalogue[pose_id].check(STUDIED[pose_id][0]).from_own_neutral
+        shipped = (f"range [{spec.neutral_range[0]:g}, {spec.neutral_range[1]:g}], flag past "
+                   f"{spec.flag_past:g} / clear within {spec.clear_within:g}" if spec else "**none**")
+        rows.append(f"| {pose_id} | {d['clips']:.0f} ({d['learned']:.0f}) | "
+                    f"{d['low']:.1f} to {d['high']:.1f} | "
+                    f"{d['drift_frames']:.0f} / {d['drift_p99']:.1f} / {d['drift_max']:.1f} | "
+                    f"{d['flag_past']:g} / {d['clear_within']:g} | {shipped} |")
+    return "\n".join(rows)
+
+
+def _r(x: list[float], y: list[float]) -> str:
+    if len(x) < 3 or np.ptp(x) < 1e-9 or np.ptp(y) < 1e-9:
+        return "-"
+    return f"{float(np.corrcoef(x, y)[0, 1]):+.2f}"
+
+
+def _pairs(trs: list[ClipTrace], keep: bool | None = None) -> tuple[list[float], list[float], list[float]]:
+    """(change from the neutral, back_curve, lumbar angle) on frames after the neutral was learned;
+    `keep` True / False: compensated clips / plain clips only."""
+    ch, bc, truth = [], [], []
+    for tr in trs:
+        if keep is not None and tr.compensated != keep:
+            continue
+        for v, n, a in zip(tr.reading, tr.neutral, tr.truth, strict=True):
+            if not math.isnan(n):
+                ch.append(v - n)
+                bc.append(v)
+                truth.append(a)
+    return ch, bc, truth
+
+
+def correlation_table(traces: list[ClipTrace], unclipped: list[ClipTrace]) -> str:
+    """Pooled r within each pose, on the frames after the neutral was learned: with the checker's
+    own neutral (kept within the pose file's range) and with the neutral learned unclipped."""
+    by_pose: dict[str, list[ClipTrace]] = defaultdict(list)
+    for tr in traces:
+        by_pose[tr.pose].append(tr)
+    free: dict[str, list[ClipTrace]] = defaultdict(list)
+    for tr in unclipped:
+        free[tr.pose].append(tr)
+    rows = ["| pose | clips | bodies | frames after learning | r change from own neutral | r same, neutral "
+            "not kept in range | r back_curve (same frames) | r change, compensated clips | "
+            "r change, plain clips | within one clip: r min / median, slope min / max (deg per deg) |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for pose_id, trs in sorted(by_pose.items()):
+        ch, bc, truth = _pairs(trs)
+        comp, _, comp_truth = _pairs(trs, True)
+        plain, _, plain_truth = _pairs(trs, False)
+        free_ch, _, free_truth = _pairs(free[pose_id])
+        inner = []
+        for tr in trs:
+            c, _, a = _pairs([tr])
+            if len(a) >= 3 and np.ptp(a) > 1e-9:
+                inner.append((float(np.corrcoef(c, a)[0, 1]), float(np.polyfit(a, c, 1)[0])))
+        within = (f"{min(r for r, _ in inner):+.2f} / {float(np.median([r for r, _ in inner])):+.2f}, "
+                  f"{min(abs(s) for _, s in inner):.2f} / {max(abs(s) for _, s in inner):.2f} "
+                  f"({len(inner)} clips)" if inner else "-")
+        rows.append(f"| {pose_id} | {len(trs)} | {len({tr.body for tr in trs})} | {len(ch)} | "
+                    f"{_r(ch, truth)} | {_r(free_ch, free_truth)} | {_r(bc, truth)} | "
+                    f"{_r(comp, comp_truth)} | {_r(plain, plain_truth)} | {within} |")
+    return "\n".join(rows)
+
+
+def clip_table(traces: list[ClipTrace]) -> str:
+    """Per clip: the neutral learned and when, the lumbar angle at the first flag, flat frames flagged."""
+    rows = ["| clip | body | neutral learned (at s) | lumbar angle at first flag | most set | "
+            f"frames at <= {FLAT_DEG:g} deg flagged |", "|---|---|---|---|---|---|"]
+    for tr in sorted(traces, key=lambda x: x.clip):
+        learned = next(((t, n) for t, n in zip(tr.t, tr.neutral, strict=True) if not math.isnan(n)), None)
+        first = next((a for a, f in zip(tr.truth, tr.flagged, strict=True) if f), None)
+        peak = max(tr.truth, key=abs)
+        flat = [f for a, f in zip(tr.truth, tr.flagged, strict=True) if abs(a) <= FLAT_DEG]
+        rows.append(f"| {tr.clip} | {tr.body} | "
+                    f"{f'{learned[1]:.1f} ({learned[0]:.1f})' if learned else 'not learned'} | "
+                    f"{f'{first:+.0f}' if first is not None else 'never'} | {peak:+.0f} | "
+                    f"{sum(flat)} of {len(flat)} |")
+    return "\n".join(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("root", type=Path, help="calibration clips (the curated set)")
+    parser.add_argument("--validate", type=Path, nargs="*", default=[], help="held-out sets to score")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    derived = derive(trace(args.root, shipped=False))
+    parts = [f"# The lumbar checks against the person's own neutral\n\nGenerated by `python "
+             f"tools/own_neutral_study.py {args.root}"
+             + (" --validate " + " ".join(map(str, args.validate)) if args.validate else "")
+             + (f" --out {args.out}`" if args.out else "`") + ".\n",
+             f"## Levels derived on {args.root}\n\nA neutral is learned from each clip's smoothed "
+             f"back_curve as the checker learns it; change is back_curve minus that neutral, signed towards "
+             f"the mistake. Flag past = {MARGIN_DEG:g} deg beyond the larger of the 99th percentile of that "
+             f"change on flat-back frames and the {MASK_NOISE_DEG:g} deg that mask noise moves the reading "
+             f"(rounded up to 0.5); clear {HYSTERESIS_DEG:g} deg back from it.\n\n"
+             f"{derivation_table(derived)}\n"]
+    for root in [args.root, *args.validate]:
+        traces = trace(root, shipped=True)
+        table = correlation_table(traces, trace(root, shipped=False))
+        parts.append(f"## {root}: the shipped pose files\n\nPooled within each pose over bodies, views and "
+                     f"sides; frames in position after the neutral was learned. Only clips that start with a "
+                     f"neutral back test the change from it: the sessions set does; most curated and "
+                     f"held-out clips are holds that start in the mistake (their neutral is the mistake, "
+                     f"and the fixed level judges them).\n\n{table}"
+                     f"\n\n{clip_table(traces)}\n")
+        print(f"{root}:\n{table}\n")
+    text = "\n".join(parts)
+    print(derivation_table(derived))
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
