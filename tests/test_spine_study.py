@@ -17,6 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from posecheck.sources.recording import RecordingSource  # noqa: E402
 from tools.spine_study import collect, truth_table  # noqa: E402
 
 CLIP = "hamstring_stretch__lumbar_rounding_35deg_ramp__rr"
@@ -32,7 +33,8 @@ def _one_clip(tmp_path: Path) -> Path:
 
 def test_the_recordings_own_masks_as_truth_read_exactly_what_the_mask_reads(tmp_path: Path) -> None:
     clips = _one_clip(tmp_path)
-    masks = np.load(clips / f"{CLIP}.landmarks.npz")["mask"]
+    masks = np.stack([np.rint(f.mask * 255).astype(np.uint8)  # type: ignore[operator]
+                      for f in RecordingSource(clips / f"{CLIP}.landmarks.npz")])
     truth = tmp_path / "truth"
     truth.mkdir()
     np.savez_compressed(truth / f"{CLIP}.silhouette.npz", mask=masks)

@@ -43,9 +43,10 @@ def strip_unused_masks(root: Path, catalogue: dict) -> int:
         if needs_mask(video, catalogue):
             continue
         with np.load(npz) as z:
-            if "mask" not in z.files:
+            mask_fields = ("mask", "mask_delta", "mask_present")  # older recordings store "mask"
+            if not set(mask_fields) & set(z.files):
                 continue
-            kept = {k: z[k] for k in z.files if k not in ("mask", "mask_present")}
+            kept = {k: z[k] for k in z.files if k not in mask_fields}
         np.savez_compressed(npz, **kept)
         n += 1
     return n

@@ -9,7 +9,10 @@ Format (`.landmarks.npz`, version 1), a NumPy archive with:
   visibility    (N, 33) float32
   world         (N, 33, 3) float32 metres (NaN where none)
   extra_people  (N,)  int16
-  mask          optional (N, h, w) uint8 person mask, 0..255, at the size it is traced at
+  mask_delta    optional (N, h, w) uint8 person mask, 0..255, at the size it is traced at, stored
+                as the first frame then each frame's change from the one before (modulo 256):
+                lossless, and a still person's masks compress several times better. Files written
+                before it have the masks themselves in `mask` (same shape), which still reads.
   mask_present  optional (N,) bool: False where the frame had no mask (nobody found); the stored
                 mask there is blank. Files without it have a real mask on every frame.
 """
@@ -41,6 +44,13 @@ def _shrink_mask(mask: np.ndarray, binary: bool = False) -> np.ndarray:
     if binary:
         return np.where(small >= EDGE_LEVEL, 255, 0).astype(np.uint8)
     return np.clip(small * 255.0 + 0.5, 0, 255).astype(np.uint8)
+
+
+def _time_deltas(masks: np.ndarray) -> np.ndarray:
+    """(N, h, w) uint8 masks as the first one, then each one's change from the previous (mod 256)."""
+    out = masks.copy()
+    out[1:] -= masks[:-1]  # uint8 arithmetic wraps: np.cumsum(out, axis=0, dtype=np.uint8) undoes it
+    return out
 
 
 def write_recording(path: str | Path, frames: Iterable[PoseFrame], meta: dict[str, Any],
@@ -81,7 +91,7 @@ def write_recording(path: str | Path, frames: Iterable[PoseFrame], meta: dict[st
     if kept and all(m.shape == kept[0].shape for m in kept):
         # frames without a mask (nobody found) get a blank one and mask_present False
         blank = np.zeros_like(kept[0])
-        arrays["mask"] = np.stack([m if m is not None else blank for m in masks])
+        arrays["mask_delta"] = _time_deltas(np.stack([m if m is not None else blank for m in masks]))
         arrays["mask_present"] = np.asarray([m is not None for m in masks], bool)
     path = Path(path)
     with path.open("wb") as fh:
@@ -123,6 +133,14 @@ class RecordingSource:
                   "world": (n, N_LANDMARKS, 3)}
         if "extra_people" in arrays:
             shapes["extra_people"] = (n,)
+        if "mask_delta" in arrays:
+            if "mask" in arrays:
+                raise UnreadableInput(f"{self.path.name}: holds both 'mask' and 'mask_delta'; keep one.")
+            delta = arrays.pop("mask_delta")
+            if delta.dtype != np.uint8 or delta.ndim != 3:
+                raise UnreadableInput(f"{self.path.name}: field 'mask_delta' must hold one 2D byte mask "
+                                      "per frame.")
+            arrays["mask"] = np.cumsum(delta, axis=0, dtype=np.uint8)
         if "mask" in arrays and (arrays["mask"].ndim != 3 or arrays["mask"].shape[0] != n):
             raise UnreadableInput(f"{self.path.name}: field 'mask' must hold one 2D mask per frame.")
         if "mask_present" in arrays:
