@@ -68,7 +68,6 @@ class PoseChecker:
         self._camera_side_seen: str | None = None
         self._not_checked = tuple(CheckStatus(c.id, c.title, c.severity, "not_checked", math.nan, c.cue)
                                   for c in pose.checks)
-        self._last_statuses: list[CheckStatus] = list(self._not_checked)
         self._last_t: float | None = None
         # Time is credited as a left sum: the interval up to each frame counts for the state the
         # previous frame was in, so a transition is timed at the frame that shows it, whatever the
@@ -197,7 +196,6 @@ class PoseChecker:
         self._prev_in_position = (t, self.working_side)
 
         statuses = self._run_checks(t, values, view)
-        self._last_statuses = statuses
         active = [s for s in statuses if s.state == "mistake"]
         blind = [s for s in statuses if s.state == "unseen" and s.severity == "major"]
         major_active = [s for s in active if s.severity == "major"]
@@ -230,7 +228,7 @@ class PoseChecker:
                 message = self._reps_message()
             elif side_book.hold_complete_at is not None:
                 message = "Hold complete. Well done."
-            elif self._learning_neutral():
+            elif self._learning_neutral(statuses):
                 message = LEARNING_NEUTRAL
             else:
                 message = f"Good form, hold it: {side_book.hold_s:.0f} of {self.pose.hold.seconds:.0f} s."
@@ -387,16 +385,16 @@ class PoseChecker:
                        f"({rt.neutral.value:.1f}); from now on it is also judged against it.", c.id)
         rt.latch.on_level, rt.latch.off_level = rt.neutral.levels(c.rising, c.enter, c.exit)
 
-    def _learning_neutral(self) -> bool:
+    def _learning_neutral(self, statuses: list[CheckStatus]) -> bool:
         """A check that learns the person's neutral is judged now and has not learned it yet."""
         return any(rt.neutral is not None and rt.neutral.value is None and not math.isnan(s.value)
-                   for rt, s in zip(self._checks, self._last_statuses, strict=True))
+                   for rt, s in zip(self._checks, statuses, strict=True))
 
     def _forget_neutrals(self) -> None:
+        """Learn every neutral afresh (the latch levels follow at the next judged frame)."""
         for rt in self._checks:
             if rt.neutral is not None:
                 rt.neutral.reset()
-                rt.latch.on_level, rt.latch.off_level = rt.check.enter, rt.check.exit
 
     def _end_all(self, t: float) -> None:
         """Close every open mistake span (leaving position, losing the person, switching side)."""
@@ -412,7 +410,6 @@ class PoseChecker:
         rt.latch.reset()
         if rt.neutral is not None:  # out of position, other side, not applicable: learn it afresh
             rt.neutral.reset()
-            rt.latch.on_level, rt.latch.off_level = rt.check.enter, rt.check.exit
 
     def _note_guidance(self, t: float, is_guidance: bool, message: str) -> None:
         if is_guidance and message != self._last_guidance:
