@@ -44,8 +44,21 @@ def test_every_mistake_clip_is_one_its_pose_file_checks_from_that_view(which: st
 def test_clip_names_are_unique_and_match_the_committed_samples(which: str) -> None:
     names = [s.name for s in clips(which=which)]
     assert len(names) == len(set(names))
+    if which not in FOLDER:  # a validation set rendered on demand (samples/ size), not committed
+        assert which == "sessions-b"
+        return
     on_disk = {p.name.removesuffix(".labels.json") for p in FOLDER[which].glob("*.labels.json")}
     assert on_disk == set(names)
+
+
+def test_the_second_sessions_set_compensates_each_body_where_the_first_does_not() -> None:
+    first, second = clips(which="sessions"), clips(which="sessions-b")
+    assert len(first) == len(second) == 21
+    comp_a = {(s.pose, s.body): s.compensated for s in first}
+    comp_b = {(s.pose, s.body): s.compensated for s in second}
+    assert comp_a.keys() == comp_b.keys()
+    assert all(comp_a[k] != comp_b[k] for k in comp_a)
+    assert not {s.seed for s in first} & {s.seed for s in second}
 
 
 def test_held_out_set_is_small_unseen_and_covers_every_stretch() -> None:

@@ -358,6 +358,11 @@ RECOGNITION_SEED = 4049
 RECOGNITION_BODIES: tuple[str, ...] = ("female_short_muscular", "male_heavy_older", "male_short_heavy",
                                        "female_slim", "male_tall_lean", "female_tall", "male_average")
 SESSIONS_SEED = 5051
+# The second sessions set: a new seed, and each body compensated where the first set has it plain
+# (the first set's compensated hamstring clips are the female bodies, so body and compensation
+# could not be told apart there). Not committed (samples/ size); render it to validate a change
+# chosen on the first set (docs/measurements/spine_measures.md).
+SESSIONS_B_SEED = 5052
 SESSION_SEVERITY = 30.0
 # (pose, its lumbar check, overrides, name tag): the checks that learn the person's own neutral back
 SESSION_CHECKS: tuple[tuple[str, str, dict[str, float], str], ...] = (
@@ -367,24 +372,24 @@ SESSION_CHECKS: tuple[tuple[str, str, dict[str, float], str], ...] = (
 )
 
 
-def sessions() -> list[ClipSpec]:
+def sessions(flip: bool = False) -> list[ClipSpec]:
     """The sessions set (21 clips), for the checks that compare the back with the person's own
     neutral reading: each clip holds a neutral back for 1.8 s, then the lumbar mistake ramps in to
     30 deg over 1.5 s and is held for 1 s. Every body (the held-out ones too) does each lumbar
     check once; about half of the clips are compensated (same trunk lean), alternating by body so
-    that no body is always compensated."""
+    that no body is always compensated (`flip` swaps which half is)."""
     c: list[ClipSpec] = []
     bodies = tuple(ALL_PHENOTYPES)
     for k, (pose, check, overrides, tag) in enumerate(SESSION_CHECKS):
         for i, body in enumerate(bodies):
-            comp = (i + k) % 2 == 1
+            comp = (i + k + flip) % 2 == 1
             c.append(ClipSpec(f"{pose}{tag}__{check}{'_comp' if comp else ''}_{int(SESSION_SEVERITY)}deg"
                               f"_session_{body}", pose, mistake=check, severity=SESSION_SEVERITY,
                               compensated=comp, timing="session", overrides=dict(overrides), body=body))
     return c
 
 
-SETS = ("curated", "heldout", "recognition", "sessions")
+SETS = ("curated", "heldout", "recognition", "sessions", "sessions-b")
 
 
 def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
@@ -404,4 +409,6 @@ def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
         return specs
     if which == "sessions":
         return assign(sessions(), SESSIONS_SEED if seed is None else seed, first_side="right")
+    if which == "sessions-b":
+        return assign(sessions(flip=True), SESSIONS_B_SEED if seed is None else seed, first_side="left")
     raise ValueError(f"unknown clip set {which!r} (one of {', '.join(SETS)})")
