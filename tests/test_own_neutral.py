@@ -157,3 +157,20 @@ def test_the_person_is_told_to_hold_still_while_their_back_is_learned() -> None:
     assert good and all(m == LEARNING_NEUTRAL for t, m in good if t < learned)
     assert any(t < learned for t, _ in good)
     assert all(m.startswith("Good form, hold it") for t, m in good if t >= learned)
+
+
+def test_a_body_reading_past_the_level_the_others_give_is_shown() -> None:
+    """The fixed levels' rule with each body left out: a body whose correct back reads flatter than
+    every other body's is past the level the others give; the others are not."""
+    from tools.own_neutral_study import ClipTrace, new_body_table
+
+    def clip(body: str, values: list[float]) -> ClipTrace:
+        n = len(values)
+        return ClipTrace(f"c_{body}", "hamstring_stretch", body, False, [i / 15 for i in range(n)],
+                         [0.0] * n, [0.0] * n, values, [math.nan] * n, [False] * n)
+
+    traces = [clip("a", [-30.0] * 20), clip("b", [-28.0] * 20), clip("flat", [-10.0] * 20)]
+    rows = {line.split(" | ")[1]: line for line in new_body_table(traces).splitlines()[2:]}
+    assert rows["flat"].endswith("| **100%** |")  # level from a and b: -28 + 1.5 = -26.5
+    assert "| -26.5 |" in rows["flat"]
+    assert rows["a"].endswith("| 0% |") and rows["b"].endswith("| 0% |")

@@ -12,7 +12,15 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tools.spine_measures import EXTRAS, _check_scores, collect, model_rows  # noqa: E402
+from posecheck.poses.schema import OwnNeutral  # noqa: E402
+from tools.spine_measures import (  # noqa: E402
+    EXTRAS,
+    _check_scores,
+    _learned_changes,
+    _zero_changes,
+    collect,
+    model_rows,
+)
 
 CLIP = "hamstring_stretch__lumbar_rounding_35deg_ramp__rr"
 
@@ -61,3 +69,38 @@ def test_an_arch_is_caught_below_the_flag_level() -> None:
     caught, false = _check_scores(pred, truth, -10.0, sign=-1)
     assert caught == 0.5  # -21 crosses, -9 does not; -10 is in the grey zone
     assert false == 0.5  # -12 crosses at 2 deg of arch, +1 does not
+
+
+def _session(offset: float, gain: float, compensated: bool = False) -> list[dict]:
+    """A clip at 15 fps: 1.8 s of neutral back, then the lumbar angle ramps to 30 deg; the
+    lower-minus-upper bend reads `offset` + `gain` x the angle, everywhere the same."""
+    rows = []
+    for i in range(60):
+        t = i / 15
+        truth = 0.0 if t < 1.8 else min(30.0, (t - 1.8) * 20.0)
+        rows.append({"seg -0.1..0.2": offset + gain * truth, "seg 0.5..0.9": 0.0, "t": t, "truth": truth,
+                     "in_position": t >= 0.2, "clear": truth < 10.0, "compensated": compensated})
+    return rows
+
+
+def test_the_change_from_a_learned_neutral_takes_each_persons_offset_off() -> None:
+    key = ((-0.1, 0.2), (0.5, 0.9))
+    free = OwnNeutral(flag_past=1.0, clear_within=0.0, neutral_range=(-math.inf, math.inf))
+    for offset in (-35.0, -12.0):
+        pairs = _learned_changes(_session(offset, 0.5), key, 0.15, free)
+        assert len(pairs) > 30  # learned within the neutral lead-in: from about 1.2 s
+        flat = [c for c, a in pairs if a == 0.0]
+        assert max(abs(c) for c in flat) < 1e-6
+        assert max(c for c, _ in pairs) > 0.5 * 30.0 - 2.0  # the smoothed change reaches the ramp
+    kept = OwnNeutral(flag_past=1.0, clear_within=0.0, neutral_range=(-30.0, -10.0))
+    pairs = _learned_changes(_session(-35.0, 0.5), key, 0.15, kept)
+    assert min(c for c, a in pairs if a == 0.0) == -5.0  # a neutral kept in range reads 5 deg low
+
+
+def test_the_change_from_the_clips_own_zero_reading() -> None:
+    key = ((-0.1, 0.2), (0.5, 0.9))
+    changes = _zero_changes(_session(-20.0, 0.4, compensated=True), key)
+    assert changes and all(k for _, _, k in changes)
+    assert all(abs(c - 0.4 * a) < 1e-9 for c, a, _ in changes)
+    still = [dict(r, truth=0.0) for r in _session(-20.0, 0.4)]
+    assert _zero_changes(still, key) == []  # a clip whose angle never moves says nothing about gain

@@ -227,6 +227,31 @@ def clip_table(traces: list[ClipTrace]) -> str:
     return "\n".join(rows)
 
 
+def new_body_table(traces: list[ClipTrace]) -> str:
+    """The fixed levels' rule (MARGIN_DEG past correct form's 99th percentile, 1st for an arch)
+    applied with each body left out: how far past that level the left-out body's own correct form
+    reads, and on how many of its correct frames. What a person unlike every rendered body risks."""
+    rows = ["| pose | body left out | its correct frames | level from the other bodies | its correct "
+            "form: 99th pct / most towards the mistake | its correct frames past that level |",
+            "|---|---|---|---|---|---|"]
+    by_pose: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for tr in traces:
+        for v, sev in zip(tr.reading, tr.severity, strict=True):
+            if sev <= SILENT_DEG:
+                by_pose[tr.pose][tr.body].append(v)
+    for pose_id, bodies in sorted(by_pose.items()):
+        sign = _towards(pose_id)
+        for body, values in sorted(bodies.items()):
+            own = sign * np.array(values)
+            others = np.concatenate([sign * np.array(v) for b, v in bodies.items() if b != body])
+            level = float(np.percentile(others, 99)) + MARGIN_DEG
+            past = float(np.mean(own > level))
+            rows.append(f"| {pose_id} | {body} | {len(own)} | {sign * level:+.1f} | "
+                        f"{sign * float(np.percentile(own, 99)):+.1f} / {sign * float(own.max()):+.1f} | "
+                        f"{'**' if past else ''}{100 * past:.0f}%{'**' if past else ''} |")
+    return "\n".join(rows)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path, help="calibration clips (the curated set)")
@@ -254,6 +279,13 @@ def main() -> int:
                      f"and the fixed level judges them).\n\n{table}"
                      f"\n\n{clip_table(traces)}\n")
         print(f"{root}:\n{table}\n")
+    every = [tr for root in [args.root, *args.validate] for tr in trace(root, shipped=False)]
+    parts.append(f"## A body the fixed levels never saw\n\nThe fixed levels sit {MARGIN_DEG:g} deg past "
+                 f"correct form's 99th percentile (1st for an arch) over the bodies they were set on. Here "
+                 f"that rule is applied to the correct-form frames (severity <= {SILENT_DEG:g} deg) of "
+                 f"every set above, each body left out in turn: does the left-out body's own correct "
+                 f"form cross the level the others give? Readings are the checker's smoothed back_curve."
+                 f"\n\n{new_body_table(every)}\n")
     text = "\n".join(parts)
     print(derivation_table(derived))
     if args.out:

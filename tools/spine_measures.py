@@ -8,7 +8,13 @@ left is mostly each body's own outline, not the mask. This study tries, on the s
    (stations below 0);
 2. back_curve plus one or two more measures, in a linear fit: the middle stretch of the outline,
    and what the landmarks give about the view and the posture (how far the pelvis is turned to
-   the camera, trunk lean, the working hip and knee angles, the estimated camera yaw).
+   the camera, trunk lean, the working hip and knee angles, the estimated camera yaw);
+3. with `--validate` (the sessions set, whose clips start with a neutral back), each pair of
+   stretches read as the checker's own-neutral level reads back_curve: the change from a neutral
+   learned in the clip. Every pair is smoothed, learned and levelled exactly as the shipped one
+   (posecheck/checker/neutral.py, tools/own_neutral_study.py), on the curated set, then scored on
+   the sessions set; and, for comparison, against each clip's own reading at a lumbar angle of 0
+   (the best any learning could do).
 
 Five bodies are easy to fit, so every fit is judged three ways: in-sample r; leave-one-body-out r
 (the fit never sees the body it predicts); and r on the held-out clips (a new seed and two body
@@ -19,7 +25,7 @@ frames at 15 deg or more cross it, and how many at 5 deg or less do.
 Readings here are per frame and unsmoothed, traced with the same code the checker runs.
 
 Usage: python tools/spine_measures.py samples/synth --heldout samples/heldout
-           [--out docs/measurements/spine_measures.md]
+           [--validate samples/sessions [build/sessions-b]] [--out docs/measurements/spine_measures.md]
 """
 
 from __future__ import annotations
@@ -36,19 +42,27 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from posecheck.checker.checker import PoseChecker
+from posecheck.checker.neutral import NeutralReading
+from posecheck.checker.smoothing import TimeEMA
 from posecheck.features import silhouette
 from posecheck.features.catalogue import measure
 from posecheck.features.skeleton import Skeleton, Unseen
 from posecheck.poses import load_catalogue
+from posecheck.poses.schema import OwnNeutral
+from posecheck.regress import SILENT_DEG as CORRECT_DEG
 from posecheck.sources.recording import RecordingSource
+from tools.own_neutral_study import FLAT_DEG, MARGIN_DEG, MASK_NOISE_DEG, fixed_only
+from tools.spine_study import STUDIED as SPINE_STUDIED
 from tools.spine_study import lumbar_angle, studied_clips
 
 # pose -> +1 when the mistake raises back_curve (rounding), -1 when it lowers it (arching)
 STUDIED = {"hamstring_stretch": 1, "hip_flexor_stretch": -1, "glute_stretch": 1}
 # The shipped stations (0 to 1 in steps of 0.05) with the buttocks below the hip in front of them.
 STATIONS = np.concatenate([np.array([-0.2, -0.15, -0.1, -0.05]), silhouette.STATIONS])
-LOWER_WINDOWS = [(-0.2, 0.05), (-0.1, 0.2), (0.0, 0.3), (0.1, 0.4), (0.0, 0.45)]
+LOWER_WINDOWS = [(-0.2, 0.05), (-0.1, 0.2), (-0.05, 0.25), (0.0, 0.3), (0.05, 0.35), (0.1, 0.4), (0.0, 0.45)]
 UPPER_WINDOWS = [(0.4, 0.7), (0.5, 0.9), (0.6, 1.0)]
+# the pairs tried as an own-neutral measure: the lower stretch from the sacrum up to the shipped one
+NEUTRAL_LOWER = [(-0.1, 0.2), (-0.05, 0.25), (0.0, 0.3), (0.05, 0.35)]
 MUST_FLAG_DEG, SILENT_DEG = 15.0, 5.0
 EXTRAS = {
     "mid_back": "angle of the middle stretch (0.3 to 0.6) minus the lower one",
@@ -90,7 +104,10 @@ def collect(root: Path) -> list[dict]:
     catalogue = load_catalogue()
     rows: list[dict] = []
     for clip, labels, rec_path in studied_clips(root):
-        checker = PoseChecker(catalogue[labels["pose"]], side=labels["side"])
+        pose = catalogue[labels["pose"]]
+        check_id = SPINE_STUDIED[pose.id][0]
+        # the fixed levels only, as tools/own_neutral_study.py learns beside them
+        checker = PoseChecker(fixed_only(pose), side=labels["side"])
         for frame_labels, frame in zip(labels["frames"], RecordingSource(rec_path), strict=False):
             verdict = checker.update(frame)
             if frame.landmarks is None or math.isnan(verdict.features.get("back_curve", math.nan)):
@@ -100,9 +117,10 @@ def collect(root: Path) -> list[dict]:
             values = _frame_measures(sk, verdict.side or labels["side"])
             if not values:
                 continue
+            status = next((c for c in verdict.checks if c.id == check_id), None)
             rows.append({
                 **values, "pose": labels["pose"], "body": labels["body"]["phenotype"]["name"],
-                "clip": clip,
+                "clip": clip, "t": verdict.timestamp, "clear": status is not None and status.state == "ok",
                 "compensated": bool(labels.get("compensated")), "in_position": verdict.in_position,
                 "truth": lumbar_angle(frame_labels["params"]),
             })
@@ -253,13 +271,117 @@ def model_table(rows: list[dict], held: list[dict], top: int = 8) -> str:
     return "\n".join(out)
 
 
+def _clips(rows: list[dict], pose: str) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for r in rows:
+        if r["pose"] == pose:
+            out.setdefault(r["clip"], []).append(r)
+    return out
+
+
+def _learned_changes(clip_rows: list[dict], key: tuple[tuple[float, float], tuple[float, float]],
+                     tau_s: float, spec: OwnNeutral) -> list[tuple[float, float]]:
+    """(change from the learned neutral, lumbar angle) on the in-position frames after a neutral was
+    learned, the pair's bend smoothed and learned exactly as the checker does its own."""
+    (lo, up), ema, learner = key, TimeEMA(tau_s), NeutralReading(spec)
+    out = []
+    for r in clip_rows:
+        bend = r[f"seg {lo[0]:g}..{lo[1]:g}"] - r[f"seg {up[0]:g}..{up[1]:g}"]
+        value = ema.update(r["t"], bend)
+        if not r["in_position"]:
+            learner.reset()
+            continue
+        learner.update(r["t"], value, may_learn=r["clear"])
+        if learner.value is not None and math.isfinite(value):
+            out.append((value - learner.value, r["truth"]))
+    return out
+
+
+def _zero_changes(clip_rows: list[dict], key: tuple[tuple[float, float], tuple[float, float]]
+                  ) -> list[tuple[float, float, bool]]:
+    """(change from the clip's own mean reading at a lumbar angle of 0, lumbar angle, compensated)."""
+    lo, up = key
+    rs = [r for r in clip_rows if r["in_position"]]
+    b = np.array([r[f"seg {lo[0]:g}..{lo[1]:g}"] - r[f"seg {up[0]:g}..{up[1]:g}"] for r in rs])
+    t = np.array([r["truth"] for r in rs])
+    zero = (np.abs(t) < 0.5) & np.isfinite(b)
+    if zero.sum() < 3 or np.ptp(t) < MUST_FLAG_DEG:
+        return []
+    return [(v - b[zero].mean(), a, r["compensated"]) for v, a, r in zip(b, t, rs, strict=True)
+            if math.isfinite(v)]
+
+
+def neutral_rows(rows: list[dict], validate: list[dict], pose: str) -> list[tuple]:
+    """Per pair of stretches: the own-neutral level derived on `rows` as the shipped one is
+    (tools/own_neutral_study.py), and r of the change from a learned neutral on `validate`."""
+    sign = STUDIED[pose]
+    spec = load_catalogue()[pose].check(SPINE_STUDIED[pose][0]).from_own_neutral
+    tau = load_catalogue()[pose].smoothing_s
+    learn = {"learn_s": spec.learn_s, "steady_within": spec.steady_within} if spec else {}
+    free = OwnNeutral(flag_past=1.0, clear_within=0.0, neutral_range=(-math.inf, math.inf), **learn)
+    out = []
+    for key in itertools.product(NEUTRAL_LOWER, UPPER_WINDOWS):
+        lo, up = key
+        cal = [r for r in rows if r["pose"] == pose and r["in_position"] and sign * r["truth"] <= CORRECT_DEG]
+        correct = np.array([r[f"seg {lo[0]:g}..{lo[1]:g}"] - r[f"seg {up[0]:g}..{up[1]:g}"] for r in cal])
+        correct = correct[np.isfinite(correct)]
+        low, high = float(np.percentile(correct, 1)), float(np.percentile(correct, 99))
+        drift = [sign * c for clip in _clips(rows, pose).values()
+                 for c, a in _learned_changes(clip, key, tau, free) if abs(a) <= FLAT_DEG]
+        p99 = float(np.percentile(drift, 99)) if drift else math.nan
+        flag = math.ceil((max(p99, MASK_NOISE_DEG) + MARGIN_DEG) * 2) / 2
+        clipped = OwnNeutral(flag_past=flag, clear_within=flag - 2.0, neutral_range=(low, high), **learn)
+        cells = []
+        for spec_ in (clipped, free):
+            pairs = [p for clip in _clips(validate, pose).values()
+                     for p in _learned_changes(clip, key, tau, spec_)]
+            cells.append(_r(np.array([a for _, a in pairs]), np.array([c for c, _ in pairs])))
+        zero = [z for clip in _clips(validate, pose).values() for z in _zero_changes(clip, key)]
+        r_zero = _r(np.array([a for _, a, _ in zero]), np.array([c for c, _, _ in zero]))
+        gains = {}
+        for comp in (False, True):
+            slopes = []
+            for clip in _clips(validate, pose).values():
+                z = [(c, a) for c, a, k in _zero_changes(clip, key) if k == comp]
+                if len(z) > 3:
+                    slopes.append(float(np.polyfit([a for _, a in z], [c for c, _ in z], 1)[0]))
+            gains[comp] = (min(slopes), max(slopes)) if slopes else (math.nan, math.nan)
+        out.append((key, low, high, p99, flag, *cells, r_zero, gains[False], gains[True]))
+    return out
+
+
+def neutral_table(rows: list[dict], validate: list[dict]) -> str:
+    shipped = (silhouette.LOWER_BACK, silhouette.UPPER_BACK)
+    out = []
+    for pose in STUDIED:
+        out += [f"### {pose}", "",
+                "| lower stretch | upper stretch | correct form 1%-99% | flat-back drift once learned, "
+                "99th pct | flag past (derived) | r change, neutral kept in range | r change, not kept "
+                "in range | r change from the clip's own 0 deg reading | gain min-max, plain clips "
+                "| gain min-max, compensated clips |", "|---|---|---|---|---|---|---|---|---|---|"]
+        for (lo, up), low, high, p99, flag, r_in, r_free, r_zero, g_plain, g_comp in neutral_rows(
+                rows, validate, pose):
+            name = " (shipped)" if (lo, up) == shipped else ""
+
+            def num(x: float) -> str:
+                return "-" if math.isnan(x) else f"{x:+.2f}"
+            out.append(f"| {lo[0]:g} to {lo[1]:g}{name} | {up[0]:g} to {up[1]:g} | {low:.1f} to {high:.1f} | "
+                       f"{p99:.1f} | {flag:g} | {num(r_in)} | {num(r_free)} | {num(r_zero)} | "
+                       f"{g_plain[0]:.2f}-{g_plain[1]:.2f} | {g_comp[0]:.2f}-{g_comp[1]:.2f} |")
+        out.append("")
+    return "\n".join(out)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path, help="the clips the fits are made on")
     parser.add_argument("--heldout", type=Path, required=True, help="clips no fit sees")
+    parser.add_argument("--validate", type=Path, nargs="*", default=[],
+                        help="sets whose clips start with a neutral back (the sessions sets)")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     rows, held = collect(args.root), collect(args.heldout)
+    validate = {path: collect(path) for path in args.validate}
     if not rows or not held:
         raise SystemExit("No studied clips with landmark recordings found: run tools/extract_samples.py")
     extras = "\n".join(f"- `{k}`: {v}" for k, v in EXTRAS.items())
@@ -279,6 +401,17 @@ def main() -> int:
         f"'false' the share of frames at {SILENT_DEG:g} deg or less; the flag level is set on the "
         "frames the fit was made on (for 'body left out', without that body).\n\n"
         f"{model_table(rows, held)}")
+    for path, rows_v in validate.items():
+        text += (
+            f"\n## Other stretches read against the person's own neutral ({path})\n\n"
+            "Each pair of stretches is smoothed, learned and levelled as the shipped own-neutral "
+            f"level is: its range and its flag level derived on {args.root} (1.5 deg past the larger "
+            "of the flat-back drift once learned and the 3 deg of mask noise), then r of the change "
+            f"from the learned neutral against the lumbar angle set, pooled over the {path} "
+            "clips. The last columns take each clip's own reading at 0 deg instead (the best any "
+            "learning could do) and give the spread of the outline's turn per degree set (gain) "
+            "across those clips, plain and compensated.\n\n"
+            f"{neutral_table(rows, rows_v)}")
     print(text)
     if args.out:
         command = " ".join(["python tools/spine_measures.py", *sys.argv[1:]])
