@@ -249,6 +249,14 @@ def model_rows(rows: list[dict], held: list[dict], pose: str, max_extra: int = 2
     return results
 
 
+def _pct(x: float) -> str:
+    return "-" if math.isnan(x) else f"{100 * x:.0f}%"
+
+
+def _signed(x: float) -> str:
+    return "-" if math.isnan(x) else f"{x:+.2f}"
+
+
 def model_table(rows: list[dict], held: list[dict], top: int = 8) -> str:
     out = []
     for pose in STUDIED:
@@ -262,8 +270,7 @@ def model_table(rows: list[dict], held: list[dict], top: int = 8) -> str:
                 "|---|---|---|---|---|---|---|---|"]
         for (name, r_in, r_cv, r_held, hit, false, cv_hit, cv_false, h_hit, h_false,
              c_hit, c_cv) in [base, *best]:
-            def pct(x: float) -> str:
-                return "-" if math.isnan(x) else f"{100 * x:.0f}%"
+            pct = _pct
             out.append(f"| {' + '.join(name)} | {r_in:+.2f} | {r_cv:+.2f} | {r_held:+.2f} | "
                        f"{pct(hit)} / {pct(false)} | {pct(cv_hit)} / {pct(cv_false)} | "
                        f"{pct(h_hit)} / {pct(h_false)} | {pct(c_hit)} / {pct(c_cv)} |")
@@ -361,10 +368,7 @@ def neutral_table(rows: list[dict], validate: list[dict]) -> str:
                 "| gain min-max, compensated clips |", "|---|---|---|---|---|---|---|---|---|---|"]
         for (lo, up), low, high, p99, flag, r_in, r_free, r_zero, g_plain, g_comp in neutral_rows(
                 rows, validate, pose):
-            name = " (shipped)" if (lo, up) == shipped else ""
-
-            def num(x: float) -> str:
-                return "-" if math.isnan(x) else f"{x:+.2f}"
+            name, num = " (shipped)" if (lo, up) == shipped else "", _signed
             out.append(f"| {lo[0]:g} to {lo[1]:g}{name} | {up[0]:g} to {up[1]:g} | {low:.1f} to {high:.1f} | "
                        f"{p99:.1f} | {flag:g} | {num(r_in)} | {num(r_free)} | {num(r_zero)} | "
                        f"{g_plain[0]:.2f}-{g_plain[1]:.2f} | {g_comp[0]:.2f}-{g_comp[1]:.2f} |")
