@@ -119,6 +119,12 @@ def _towards(pose_id: str) -> float:
     return 1.0 if check.rising else -1.0
 
 
+def flag_past_from(drift_p99: float) -> float:
+    """The own-neutral flag level: MARGIN_DEG past the larger of the flat-back drift once learned and
+    the mask noise, rounded up to 0.5 deg."""
+    return math.ceil((max(drift_p99, MASK_NOISE_DEG) + MARGIN_DEG) * 2) / 2
+
+
 def derive(traces: list[ClipTrace]) -> dict[str, dict[str, float]]:
     """Per pose: the measured correct-form range, the noise once learned, and the levels derived."""
     by_pose: dict[str, list[ClipTrace]] = defaultdict(list)
@@ -133,7 +139,7 @@ def derive(traces: list[ClipTrace]) -> dict[str, dict[str, float]]:
                           for v, n, a in zip(tr.reading, tr.neutral, tr.truth, strict=True)
                           if not math.isnan(n) and abs(a) <= FLAT_DEG])
         p99 = float(np.percentile(drift, 99))
-        flag = math.ceil((max(p99, MASK_NOISE_DEG) + MARGIN_DEG) * 2) / 2
+        flag = flag_past_from(p99)
         learned = sum(not math.isnan(tr.neutral[-1]) for tr in trs)
         out[pose_id] = {"low": float(np.percentile(correct, 1)), "high": float(np.percentile(correct, 99)),
                         "drift_p99": p99, "drift_max": float(drift.max()), "drift_frames": len(drift),

@@ -51,7 +51,7 @@ from posecheck.poses import load_catalogue
 from posecheck.poses.schema import OwnNeutral
 from posecheck.regress import SILENT_DEG as CORRECT_DEG
 from posecheck.sources.recording import RecordingSource
-from tools.own_neutral_study import FLAT_DEG, MARGIN_DEG, MASK_NOISE_DEG, fixed_only
+from tools.own_neutral_study import FLAT_DEG, HYSTERESIS_DEG, fixed_only, flag_past_from
 from tools.spine_study import STUDIED as SPINE_STUDIED
 from tools.spine_study import lumbar_angle, studied_clips
 
@@ -286,15 +286,23 @@ def _clips(rows: list[dict], pose: str) -> dict[str, list[dict]]:
     return out
 
 
-def _learned_changes(clip_rows: list[dict], key: tuple[tuple[float, float], tuple[float, float]],
-                     tau_s: float, spec: OwnNeutral) -> list[tuple[float, float]]:
+Pair = tuple[tuple[float, float], tuple[float, float]]  # (lower, upper) stretch of the outline
+
+
+def _bend(row: dict, key: Pair) -> float:
+    """The bend between a lower and an upper stretch of the outline on one frame, degrees."""
+    (lo, up) = key
+    return row[f"seg {lo[0]:g}..{lo[1]:g}"] - row[f"seg {up[0]:g}..{up[1]:g}"]
+
+
+def _learned_changes(clip_rows: list[dict], key: Pair, tau_s: float, spec: OwnNeutral
+                     ) -> list[tuple[float, float]]:
     """(change from the learned neutral, lumbar angle) on the in-position frames after a neutral was
     learned, the pair's bend smoothed and learned exactly as the checker does its own."""
-    (lo, up), ema, learner = key, TimeEMA(tau_s), NeutralReading(spec)
+    ema, learner = TimeEMA(tau_s), NeutralReading(spec)
     out = []
     for r in clip_rows:
-        bend = r[f"seg {lo[0]:g}..{lo[1]:g}"] - r[f"seg {up[0]:g}..{up[1]:g}"]
-        value = ema.update(r["t"], bend)
+        value = ema.update(r["t"], _bend(r, key))
         if not r["in_position"]:
             learner.reset()
             continue
@@ -304,12 +312,10 @@ def _learned_changes(clip_rows: list[dict], key: tuple[tuple[float, float], tupl
     return out
 
 
-def _zero_changes(clip_rows: list[dict], key: tuple[tuple[float, float], tuple[float, float]]
-                  ) -> list[tuple[float, float, bool]]:
+def _zero_changes(clip_rows: list[dict], key: Pair) -> list[tuple[float, float, bool]]:
     """(change from the clip's own mean reading at a lumbar angle of 0, lumbar angle, compensated)."""
-    lo, up = key
     rs = [r for r in clip_rows if r["in_position"]]
-    b = np.array([r[f"seg {lo[0]:g}..{lo[1]:g}"] - r[f"seg {up[0]:g}..{up[1]:g}"] for r in rs])
+    b = np.array([_bend(r, key) for r in rs])
     t = np.array([r["truth"] for r in rs])
     zero = (np.abs(t) < 0.5) & np.isfinite(b)
     if zero.sum() < 3 or np.ptp(t) < MUST_FLAG_DEG:
@@ -318,42 +324,48 @@ def _zero_changes(clip_rows: list[dict], key: tuple[tuple[float, float], tuple[f
             if math.isfinite(v)]
 
 
+def _gain_range(per_clip: list[list[tuple[float, float, bool]]], compensated: bool) -> tuple[float, float]:
+    """Smallest and largest slope of change on lumbar angle over the clips (plain or compensated)."""
+    slopes = []
+    for changes in per_clip:
+        z = [(c, a) for c, a, k in changes if k == compensated]
+        if len(z) > 3:
+            slopes.append(float(np.polyfit([a for _, a in z], [c for c, _ in z], 1)[0]))
+    return (min(slopes), max(slopes)) if slopes else (math.nan, math.nan)
+
+
 def neutral_rows(rows: list[dict], validate: list[dict], pose: str) -> list[tuple]:
     """Per pair of stretches: the own-neutral level derived on `rows` as the shipped one is
     (tools/own_neutral_study.py), and r of the change from a learned neutral on `validate`."""
     sign = STUDIED[pose]
-    spec = load_catalogue()[pose].check(SPINE_STUDIED[pose][0]).from_own_neutral
-    tau = load_catalogue()[pose].smoothing_s
+    definition = load_catalogue()[pose]
+    spec = definition.check(SPINE_STUDIED[pose][0]).from_own_neutral
+    tau = definition.smoothing_s
     learn = {"learn_s": spec.learn_s, "steady_within": spec.steady_within} if spec else {}
     free = OwnNeutral(flag_past=1.0, clear_within=0.0, neutral_range=(-math.inf, math.inf), **learn)
+    cal_clips, val_clips = list(_clips(rows, pose).values()), list(_clips(validate, pose).values())
+    correct_rows = [r for r in rows
+                    if r["pose"] == pose and r["in_position"] and sign * r["truth"] <= CORRECT_DEG]
     out = []
     for key in itertools.product(NEUTRAL_LOWER, UPPER_WINDOWS):
-        lo, up = key
-        cal = [r for r in rows if r["pose"] == pose and r["in_position"] and sign * r["truth"] <= CORRECT_DEG]
-        correct = np.array([r[f"seg {lo[0]:g}..{lo[1]:g}"] - r[f"seg {up[0]:g}..{up[1]:g}"] for r in cal])
+        correct = np.array([_bend(r, key) for r in correct_rows])
         correct = correct[np.isfinite(correct)]
         low, high = float(np.percentile(correct, 1)), float(np.percentile(correct, 99))
-        drift = [sign * c for clip in _clips(rows, pose).values()
+        drift = [sign * c for clip in cal_clips
                  for c, a in _learned_changes(clip, key, tau, free) if abs(a) <= FLAT_DEG]
         p99 = float(np.percentile(drift, 99)) if drift else math.nan
-        flag = math.ceil((max(p99, MASK_NOISE_DEG) + MARGIN_DEG) * 2) / 2
-        clipped = OwnNeutral(flag_past=flag, clear_within=flag - 2.0, neutral_range=(low, high), **learn)
+        flag = flag_past_from(p99)
+        clipped = OwnNeutral(flag_past=flag, clear_within=flag - HYSTERESIS_DEG, neutral_range=(low, high),
+                             **learn)
         cells = []
         for spec_ in (clipped, free):
-            pairs = [p for clip in _clips(validate, pose).values()
-                     for p in _learned_changes(clip, key, tau, spec_)]
+            pairs = [p for clip in val_clips for p in _learned_changes(clip, key, tau, spec_)]
             cells.append(_r(np.array([a for _, a in pairs]), np.array([c for c, _ in pairs])))
-        zero = [z for clip in _clips(validate, pose).values() for z in _zero_changes(clip, key)]
+        per_clip = [_zero_changes(clip, key) for clip in val_clips]
+        zero = [z for changes in per_clip for z in changes]
         r_zero = _r(np.array([a for _, a, _ in zero]), np.array([c for c, _, _ in zero]))
-        gains = {}
-        for comp in (False, True):
-            slopes = []
-            for clip in _clips(validate, pose).values():
-                z = [(c, a) for c, a, k in _zero_changes(clip, key) if k == comp]
-                if len(z) > 3:
-                    slopes.append(float(np.polyfit([a for _, a in z], [c for c, _ in z], 1)[0]))
-            gains[comp] = (min(slopes), max(slopes)) if slopes else (math.nan, math.nan)
-        out.append((key, low, high, p99, flag, *cells, r_zero, gains[False], gains[True]))
+        out.append((key, low, high, p99, flag, *cells, r_zero, _gain_range(per_clip, False),
+                    _gain_range(per_clip, True)))
     return out
 
 
