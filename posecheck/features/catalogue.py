@@ -57,13 +57,8 @@ class Feature:
 # --------------------------------------------------------------------------------------------
 # Trunk and head. The features work on tuples of Python floats (see `geometry`), with the same
 # arithmetic, in the same order, as the numpy expressions they replaced.
-def _trunk_vector(sk: Skeleton) -> Vec2:
-    (sx, sy), (hx, hy) = sk.mid_pt("shoulder"), sk.mid_pt("hip")
-    return sx - hx, sy - hy
-
-
 def trunk_inclination(sk: Skeleton) -> float:
-    vx, vy = _trunk_vector(sk)
+    vx, vy = sk.trunk_xy
     return angle_xy(vx, vy, *UP_XY)
 
 
@@ -72,7 +67,7 @@ def _facing(sk: Skeleton) -> Vec2:
 
 
 def trunk_lean(sk: Skeleton) -> float:
-    vx, vy = _trunk_vector(sk)
+    vx, vy = sk.trunk_xy
     return signed_angle_xy(vx, vy, UP_XY, _facing(sk))
 
 
@@ -380,13 +375,8 @@ def limb_feature(feature: str, limb: str | None, working_side: str | None) -> st
 
 def measure(name: str, sk: Skeleton) -> tuple[float, tuple[str, ...]]:
     """Value of one feature and, when NaN, the landmarks it could not see."""
-    try:
-        value = float(FEATURES[name](sk))
-    except Unseen as exc:
-        return math.nan, exc.names
-    except ZeroDivisionError:
-        return math.nan, ()
-    return value, ()
+    values, missing = measure_all(sk, (name,))
+    return values[name], missing.get(name, ())
 
 
 def measure_all(sk: Skeleton, names: tuple[str, ...] | None = None
@@ -394,7 +384,7 @@ def measure_all(sk: Skeleton, names: tuple[str, ...] | None = None
     """Measure many features: values (NaN when unseen) and what each NaN could not see."""
     values: dict[str, float] = {}
     missing: dict[str, tuple[str, ...]] = {}
-    for name in names or tuple(FEATURES):  # measure(), inlined: this runs for every frame
+    for name in names or tuple(FEATURES):
         try:
             values[name] = float(FEATURES[name].fn(sk))
         except Unseen as exc:

@@ -268,10 +268,15 @@ class Skeleton:
         return d if d > 1.0 else None
 
     @per_frame
+    def trunk_xy(self) -> Vec2:
+        """The vector from mid-hip to mid-shoulder, pixels."""
+        (sx, sy), (hx, hy) = self.mid_pt("shoulder"), self.mid_pt("hip")
+        return sx - hx, sy - hy
+
+    @per_frame
     def torso_length(self) -> float:
         """Pixels from mid-hip to mid-shoulder: the unit that makes distances size-free."""
-        (sx, sy), (hx, hy) = self.mid_pt("shoulder"), self.mid_pt("hip")
-        d = norm2(sx - hx, sy - hy)
+        d = norm2(*self.trunk_xy)
         if d < 1.0:
             raise Unseen(("left_shoulder", "left_hip"))
         return d
@@ -279,8 +284,7 @@ class Skeleton:
     @per_frame
     def superior_xy(self) -> Vec2:
         """Unit vector along the trunk, from mid-hip towards mid-shoulder."""
-        (sx, sy), (hx, hy) = self.mid_pt("shoulder"), self.mid_pt("hip")
-        return unit_xy(sx - hx, sy - hy)
+        return unit_xy(*self.trunk_xy)
 
     @per_frame
     def anterior_xy(self) -> Vec2:
