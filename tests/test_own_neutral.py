@@ -18,12 +18,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from posecheck.checker.checker import LEARNING_NEUTRAL, PoseChecker  # noqa: E402
-from posecheck.checker.neutral import NeutralReading  # noqa: E402
+from posecheck.checker.neutral import NeutralReading, level_units  # noqa: E402
 from posecheck.labels import load_labels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from posecheck.poses.schema import Check, OwnNeutral  # noqa: E402
 from posecheck.sources.recording import RecordingSource  # noqa: E402
-from tools.own_neutral_study import STUDIED, derive, fixed_only, trace  # noqa: E402
+from tools.own_neutral_study import STUDIED, derive, fixed_only, neutral_range_from, trace  # noqa: E402
 
 SESSIONS = ROOT / "samples" / "sessions"
 SPEC = OwnNeutral(flag_past=4.5, clear_within=2.5, neutral_range=(-30.0, -10.0), learn_s=1.0,
@@ -71,15 +71,48 @@ def test_the_neutral_is_kept_within_correct_forms_range_and_reset_forgets_it() -
     assert n.value == -10.0
 
 
+def test_level_units_read_0_at_the_clear_level_and_1_at_the_flag_level_either_way() -> None:
+    assert level_units(-15.0, -13.0, -15.0) == 0.0 and level_units(-13.0, -13.0, -15.0) == 1.0
+    assert level_units(-12.0, -13.0, -15.0) == pytest.approx(1.5)  # past a rising flag: above 1
+    assert level_units(-36.5, -38.5, -36.5) == 0.0 and level_units(-38.5, -38.5, -36.5) == 1.0
+    assert level_units(-39.5, -38.5, -36.5) == pytest.approx(1.5)  # past a falling flag: above 1
+
+
+def _flags_at(n: NeutralReading, rising: bool, flag: float, clear: float, own: float | None = None) -> float:
+    """The value at which the check flags, found by walking the value towards the mistake."""
+    step = 0.01 if rising else -0.01
+    value = clear - 3000 * step  # well on the clear side of every level here
+    while n.judged(rising, flag, clear, value, value if own is None else own) <= 1.0:
+        value += step
+    return round(value, 1)
+
+
 def test_the_neutral_only_ever_tightens_the_fixed_levels() -> None:
     n = NeutralReading(SPEC)
-    assert n.levels(True, -13.0, -15.0) == (-13.0, -15.0)  # nothing learned: the pose's own
+    assert n.levels(True) is None
+    assert _flags_at(n, True, -13.0, -15.0) == -13.0  # nothing learned: the pose's own
     n.value = -25.0
-    assert n.levels(True, -13.0, -15.0) == (-20.5, -22.5)  # rounding: 4.5 past, clear 2.5 past
-    assert n.levels(False, -38.5, -36.5) == (-29.5, -27.5)  # arching: 4.5 below, clear 2.5 below
+    assert n.levels(True) == (-20.5, -22.5)  # rounding: 4.5 past, clear 2.5 past
+    assert n.levels(False) == (-29.5, -27.5)  # arching: 4.5 below, clear 2.5 below
+    assert _flags_at(n, True, -13.0, -15.0) == -20.5
+    assert _flags_at(n, False, -38.5, -36.5) == -29.5
     n.value = -11.0
-    assert n.levels(True, -13.0, -15.0) == (-13.0, -15.0)  # never looser than the pose's own
-    assert n.levels(False, -38.5, -36.5) == (-15.5, -13.5)
+    assert _flags_at(n, True, -13.0, -15.0) == -13.0  # never looser than the pose's own
+    assert _flags_at(n, False, -38.5, -36.5) == -15.5
+
+
+def test_a_second_feature_judged_against_the_neutral_flags_on_its_own_or_with_the_fixed_level() -> None:
+    n = NeutralReading(SPEC)
+    n.value = -25.0  # learned on the second feature
+    # the check's own feature far from its fixed flag level: the second feature decides
+    assert n.judged(True, -13.0, -15.0, -30.0, -22.6) < 0.0  # clear against both
+    assert n.judged(True, -13.0, -15.0, -30.0, -20.0) > 1.0  # 5 past its own neutral: flagged
+    # the second feature unseen: the fixed level alone
+    assert n.judged(True, -13.0, -15.0, -14.0, math.nan) == pytest.approx(0.5)
+    # the check's own feature unseen: no verdict
+    assert math.isnan(n.judged(True, -13.0, -15.0, math.nan, -20.0))
+    # past the fixed level, whatever the second feature reads
+    assert n.judged(True, -13.0, -15.0, -12.0, -40.0) > 1.0
 
 
 def test_the_schema_rejects_inconsistent_levels() -> None:
@@ -93,6 +126,36 @@ def test_the_schema_rejects_inconsistent_levels() -> None:
                   clear_below=-15, cue="Keep your back long.",
                   from_own_neutral={"flag_past": 4.5, "clear_within": 2.5, "neutral_range": [-28, -12]})
     assert check.from_own_neutral is not None and check.from_own_neutral.neutral_range == (-28.0, -12.0)
+
+
+def test_the_schema_checks_a_second_neutral_feature() -> None:
+    base = {"id": "lumbar_rounding", "title": "Rounded lower back", "feature": "back_curve",
+            "flag_above": -13, "clear_below": -15, "cue": "Keep your back long."}
+    own = {"flag_past": 5.5, "clear_within": 3.5, "neutral_range": [-30, math.inf]}
+    check = Check.model_validate({**base, "from_own_neutral": {**own, "feature": "lower_back_bend"}})
+    assert check.neutral_feature == "lower_back_bend"
+    assert Check.model_validate({**base, "from_own_neutral": own}).neutral_feature == "back_curve"
+    assert Check.model_validate(base).neutral_feature is None
+    with pytest.raises(ValidationError, match="unknown feature 'lower_back_curve'"):
+        Check.model_validate({**base, "from_own_neutral": {**own, "feature": "lower_back_curve"}})
+    with pytest.raises(ValidationError, match="is measured per leg"):
+        Check.model_validate({**base, "from_own_neutral": {**own, "feature": "hip_flexion"}})
+    sided = {**base, "feature": "hip_flexion", "limb": "working", "flag_above": 100, "clear_below": 95}
+    with pytest.raises(ValidationError, match="only a check on a plain feature"):
+        Check.model_validate({**sided, "from_own_neutral": {**own, "feature": "back_curve"}})
+
+
+def test_the_checker_measures_the_neutral_feature_and_the_pose_needs_the_mask_for_it() -> None:
+    pose = load_catalogue()["hip_flexor_stretch"]
+    assert pose.check("arched_lower_back").neutral_feature == "lower_back_bend"
+    assert "lower_back_bend" in PoseChecker(pose).feature_names
+    assert "lower_back_bend" not in PoseChecker(fixed_only(pose)).feature_names
+    assert "lower_back_bend" in PoseChecker(fixed_only(pose), also_measure=("lower_back_bend",)).feature_names
+    # a pose whose only mask feature is the neutral feature still asks the estimator for the mask
+    arch = pose.check("arched_lower_back")
+    stripped = pose.model_copy(update={"checks": [
+        arch.model_copy(update={"feature": "trunk_inclination", "flag_below": 5.0, "clear_above": 8.0})]})
+    assert stripped.needs_mask and not fixed_only(stripped).needs_mask
 
 
 def _run(pose_id: str, clip: str, own_neutral: bool) -> tuple[PoseChecker, list[tuple[float, bool, float]]]:
@@ -143,7 +206,10 @@ def test_the_pose_files_levels_are_the_ones_measured_on_the_curated_clips() -> N
         assert spec is not None, pose_id
         assert d["learned"] >= 5  # the measurement rests on clips where a neutral was learned
         assert spec.flag_past == d["flag_past"] and spec.clear_within == d["clear_within"]
-        assert spec.neutral_range == pytest.approx((d["low"], d["high"]), abs=0.05)
+        assert spec.neutral_range == pytest.approx(neutral_range_from(pose_id, d), abs=0.05)
+        # bounded only away from the mistake: a flat-backed person's neutral is never pulled towards it
+        assert math.isinf(spec.neutral_range[1] if catalogue[pose_id].check(STUDIED[pose_id][0]).rising
+                          else spec.neutral_range[0])
 
 
 def test_the_person_is_told_to_hold_still_while_their_back_is_learned() -> None:

@@ -6,14 +6,16 @@ neutral reading at the start of a hold (`from_own_neutral` in its pose file,
 posecheck/checker/neutral.py) and flags a change past it. This script:
 
 1. **Derives** that level on the calibration clips (the curated set, `root`). The lumbar checks
-   run with their fixed levels only. A neutral is learned from each clip's smoothed back_curve
-   the way the checker learns it (first steady `learn_s` while the check is clear). Then:
-   - `neutral_range` is the 1st to 99th percentile of back_curve on correct-form frames
-     (severity <= SILENT_DEG): a learned neutral is kept inside it;
+   run with their fixed levels only. A neutral is learned from each clip's smoothed reading of
+   the check's neutral feature (back_curve, or the pose file's `feature:`) the way the checker
+   learns it (first steady `learn_s` while the check is clear). Then:
+   - `neutral_range` bounds a learned neutral on the side away from the mistake, at the 1st
+     percentile (99th for an arch) of the neutral feature on correct-form frames (severity <=
+     SILENT_DEG); towards the mistake it is open (the fixed level still applies there);
    - `flag_past` is MARGIN_DEG past the larger of the 99th percentile of the change towards the
      mistake on correct-form frames once learned (the person deepening the lunge, moving the
      other leg, twisting) and MASK_NOISE_DEG (the most that folds, fingertips, hair and coarse
-     mask edges move the reading: tests/test_silhouette.py);
+     mask edges move the feature: tests/test_silhouette.py);
    - `clear_within` is 2 deg back from the flag, like the fixed levels.
 2. **Validates** the shipped pose files on every set given (the curated set and held-out sets, among
    them the sessions set, whose clips start with 1.8 s of neutral back): Pearson r of the change
@@ -46,7 +48,8 @@ from posecheck.regress import SILENT_DEG
 from posecheck.sources.recording import RecordingSource
 from tools.spine_study import STUDIED, lumbar_angle, studied_clips
 
-MASK_NOISE_DEG = 3.0  # the largest move of back_curve under mask noise pinned in tests/test_silhouette.py
+# the largest move of each feature under the mask noise pinned in tests/test_silhouette.py
+MASK_NOISE_DEG = {"back_curve": 3.0, "lower_back_bend": 4.0}
 MARGIN_DEG = 1.5  # the same margin the fixed levels keep past correct form (docs/accuracy.md)
 HYSTERESIS_DEG = 2.0  # clear this far back from the flag, like the fixed levels
 FLAT_DEG = 5.0  # "flat back" in docs/spine.md: correct form and compensations of 5 deg or less
@@ -63,7 +66,8 @@ class ClipTrace:
     t: list[float] = field(default_factory=list)
     truth: list[float] = field(default_factory=list)  # lumbar angle set, deg (flexion +)
     severity: list[float] = field(default_factory=list)  # the check's labelled severity
-    reading: list[float] = field(default_factory=list)  # smoothed back_curve
+    reading: list[float] = field(default_factory=list)  # smoothed back_curve (the check's feature)
+    own: list[float] = field(default_factory=list)  # smoothed feature the neutral is learned on
     neutral: list[float] = field(default_factory=list)  # learned neutral so far (NaN: not yet)
     flagged: list[bool] = field(default_factory=list)
 
@@ -83,22 +87,25 @@ def trace(root: Path, shipped: bool) -> list[ClipTrace]:
     for clip, labels, rec_path in studied_clips(root):
         pose = catalogue[labels["pose"]]
         check_id = STUDIED[pose.id][0]
-        spec = pose.check(check_id).from_own_neutral
+        check = pose.check(check_id)
+        spec = check.from_own_neutral
+        own_feature = check.neutral_feature or check.feature
         learner = None
         if not shipped:
             learn = {"learn_s": spec.learn_s, "steady_within": spec.steady_within} if spec else {}
             learner = NeutralReading(OwnNeutral(flag_past=1.0, clear_within=0.0,
                                                 neutral_range=(-math.inf, math.inf), **learn))
             pose = fixed_only(pose)
-        checker = PoseChecker(pose, side=labels["side"])
+        checker = PoseChecker(pose, side=labels["side"], also_measure=(own_feature,))
         tr = ClipTrace(clip, pose.id, labels["body"]["phenotype"]["name"], bool(labels.get("compensated")))
         for frame_labels, frame in zip(labels["frames"], RecordingSource(rec_path), strict=False):
             verdict = checker.update(frame)
             status = next((s for s in verdict.checks if s.id == check_id), None)
             if not verdict.in_position or status is None or math.isnan(status.value):
                 continue
+            own = verdict.features.get(own_feature, math.nan)
             if learner is not None:
-                learner.update(verdict.timestamp, status.value, may_learn=status.state == "ok")
+                learner.update(verdict.timestamp, own, may_learn=status.state == "ok")
                 neutral = learner.value
             else:
                 neutral = checker.own_neutral(check_id)
@@ -106,6 +113,7 @@ def trace(root: Path, shipped: bool) -> list[ClipTrace]:
             tr.truth.append(lumbar_angle(frame_labels["params"]))
             tr.severity.append(float(frame_labels.get("active_mistakes", {}).get(check_id, 0.0)))
             tr.reading.append(status.value)
+            tr.own.append(own)
             tr.neutral.append(math.nan if neutral is None else neutral)
             tr.flagged.append(status.state == "mistake")
         if tr.t:
@@ -119,10 +127,16 @@ def _towards(pose_id: str) -> float:
     return 1.0 if check.rising else -1.0
 
 
-def flag_past_from(drift_p99: float) -> float:
+def flag_past_from(drift_p99: float, feature: str = "back_curve") -> float:
     """The own-neutral flag level: MARGIN_DEG past the larger of the flat-back drift once learned and
-    the mask noise, rounded up to 0.5 deg."""
-    return math.ceil((max(drift_p99, MASK_NOISE_DEG) + MARGIN_DEG) * 2) / 2
+    the feature's mask noise, rounded up to 0.5 deg."""
+    return math.ceil((max(drift_p99, MASK_NOISE_DEG[feature]) + MARGIN_DEG) * 2) / 2
+
+
+def neutral_feature(pose_id: str) -> str:
+    """The feature the pose's lumbar check learns the person's neutral on."""
+    check = load_catalogue()[pose_id].check(STUDIED[pose_id][0])
+    return check.neutral_feature or check.feature
 
 
 def derive(traces: list[ClipTrace]) -> dict[str, dict[str, float]]:
@@ -133,13 +147,14 @@ def derive(traces: list[ClipTrace]) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
     for pose_id, trs in sorted(by_pose.items()):
         sign = _towards(pose_id)
-        correct = np.array([v for tr in trs for v, s in zip(tr.reading, tr.severity, strict=True)
-                            if s <= SILENT_DEG])
+        correct = np.array([v for tr in trs for v, s in zip(tr.own, tr.severity, strict=True)
+                            if s <= SILENT_DEG and not math.isnan(v)])
         drift = np.array([sign * (v - n) for tr in trs
-                          for v, n, a in zip(tr.reading, tr.neutral, tr.truth, strict=True)
-                          if not math.isnan(n) and abs(a) <= FLAT_DEG])
+                          for v, n, a in zip(tr.own, tr.neutral, tr.truth, strict=True)
+                          if not math.isnan(n) and not math.isnan(v) and abs(a) <= FLAT_DEG])
         p99 = float(np.percentile(drift, 99))
-        flag = flag_past_from(p99)
+        feature = neutral_feature(pose_id)
+        flag = flag_past_from(p99, feature)
         learned = sum(not math.isnan(tr.neutral[-1]) for tr in trs)
         out[pose_id] = {"low": float(np.percentile(correct, 1)), "high": float(np.percentile(correct, 99)),
                         "drift_p99": p99, "drift_max": float(drift.max()), "drift_frames": len(drift),
@@ -148,19 +163,30 @@ def derive(traces: list[ClipTrace]) -> dict[str, dict[str, float]]:
     return out
 
 
+def neutral_range_from(pose_id: str, derived: dict[str, float]) -> tuple[float, float]:
+    """The range a learned neutral is kept in: bounded away from the mistake only (see `OwnNeutral`),
+    at correct form's 1st percentile (99th for an arch)."""
+    if _towards(pose_id) > 0:
+        return derived["low"], math.inf
+    return -math.inf, derived["high"]
+
+
 def derivation_table(derived: dict[str, dict[str, float]]) -> str:
     catalogue = load_catalogue()
-    rows = ["| pose | clips (neutral learned) | correct form 1%-99% | change towards the mistake at <= "
-            f"{FLAT_DEG:g} deg once learned: frames / 99th pct / max | derived: flag past / clear within | "
-            "in the pose file |", "|---|---|---|---|---|---|"]
+    rows = ["| pose | neutral learned on (mask noise) | clips (neutral learned) | correct form 1%-99% | "
+            f"change towards the mistake at <= {FLAT_DEG:g} deg once learned: frames / 99th pct / max | "
+            "derived: range / flag past / clear within | in the pose file |", "|---|---|---|---|---|---|---|"]
     for pose_id, d in derived.items():
         spec = catalogue[pose_id].check(STUDIED[pose_id][0]).from_own_neutral
         shipped = (f"range [{spec.neutral_range[0]:g}, {spec.neutral_range[1]:g}], flag past "
                    f"{spec.flag_past:g} / clear within {spec.clear_within:g}" if spec else "**none**")
-        rows.append(f"| {pose_id} | {d['clips']:.0f} ({d['learned']:.0f}) | "
+        feature = neutral_feature(pose_id)
+        low, high = (round(x, 1) for x in neutral_range_from(pose_id, d))
+        rows.append(f"| {pose_id} | {feature} ({MASK_NOISE_DEG[feature]:g} deg) | "
+                    f"{d['clips']:.0f} ({d['learned']:.0f}) | "
                     f"{d['low']:.1f} to {d['high']:.1f} | "
                     f"{d['drift_frames']:.0f} / {d['drift_p99']:.1f} / {d['drift_max']:.1f} | "
-                    f"{d['flag_past']:g} / {d['clear_within']:g} | {shipped} |")
+                    f"[{low:g}, {high:g}] / {d['flag_past']:g} / {d['clear_within']:g} | {shipped} |")
     return "\n".join(rows)
 
 
@@ -177,9 +203,9 @@ def _pairs(trs: list[ClipTrace], keep: bool | None = None) -> tuple[list[float],
     for tr in trs:
         if keep is not None and tr.compensated != keep:
             continue
-        for v, n, a in zip(tr.reading, tr.neutral, tr.truth, strict=True):
-            if not math.isnan(n):
-                ch.append(v - n)
+        for o, v, n, a in zip(tr.own, tr.reading, tr.neutral, tr.truth, strict=True):
+            if not math.isnan(n) and not math.isnan(o):
+                ch.append(o - n)
                 bc.append(v)
                 truth.append(a)
     return ch, bc, truth
@@ -269,11 +295,12 @@ def main() -> int:
              f"tools/own_neutral_study.py {args.root}"
              + (" --validate " + " ".join(map(str, args.validate)) if args.validate else "")
              + (f" --out {args.out}`" if args.out else "`") + ".\n",
-             f"## Levels derived on {args.root}\n\nA neutral is learned from each clip's smoothed "
-             f"back_curve as the checker learns it; change is back_curve minus that neutral, signed towards "
-             f"the mistake. Flag past = {MARGIN_DEG:g} deg beyond the larger of the 99th percentile of that "
-             f"change on flat-back frames and the {MASK_NOISE_DEG:g} deg that mask noise moves the reading "
-             f"(rounded up to 0.5); clear {HYSTERESIS_DEG:g} deg back from it.\n\n"
+             f"## Levels derived on {args.root}\n\nA neutral is learned from each clip's smoothed reading "
+             f"of the feature the check learns it on (back_curve, or the pose file's `feature:`), as the "
+             f"checker learns it; change is that reading minus the neutral, signed towards the mistake. "
+             f"Flag past = {MARGIN_DEG:g} deg beyond the larger of the 99th percentile of that change on "
+             f"flat-back frames and the most that mask noise moves the feature (tests/test_silhouette.py), "
+             f"rounded up to 0.5; clear {HYSTERESIS_DEG:g} deg back from it.\n\n"
              f"{derivation_table(derived)}\n"]
     for root in [args.root, *args.validate]:
         traces = trace(root, shipped=True)

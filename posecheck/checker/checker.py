@@ -42,11 +42,15 @@ class _CheckRuntime:
 class PoseChecker:
     """Judges one stretch for one person. Feed it `PoseFrame`s in time order; read verdicts and events.
 
-    Pass `side="left"|"right"` to fix the working side instead of detecting it.
+    Pass `side="left"|"right"` to fix the working side instead of detecting it, and `also_measure`
+    to have features the pose does not read measured and smoothed beside it (studies read them
+    from `Verdict.features`).
     """
 
-    def __init__(self, pose: PoseDefinition, side: Side | None = None) -> None:
+    def __init__(self, pose: PoseDefinition, side: Side | None = None,
+                 also_measure: tuple[str, ...] = ()) -> None:
         self.pose = pose
+        self._also = also_measure
         self.forced_side = side
         self.books = Books(hold_target_s=pose.hold.seconds)
         self.events: list[Event] = []
@@ -62,7 +66,7 @@ class PoseChecker:
         self._gate = Latch(True, 0.5, 0.5, pose.position.settle_s, pose.position.leave_s)
         self._extra = Latch(True, 0.5, 0.5, EXTRA_PEOPLE_AFTER_S, 0.5)
         self._checks = [
-            _CheckRuntime(c, Latch(c.rising, c.enter, c.exit, c.min_duration_s, c.clear_duration_s),
+            _CheckRuntime(c, self._check_latch(c),
                           neutral=NeutralReading(c.from_own_neutral) if c.from_own_neutral else None)
             for c in pose.checks]
         self._camera_side_seen: str | None = None
@@ -80,11 +84,22 @@ class PoseChecker:
         self._rep_cue: tuple[float, str] | None = None  # (until, words) after a partial rep
 
     # ------------------------------------------------------------------------------------------
+    @staticmethod
+    def _check_latch(c: Check) -> Latch:
+        """A check's hysteresis. One that also judges against the person's own neutral reads its
+        value in level units (0 clear, 1 flag; `level_units`), so the fixed and the own levels, on
+        one feature or two, drive a single latch."""
+        if c.from_own_neutral is not None:
+            return Latch(True, 1.0, 0.0, c.min_duration_s, c.clear_duration_s)
+        return Latch(c.rising, c.enter, c.exit, c.min_duration_s, c.clear_duration_s)
+
     def _needed_features(self) -> tuple[str, ...]:
-        names = {"camera_side_score", "view_yaw"}
+        names = {"camera_side_score", "view_yaw", *self._also}
         refs: list[tuple[str, str | None]] = [(c.feature, c.limb) for c in self.pose.checks]
         refs += [(c.feature, c.limb) for c in self.pose.position.when]
         refs += [(g.feature, g.limb) for c in self.pose.checks for g in c.applies_if]
+        refs += [(c.from_own_neutral.feature, None) for c in self.pose.checks
+                 if c.from_own_neutral is not None and c.from_own_neutral.feature is not None]
         for feature, limb in refs:
             if limb is None:
                 names.add(feature)
@@ -347,9 +362,12 @@ class PoseChecker:
                 out.append(not_checked)
                 continue
             value = self._value(values, c.feature, c.limb)
+            judged = value
             if rt.neutral is not None:
-                self._learn_neutral(rt, t, value)
-            change = rt.latch.update(t, value)
+                own = self._value(values, c.neutral_feature or c.feature, c.limb)
+                self._learn_neutral(rt, t, own)
+                judged = rt.neutral.judged(c.rising, c.enter, c.exit, value, own)
+            change = rt.latch.update(t, judged)
             if change == "on":
                 start = rt.latch.started_at if rt.latch.started_at is not None else t
                 rt.span = MistakeSpan(c.id, c.title, c.severity, self.working_side, start, None,
@@ -376,14 +394,13 @@ class PoseChecker:
             out.append(CheckStatus(c.id, c.title, c.severity, state, value, c.cue))  # type: ignore[arg-type]
         return out
 
-    def _learn_neutral(self, rt: _CheckRuntime, t: float, value: float) -> None:
-        """Learn the person's neutral while the check is clear; then judge against it as well."""
+    def _learn_neutral(self, rt: _CheckRuntime, t: float, own: float) -> None:
+        """Learn the person's neutral reading of the check's neutral feature while the check is clear."""
         assert rt.neutral is not None
         c = rt.check
-        if rt.neutral.update(t, value, may_learn=not rt.latch.is_on and not rt.latch.pending):
+        if rt.neutral.update(t, own, may_learn=not rt.latch.is_on and not rt.latch.pending):
             self._emit(t, "neutral_learned", f"{c.title}: learned your own neutral reading "
                        f"({rt.neutral.value:.1f}); from now on it is also judged against it.", c.id)
-        rt.latch.on_level, rt.latch.off_level = rt.neutral.levels(c.rising, c.enter, c.exit)
 
     def _learning_neutral(self, statuses: list[CheckStatus]) -> bool:
         """A check that learns the person's neutral is judged now and has not learned it yet."""

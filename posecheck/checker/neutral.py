@@ -52,11 +52,29 @@ class NeutralReading:
         self.value = self.learned_at = None
         self._window.clear()
 
-    def levels(self, rising: bool, flag: float, clear: float) -> tuple[float, float]:
-        """The flag and clear levels for this person: the pose's own, tightened by the neutral."""
+    def levels(self, rising: bool) -> tuple[float, float] | None:
+        """The (flag, clear) levels against this person's neutral, in the neutral feature's units
+        (None while none is learned)."""
         if self.value is None:
-            return flag, clear
-        past, within = self.spec.flag_past, self.spec.clear_within
-        if rising:
-            return min(flag, self.value + past), min(clear, self.value + within)
-        return max(flag, self.value - past), max(clear, self.value - within)
+            return None
+        sign = 1.0 if rising else -1.0
+        return self.value + sign * self.spec.flag_past, self.value + sign * self.spec.clear_within
+
+    def judged(self, rising: bool, flag: float, clear: float, value: float, own: float) -> float:
+        """The check's reading in level units: 0 at a clear level, 1 at a flag level (see
+        `level_units`), the larger of the pose's fixed levels on `value` and the person's own on
+        `own` (the neutral feature's reading). So the own level can only make the check stricter.
+        NaN when `value` is; the fixed levels alone while no neutral is learned or `own` is NaN."""
+        fixed = level_units(value, flag, clear)
+        levels = self.levels(rising)
+        if levels is None or math.isnan(own) or math.isnan(fixed):
+            return fixed
+        return max(fixed, level_units(own, *levels))
+
+
+def level_units(value: float, flag: float, clear: float) -> float:
+    """`value` rescaled so that the clear level reads 0 and the flag level 1, whichever way the
+    check runs: a latch at (rising, 1, 0) on it flags and clears exactly where one at (flag, clear)
+    on the value would. Readings on two features, or against two pairs of levels, can then be
+    compared: the larger is the nearer to (or further past) its flag."""
+    return (value - clear) / (flag - clear)

@@ -134,6 +134,13 @@ def back_curve(sk: Skeleton) -> float:
     return value
 
 
+def lower_back_bend(sk: Skeleton) -> float:
+    value = silhouette.lower_back_bend(sk.trunk_outline)
+    if math.isnan(value):
+        raise Unseen((BACK_OUTLINE,))
+    return value
+
+
 def trunk_twist(sk: Skeleton) -> float:
     up = sk.world_superior()
     shoulders, hips = across3(sk.world_pair("shoulder"), up), across3(sk.world_pair("hip"), up)
@@ -329,6 +336,11 @@ _PLAIN: dict[str, tuple[str, str, Callable[[Skeleton], float]]] = {
                    "back, positive rounded (flexed), negative arched (hollow). A neutral back reads "
                    "about -20 (see docs/spine.md). Unseen when the outline cannot be traced.",
                    back_curve),
+    "lower_back_bend": ("deg", "Person mask: bend of the back's outline between the lumbar stretch "
+                        "and the mid back just above it (0.4 to 0.7 of the way up), side view. Signs "
+                        "as back_curve. It follows a change of the lumbar angle more evenly across "
+                        "bodies, but its own neutral reading spreads more, so checks compare it with "
+                        "the person's own neutral (docs/spine.md).", lower_back_bend),
     "trunk_twist": ("deg", "World: angle between the shoulder line and the hip line around the "
                     "trunk axis. 0 square, grows as the chest rotates.", trunk_twist),
     "view_yaw": ("deg", "World: how far the body is turned from side-on: 0 exactly side-on, "
@@ -351,7 +363,8 @@ def _build() -> dict[str, Feature]:
 
 
 FEATURES: dict[str, Feature] = _build()
-MASK_FEATURES: frozenset[str] = frozenset({"back_curve"})  # read the person mask, not only landmarks
+# read the person mask, not only landmarks
+MASK_FEATURES: frozenset[str] = frozenset({"back_curve", "lower_back_bend"})
 SIDED_FEATURES: tuple[str, ...] = tuple(_SIDED)
 PLAIN_FEATURES: tuple[str, ...] = tuple(_PLAIN)
 

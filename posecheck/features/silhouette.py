@@ -34,6 +34,7 @@ BORDER_PX = 1.0  # an edge this close to the mask's border is the picture's edge
 MIN_CHORD_PX = 12.0  # a torso shorter than this in the mask is too small to trace
 LOWER_BACK = (0.0, 0.3)  # stations of the lumbar and sacral stretch of the back outline
 UPPER_BACK = (0.6, 1.0)  # stations of the upper back, around the shoulder blades
+MID_BACK = (0.4, 0.7)  # stations of the mid back just above the lumbar stretch (lower thoracic)
 MIN_SEGMENT_POINTS = 4  # edge points a stretch needs before its direction is trusted
 
 
@@ -157,3 +158,15 @@ def back_curve(outline: TrunkOutline) -> float:
     Everyone has some hollow when neutral, so a neutral back reads a little below zero.
     """
     return segment_angle(outline, "back", *LOWER_BACK) - segment_angle(outline, "back", *UPPER_BACK)
+
+
+def lower_back_bend(outline: TrunkOutline) -> float:
+    """Bend of the back outline between its lumbar stretch and the mid back just above it, degrees.
+
+    The same two-line angle as `back_curve`, with the upper line on MID_BACK (the lower thoracic
+    spine) instead of the shoulder blades: the upper back and the shoulders' posture move it less,
+    so it follows a change of the lumbar angle more evenly across bodies and camera placements,
+    while its absolute reading spreads more between bodies (docs/spine.md). Same signs as
+    `back_curve`: positive rounded, negative hollow.
+    """
+    return segment_angle(outline, "back", *LOWER_BACK) - segment_angle(outline, "back", *MID_BACK)

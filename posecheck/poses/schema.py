@@ -116,12 +116,21 @@ class OwnNeutral(_Strict):
 
     The neutral is learned in each session, at the start of each hold: the median of the first
     `learn_s` seconds in which the check is clear and the reading stays within `steady_within`.
-    It is kept inside `neutral_range` (the spread of correct form across bodies), and it can only
-    tighten the check, never loosen it: the flag level is whichever of the pose's own level and
-    "neutral + flag_past" comes first.
+    It is kept inside `neutral_range`, and it can only tighten the check, never loosen it: the flag
+    level is whichever of the pose's own level and "neutral + flag_past" comes first. The shipped
+    files bound the range on the side away from the mistake only (correct form's 1st percentile
+    there, `.inf` towards the mistake): that keeps a back held unusually far from the mistake while
+    the neutral is learned from making the level too tight, without flagging a person whose own
+    correct back simply reads further towards the mistake than the rendered bodies do.
+
+    `feature` names a different feature to learn and judge against the neutral (a plain one, read
+    in the same direction as the check's): one that follows a change more evenly across bodies can
+    serve the own-neutral level while the check's own feature keeps the fixed levels. The levels
+    of this block are then in that feature's units.
     """
 
     flag_past: float = Field(gt=0.0)
+    feature: str | None = None
     clear_within: float = Field(ge=0.0)
     neutral_range: tuple[float, float]
     learn_s: float = Field(default=1.0, gt=0.0, le=5.0)
@@ -134,6 +143,8 @@ class OwnNeutral(_Strict):
                              f"({self.flag_past})")
         if self.neutral_range[0] > self.neutral_range[1]:
             raise ValueError(f"neutral_range: {list(self.neutral_range)} must be [low, high]")
+        if self.feature is not None:
+            _check_feature(self.feature, None)
         return self
 
 
@@ -160,6 +171,9 @@ class Check(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Check:
         _check_feature(self.feature, self.limb)
+        if self.from_own_neutral is not None and self.from_own_neutral.feature is not None and self.limb:
+            raise ValueError("from_own_neutral.feature: only a check on a plain feature (no `limb`) can "
+                             "judge a second feature against the person's neutral")
         _check_hysteresis(self.flag_above, self.clear_below, self.flag_below, self.clear_above,
                           ("flag_above", "clear_below", "flag_below", "clear_above"))
         return self
@@ -175,6 +189,13 @@ class Check(_Strict):
     @property
     def exit(self) -> float:
         return float(self.clear_below if self.flag_above is not None else self.clear_above)  # type: ignore[arg-type]
+
+    @property
+    def neutral_feature(self) -> str | None:
+        """The feature judged against the person's own neutral (None: the check learns none)."""
+        if self.from_own_neutral is None:
+            return None
+        return self.from_own_neutral.feature or self.feature
 
 
 class Camera(_Strict):
@@ -323,6 +344,7 @@ class PoseDefinition(_Strict):
         """Whether any check, condition or guard reads the person mask (the estimator must give it)."""
         used = {c.feature for c in self.checks} | {c.feature for c in self.position.when}
         used |= {g.feature for c in self.checks for g in c.applies_if}
+        used |= {c.from_own_neutral.feature or "" for c in self.checks if c.from_own_neutral}
         if self.reps is not None:
             used |= {self.reps.feature, self.reps.direction_feature or ""}
         return bool(used & MASK_FEATURES)

@@ -363,6 +363,9 @@ SESSIONS_SEED = 5051
 # could not be told apart there). Not committed (samples/ size); render it to validate a change
 # chosen on the first set (docs/measurements/spine_measures.md).
 SESSIONS_B_SEED = 5052
+# The third: a new seed, compensation as in the first set, sides as in the second. Rendered after the
+# own-neutral features were chosen on the first two (docs/spine.md), as a blind check. Not committed.
+SESSIONS_C_SEED = 5053
 SESSION_SEVERITY = 30.0
 # (pose, its lumbar check, overrides, name tag): the checks that learn the person's own neutral back
 SESSION_CHECKS: tuple[tuple[str, str, dict[str, float], str], ...] = (
@@ -389,7 +392,7 @@ def sessions(flip: bool = False) -> list[ClipSpec]:
     return c
 
 
-SETS = ("curated", "heldout", "recognition", "sessions", "sessions-b")
+SETS = ("curated", "heldout", "recognition", "sessions", "sessions-b", "sessions-c")
 
 
 def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
@@ -411,4 +414,6 @@ def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
         return assign(sessions(), SESSIONS_SEED if seed is None else seed, first_side="right")
     if which == "sessions-b":
         return assign(sessions(flip=True), SESSIONS_B_SEED if seed is None else seed, first_side="left")
+    if which == "sessions-c":
+        return assign(sessions(), SESSIONS_C_SEED if seed is None else seed, first_side="left")
     raise ValueError(f"unknown clip set {which!r} (one of {', '.join(SETS)})")
