@@ -30,6 +30,7 @@ Usage: python tools/own_neutral_study.py samples/synth --validate samples/sessio
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import sys
 from collections import defaultdict
@@ -43,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from posecheck.checker.checker import PoseChecker
 from posecheck.checker.neutral import NeutralReading
 from posecheck.poses import load_catalogue
-from posecheck.poses.schema import OwnNeutral, PoseDefinition
+from posecheck.poses.schema import Check, OwnNeutral, PoseDefinition
 from posecheck.regress import SILENT_DEG
 from posecheck.sources.recording import RecordingSource
 from tools.spine_study import STUDIED, lumbar_angle, studied_clips
@@ -87,9 +88,8 @@ def trace(root: Path, shipped: bool) -> list[ClipTrace]:
     for clip, labels, rec_path in studied_clips(root):
         pose = catalogue[labels["pose"]]
         check_id = STUDIED[pose.id][0]
-        check = pose.check(check_id)
-        spec = check.from_own_neutral
-        own_feature = check.neutral_feature or check.feature
+        spec = pose.check(check_id).from_own_neutral
+        own_feature = neutral_feature(pose.id)
         learner = None
         if not shipped:
             learn = {"learn_s": spec.learn_s, "steady_within": spec.steady_within} if spec else {}
@@ -121,10 +121,15 @@ def trace(root: Path, shipped: bool) -> list[ClipTrace]:
     return out
 
 
+@functools.cache
+def _studied_check(pose_id: str) -> Check:
+    """The pose's lumbar check as its shipped pose file has it (read once: a catalogue load is slow)."""
+    return load_catalogue()[pose_id].check(STUDIED[pose_id][0])
+
+
 def _towards(pose_id: str) -> float:
     """+1 when the check's mistake raises back_curve (rounding), -1 when it lowers it (arching)."""
-    check = load_catalogue()[pose_id].check(STUDIED[pose_id][0])
-    return 1.0 if check.rising else -1.0
+    return 1.0 if _studied_check(pose_id).rising else -1.0
 
 
 def flag_past_from(drift_p99: float, feature: str = "back_curve") -> float:
@@ -135,7 +140,7 @@ def flag_past_from(drift_p99: float, feature: str = "back_curve") -> float:
 
 def neutral_feature(pose_id: str) -> str:
     """The feature the pose's lumbar check learns the person's neutral on."""
-    check = load_catalogue()[pose_id].check(STUDIED[pose_id][0])
+    check = _studied_check(pose_id)
     return check.neutral_feature or check.feature
 
 
@@ -172,12 +177,11 @@ def neutral_range_from(pose_id: str, derived: dict[str, float]) -> tuple[float, 
 
 
 def derivation_table(derived: dict[str, dict[str, float]]) -> str:
-    catalogue = load_catalogue()
     rows = ["| pose | neutral learned on (mask noise) | clips (neutral learned) | correct form 1%-99% | "
             f"change towards the mistake at <= {FLAT_DEG:g} deg once learned: frames / 99th pct / max | "
             "derived: range / flag past / clear within | in the pose file |", "|---|---|---|---|---|---|---|"]
     for pose_id, d in derived.items():
-        spec = catalogue[pose_id].check(STUDIED[pose_id][0]).from_own_neutral
+        spec = _studied_check(pose_id).from_own_neutral
         shipped = (f"range [{spec.neutral_range[0]:g}, {spec.neutral_range[1]:g}], flag past "
                    f"{spec.flag_past:g} / clear within {spec.clear_within:g}" if spec else "**none**")
         feature = neutral_feature(pose_id)

@@ -98,8 +98,7 @@ class PoseChecker:
         refs: list[tuple[str, str | None]] = [(c.feature, c.limb) for c in self.pose.checks]
         refs += [(c.feature, c.limb) for c in self.pose.position.when]
         refs += [(g.feature, g.limb) for c in self.pose.checks for g in c.applies_if]
-        refs += [(c.from_own_neutral.feature, None) for c in self.pose.checks
-                 if c.from_own_neutral is not None and c.from_own_neutral.feature is not None]
+        refs += [(c.neutral_feature, c.limb) for c in self.pose.checks if c.neutral_feature]
         for feature, limb in refs:
             if limb is None:
                 names.add(feature)
@@ -408,7 +407,7 @@ class PoseChecker:
                    for rt, s in zip(self._checks, statuses, strict=True))
 
     def _forget_neutrals(self) -> None:
-        """Learn every neutral afresh (the latch levels follow at the next judged frame)."""
+        """Learn every neutral afresh (until then the checks judge on their fixed levels alone)."""
         for rt in self._checks:
             if rt.neutral is not None:
                 rt.neutral.reset()

@@ -344,7 +344,7 @@ class PoseDefinition(_Strict):
         """Whether any check, condition or guard reads the person mask (the estimator must give it)."""
         used = {c.feature for c in self.checks} | {c.feature for c in self.position.when}
         used |= {g.feature for c in self.checks for g in c.applies_if}
-        used |= {c.from_own_neutral.feature or "" for c in self.checks if c.from_own_neutral}
+        used |= {c.neutral_feature or "" for c in self.checks}
         if self.reps is not None:
             used |= {self.reps.feature, self.reps.direction_feature or ""}
         return bool(used & MASK_FEATURES)
