@@ -127,18 +127,19 @@ def shoulder_tilt(sk: Skeleton) -> float:
     return math.degrees(math.asin(min(1.0, abs(v[1]) / (norm3(v) + 1e-9))))
 
 
-def back_curve(sk: Skeleton) -> float:
-    value = silhouette.back_curve(sk.trunk_outline)
+def _traced(value: float) -> float:
+    """A reading of the back's outline; unseen where the outline could not be traced."""
     if math.isnan(value):
         raise Unseen((BACK_OUTLINE,))
     return value
+
+
+def back_curve(sk: Skeleton) -> float:
+    return _traced(silhouette.back_curve(sk.trunk_outline))
 
 
 def lower_back_bend(sk: Skeleton) -> float:
-    value = silhouette.lower_back_bend(sk.trunk_outline)
-    if math.isnan(value):
-        raise Unseen((BACK_OUTLINE,))
-    return value
+    return _traced(silhouette.lower_back_bend(sk.trunk_outline))
 
 
 def trunk_twist(sk: Skeleton) -> float:
