@@ -236,7 +236,24 @@ def test_a_body_reading_past_the_level_the_others_give_is_shown() -> None:
                          [0.0] * n, [0.0] * n, values, [math.nan] * n, [False] * n)
 
     traces = [clip("a", [-30.0] * 20), clip("b", [-28.0] * 20), clip("flat", [-10.0] * 20)]
-    rows = {line.split(" | ")[1]: line for line in new_body_table(traces).splitlines()[2:]}
-    assert rows["flat"].endswith("| **100%** |")  # level from a and b: -28 + 1.5 = -26.5
-    assert "| -26.5 |" in rows["flat"]
-    assert rows["a"].endswith("| 0% |") and rows["b"].endswith("| 0% |")
+    lines = new_body_table(traces).splitlines()[2:]
+    rows = {line.split(" | ")[1]: line for line in lines}
+    # level from a and b: -28 + 1.5 = -26.5; the shipped level (-13) is crossed too
+    assert rows["flat"].endswith("| -26.5 | -10.0 / -10.0 | 100% | 100% |")
+    assert set(rows) == {"flat", "the other 2 of 3 bodies"}  # a and b cross neither: counted, not listed
+    assert rows["the other 2 of 3 bodies"].endswith("| 0% | 0% (level -13) |")
+
+
+def test_a_flag_that_outlasts_a_mistake_by_under_a_second_is_lag_not_a_false_alarm() -> None:
+    from tools.own_neutral_study import SETTLED_S, ClipTrace, _flat_flags
+
+    t = [i / 15 for i in range(60)]
+    truth = [20.0 if 1.0 <= x < 2.0 else 0.0 for x in t]  # a 1 s mistake in a flat-backed clip
+    flagged = [1.0 <= x < 2.4 or x >= 3.5 for x in t]  # lags 0.4 s behind it, then a real false alarm
+    tr = ClipTrace("c", "hamstring_stretch", "b", False, t, truth, truth, [0.0] * 60, [0.0] * 60,
+                   [math.nan] * 60, flagged)
+    flat = _flat_flags(tr)
+    settled = [x for x, a in zip(t, truth, strict=True)
+               if all(abs(b) <= 5 for y, b in zip(t, truth, strict=True) if x - SETTLED_S <= y <= x)]
+    assert len(flat) == len(settled)  # before the mistake, and from 1 s after it ended
+    assert sum(flat) == sum(x >= 3.5 for x in t)  # the lag is not counted; the later flags are

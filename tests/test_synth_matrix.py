@@ -45,7 +45,7 @@ def test_clip_names_are_unique_and_match_the_committed_samples(which: str) -> No
     names = [s.name for s in clips(which=which)]
     assert len(names) == len(set(names))
     if which not in FOLDER:  # a validation set rendered on demand (samples/ size), not committed
-        assert which in ("sessions-b", "sessions-c")
+        assert which in ("sessions-b", "sessions-c", "bodies-a", "bodies-b")
         return
     on_disk = {p.name.removesuffix(".labels.json") for p in FOLDER[which].glob("*.labels.json")}
     assert on_disk == set(names)
@@ -59,6 +59,27 @@ def test_the_second_sessions_set_compensates_each_body_where_the_first_does_not(
     assert comp_a.keys() == comp_b.keys()
     assert all(comp_a[k] != comp_b[k] for k in comp_a)
     assert not {s.seed for s in first} & {s.seed for s in second}
+
+
+def test_the_drawn_bodies_sets_spread_new_adult_bodies_over_every_control() -> None:
+    from tools.synth.clip import ALL_PHENOTYPES, DRAWN_PER_SET, DRAWN_RANGES, drawn_phenotypes
+
+    a, b = clips(which="bodies-a"), clips(which="bodies-b")
+    for specs in (a, b):
+        bodies = {s.body for s in specs}
+        assert len(bodies) == DRAWN_PER_SET and not bodies & set(ALL_PHENOTYPES)
+        for body in bodies:  # each body does each lumbar check once; about half are compensated
+            mine = [s for s in specs if s.body == body]
+            assert sorted(s.mistake for s in mine) == ["arched_lower_back", "forward_bend", "lumbar_rounding"]
+        assert abs(sum(s.compensated for s in specs) - len(specs) / 2) <= 3
+    assert not {s.body for s in a} & {s.body for s in b}
+    assert not {s.seed for s in a} & {s.seed for s in b}
+    drawn = drawn_phenotypes(6061)
+    assert drawn == drawn_phenotypes(6061)  # deterministic in its seed
+    for k, (lo, hi) in DRAWN_RANGES.items():  # stratified: one body in each twentieth of every range
+        u = sorted((p[k] - lo) / (hi - lo) for p in drawn.values())
+        n = DRAWN_PER_SET  # (values are rounded to 0.001: allow that much across a bin's edge)
+        assert all(i / n - 0.005 <= x <= (i + 1) / n + 0.005 for i, x in enumerate(u)), k
 
 
 def test_held_out_set_is_small_unseen_and_covers_every_stretch() -> None:

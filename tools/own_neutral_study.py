@@ -54,6 +54,9 @@ MASK_NOISE_DEG = {"back_curve": 3.0, "lower_back_bend": 4.0}
 MARGIN_DEG = 1.5  # the same margin the fixed levels keep past correct form (docs/accuracy.md)
 HYSTERESIS_DEG = 2.0  # clear this far back from the flag, like the fixed levels
 FLAT_DEG = 5.0  # "flat back" in docs/spine.md: correct form and compensations of 5 deg or less
+SETTLED_S = 1.0  # ...held this long: a flag in the second after a mistake ends is the check's lag
+LONG_SET = 30  # clips: a larger set lists only its notable clips
+MISTAKE_DEG = 15.0  # a mistake the checks must tell: the regress tables score severities from 15 deg
 
 
 @dataclass
@@ -250,12 +253,12 @@ def correlation_table(traces: list[ClipTrace], unclipped: list[ClipTrace]) -> st
 def clip_table(traces: list[ClipTrace]) -> str:
     """Per clip: the neutral learned and when, the lumbar angle at the first flag, flat frames flagged."""
     rows = ["| clip | body | neutral learned (at s) | lumbar angle at first flag | most set | "
-            f"frames at <= {FLAT_DEG:g} deg flagged |", "|---|---|---|---|---|---|"]
+            "flat-back frames flagged |", "|---|---|---|---|---|---|"]
     for tr in sorted(traces, key=lambda x: x.clip):
         learned = next(((t, n) for t, n in zip(tr.t, tr.neutral, strict=True) if not math.isnan(n)), None)
-        first = next((a for a, f in zip(tr.truth, tr.flagged, strict=True) if f), None)
+        first = _first_flag(tr)
         peak = max(tr.truth, key=abs)
-        flat = [f for a, f in zip(tr.truth, tr.flagged, strict=True) if abs(a) <= FLAT_DEG]
+        flat = _flat_flags(tr)
         rows.append(f"| {tr.clip} | {tr.body} | "
                     f"{f'{learned[1]:.1f} ({learned[0]:.1f})' if learned else 'not learned'} | "
                     f"{f'{first:+.0f}' if first is not None else 'never'} | {peak:+.0f} | "
@@ -263,60 +266,139 @@ def clip_table(traces: list[ClipTrace]) -> str:
     return "\n".join(rows)
 
 
+def _flat_flags(tr: ClipTrace) -> list[bool]:
+    """Whether the check flagged, on each frame of a flat back: the lumbar angle has been FLAT_DEG or
+    less for the last SETTLED_S (a flag just after a mistake ended is the check's lag, not an alarm)."""
+    out = []
+    for i, (t, f) in enumerate(zip(tr.t, tr.flagged, strict=True)):
+        recent = [abs(a) for s, a in zip(tr.t[: i + 1], tr.truth[: i + 1], strict=True) if s >= t - SETTLED_S]
+        if max(recent) <= FLAT_DEG:
+            out.append(f)
+    return out
+
+
+def _first_flag(tr: ClipTrace) -> float | None:
+    """The lumbar angle set when the check first flagged, None if it never did."""
+    return next((a for a, f in zip(tr.truth, tr.flagged, strict=True) if f), None)
+
+
+def _notable(tr: ClipTrace) -> bool:
+    """A false alarm on a flat back, or a mistake of MISTAKE_DEG or more never told."""
+    flat_flag = any(_flat_flags(tr))
+    return flat_flag or (max(abs(a) for a in tr.truth) >= MISTAKE_DEG and _first_flag(tr) is None)
+
+
+def summary_table(sets: list[tuple[Path, list[ClipTrace]]]) -> str:
+    """Per set and pose, the shipped checks in one row: r of the change from the learned neutral, false
+    alarms on a flat back, mistakes of MISTAKE_DEG or more never told, and how far they had gone."""
+    rows = ["| set | pose | clips (bodies) | r change from own neutral | clips with a flat-back frame "
+            f"flagged (flat frames flagged) | clips reaching {MISTAKE_DEG:g} deg never flagged "
+            "(compensated) | lumbar angle at first flag: median / max |", "|---|---|---|---|---|---|---|"]
+    for root, traces in sets:
+        by_pose: dict[str, list[ClipTrace]] = defaultdict(list)
+        for tr in traces:
+            by_pose[tr.pose].append(tr)
+        for pose_id, trs in sorted(by_pose.items()):
+            ch, _, truth = _pairs(trs)
+            flat = [_flat_flags(tr) for tr in trs]
+            alarmed = sum(any(f) for f in flat)
+            flat_frames = [f for fs in flat for f in fs]
+            mistakes = [tr for tr in trs if max(abs(a) for a in tr.truth) >= MISTAKE_DEG]
+            missed = [tr for tr in mistakes if _first_flag(tr) is None]
+            onsets = [abs(a) for tr in mistakes if (a := _first_flag(tr)) is not None]
+            onset = f"{float(np.median(onsets)):.0f} / {max(onsets):.0f}" if onsets else "-"
+            bodies = len({tr.body for tr in trs})
+            rows.append(f"| {root} | {pose_id} | {len(trs)} ({bodies}) | {_r(ch, truth)} | "
+                        f"{'**' if alarmed else ''}{alarmed}{'**' if alarmed else ''} "
+                        f"({100 * float(np.mean(flat_frames)) if flat_frames else 0:.1f}%) | "
+                        f"{len(missed)} of {len(mistakes)} ({sum(tr.compensated for tr in missed)}) | "
+                        f"{onset} |")
+    return "\n".join(rows)
+
+
 def new_body_table(traces: list[ClipTrace]) -> str:
     """The fixed levels' rule (MARGIN_DEG past correct form's 99th percentile, 1st for an arch)
     applied with each body left out: how far past that level the left-out body's own correct form
-    reads, and on how many of its correct frames. What a person unlike every rendered body risks."""
+    reads, and on how many of its correct frames; beside it, the shipped flag level. What a person
+    unlike every rendered body risks. Correct form here is a flat back (FLAT_DEG or less). Bodies that
+    cross neither level are counted, not listed."""
     rows = ["| pose | body left out | its correct frames | level from the other bodies | its correct "
-            "form: 99th pct / most towards the mistake | its correct frames past that level |",
-            "|---|---|---|---|---|---|"]
+            "form: 99th pct / most towards the mistake | its correct frames past that level | past the "
+            "shipped level |", "|---|---|---|---|---|---|---|"]
     by_pose: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for tr in traces:
-        for v, sev in zip(tr.reading, tr.severity, strict=True):
-            if sev <= SILENT_DEG:
+        for v, a in zip(tr.reading, tr.truth, strict=True):
+            if abs(a) <= FLAT_DEG:
                 by_pose[tr.pose][tr.body].append(v)
     for pose_id, bodies in sorted(by_pose.items()):
         sign = _towards(pose_id)
+        check = _studied_check(pose_id)
+        shipped = sign * (check.flag_above if sign > 0 else check.flag_below)
+        quiet = 0
         for body, values in sorted(bodies.items()):
             own = sign * np.array(values)
             others = np.concatenate([sign * np.array(v) for b, v in bodies.items() if b != body])
             level = float(np.percentile(others, 99)) + MARGIN_DEG
-            past = float(np.mean(own > level))
+            past, past_shipped = float(np.mean(own > level)), float(np.mean(own > shipped))
+            if not past and not past_shipped:
+                quiet += 1
+                continue
             rows.append(f"| {pose_id} | {body} | {len(own)} | {sign * level:+.1f} | "
                         f"{sign * float(np.percentile(own, 99)):+.1f} / {sign * float(own.max()):+.1f} | "
-                        f"{'**' if past else ''}{100 * past:.0f}%{'**' if past else ''} |")
+                        f"{100 * past:.0f}% | {100 * past_shipped:.0f}% |")
+        rows.append(f"| {pose_id} | the other {quiet} of {len(bodies)} bodies | | | | 0% | 0% "
+                    f"(level {sign * shipped:+g}) |")
     return "\n".join(rows)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path, help="calibration clips (the curated set)")
+    parser.add_argument("--derive-also", type=Path, nargs="*", default=[],
+                        help="more calibration sets: their bodies widen the neutral's range (bodies-a)")
     parser.add_argument("--validate", type=Path, nargs="*", default=[], help="held-out sets to score")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    derived = derive(trace(args.root, shipped=False))
+    calibration = [args.root, *args.derive_also]
+    roots = [*calibration, *args.validate]
+    free = {root: trace(root, shipped=False) for root in roots}  # fixed levels only, neutral unclipped
+    derived = derive([tr for root in calibration for tr in free[root]])
     parts = [f"# The lumbar checks against the person's own neutral\n\nGenerated by `python "
              f"tools/own_neutral_study.py {args.root}"
+             + (" --derive-also " + " ".join(map(str, args.derive_also)) if args.derive_also else "")
              + (" --validate " + " ".join(map(str, args.validate)) if args.validate else "")
              + (f" --out {args.out}`" if args.out else "`") + ".\n",
-             f"## Levels derived on {args.root}\n\nA neutral is learned from each clip's smoothed reading "
-             f"of the feature the check learns it on (back_curve, or the pose file's `feature:`), as the "
+             f"## Levels derived on {', '.join(map(str, calibration))}\n\nA neutral is learned from "
+             f"each clip's smoothed reading of the feature the check learns it on (back_curve, or the "
+             f"pose file's `feature:`), as the "
              f"checker learns it; change is that reading minus the neutral, signed towards the mistake. "
              f"Flag past = {MARGIN_DEG:g} deg beyond the larger of the 99th percentile of that change on "
              f"flat-back frames and the most that mask noise moves the feature (tests/test_silhouette.py), "
              f"rounded up to 0.5; clear {HYSTERESIS_DEG:g} deg back from it.\n\n"
              f"{derivation_table(derived)}\n"]
-    for root in [args.root, *args.validate]:
+    shipped: list[tuple[Path, list[ClipTrace]]] = []
+    for root in roots:
         traces = trace(root, shipped=True)
-        table = correlation_table(traces, trace(root, shipped=False))
+        shipped.append((root, traces))
+        table = correlation_table(traces, free[root])
+        many = len(traces) > LONG_SET
+        clips = clip_table([tr for tr in traces if not many or _notable(tr)])
         parts.append(f"## {root}: the shipped pose files\n\nPooled within each pose over bodies, views and "
                      f"sides; frames in position after the neutral was learned. Only clips that start with a "
                      f"neutral back test the change from it: the sessions set does; most curated and "
                      f"held-out clips are holds that start in the mistake (their neutral is the mistake, "
-                     f"and the fixed level judges them).\n\n{table}"
-                     f"\n\n{clip_table(traces)}\n")
+                     f"and the fixed level judges them).\n\n{table}\n\n"
+                     + (f"{len(traces)} clips; listed: those flagged on a flat back or never flagged at "
+                        f"{MISTAKE_DEG:g} deg or more.\n\n" if many else "")
+                     + f"{clips}\n")
         print(f"{root}:\n{table}\n")
-    every = [tr for root in [args.root, *args.validate] for tr in trace(root, shipped=False)]
+    parts.insert(2, f"## Every set in one table\n\nThe shipped pose files (fixed and own-neutral levels). "
+                    f"A flat back is a lumbar angle of {FLAT_DEG:g} deg or less, held for "
+                    f"the last {SETTLED_S:g} s (correct form, compensations that small and the start of a "
+                    f"ramp; not the second after a mistake ends, when a flag is the check's lag). r as in "
+                    f"the sections below.\n\n"
+                    f"{summary_table(shipped)}\n")
+    every = [tr for root in roots for tr in free[root]]
     parts.append(f"## A body the fixed levels never saw\n\nThe fixed levels sit {MARGIN_DEG:g} deg past "
                  f"correct form's 99th percentile (1st for an arch) over the bodies they were set on. Here "
                  f"that rule is applied to the correct-form frames (severity <= {SILENT_DEG:g} deg) of "

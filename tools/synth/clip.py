@@ -81,6 +81,37 @@ EXTRA_PHENOTYPES: dict[str, dict[str, float]] = {
 }
 ALL_PHENOTYPES = {**PHENOTYPES, **EXTRA_PHENOTYPES}
 
+# Drawn bodies (matrix.bodies): many random adult shapes, to measure how far correct form spreads
+# between people, which seven named bodies cannot show. Ranges: anny's adult ages (0.67 young adult
+# to 1.0 old), and every other control short of its extremes, where the mesh or the floor contact
+# stops being plausible.
+DRAWN_RANGES: dict[str, tuple[float, float]] = {
+    "gender": (0.0, 1.0),
+    "age": (0.67, 1.0),
+    "muscle": (0.2, 0.85),
+    "weight": (0.15, 0.9),
+    "height": (0.1, 0.9),
+    "proportions": (0.25, 0.75),
+}
+BODIES_A_SEED = 6061
+BODIES_B_SEED = 6062
+DRAWN_PER_SET = 20
+
+
+def drawn_phenotypes(seed: int, n: int = DRAWN_PER_SET) -> dict[str, dict[str, float]]:
+    """``n`` random adult phenotypes named ``drawn<seed>_<i>``, stratified per control so that each
+    control covers its range evenly (a Latin hypercube), deterministic in ``seed``."""
+    rng = np.random.default_rng(seed)
+    cols = {}
+    for k, (lo, hi) in DRAWN_RANGES.items():
+        u = (rng.permutation(n) + rng.random(n)) / n
+        cols[k] = lo + u * (hi - lo)
+    return {f"drawn{seed}_{i:02d}": {k: round(float(v[i]), 3) for k, v in cols.items()} for i in range(n)}
+
+
+DRAWN_PHENOTYPES = {**drawn_phenotypes(BODIES_A_SEED), **drawn_phenotypes(BODIES_B_SEED)}
+EVERY_PHENOTYPE = {**ALL_PHENOTYPES, **DRAWN_PHENOTYPES}
+
 TIMINGS = ("hold", "ramp", "pulse", "session")
 SESSION_NEUTRAL_S = 1.8  # a "session" clip holds a neutral back this long before the mistake ramps in
 VIEWS = ("side", "front")
@@ -178,7 +209,7 @@ _BODIES: dict[str, B.Body] = {}
 def get_body(name: str) -> B.Body:
     """One Body per phenotype name, cached."""
     if name not in _BODIES:
-        _BODIES[name] = B.Body(ALL_PHENOTYPES[name])
+        _BODIES[name] = B.Body(EVERY_PHENOTYPE[name])
     return _BODIES[name]
 
 

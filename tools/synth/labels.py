@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from tools.synth.clip import ALL_PHENOTYPES, FPS, ClipSpec, Rendered, plateau
+from tools.synth.clip import EVERY_PHENOTYPE, FPS, ClipSpec, Rendered, plateau
 from tools.synth.poses import STRETCHES
 
 GENERATOR = {"name": "posecheck-synth", "version": "1.0.0"}
@@ -126,7 +126,7 @@ def build_labels(spec: ClipSpec, r: Rendered, file_name: str) -> dict:
         "camera_side": spec.camera_side,
         "view": view,
         "body": {
-            "phenotype": {"name": r.phenotype_name, **ALL_PHENOTYPES[r.phenotype_name]},
+            "phenotype": {"name": r.phenotype_name, **EVERY_PHENOTYPE[r.phenotype_name]},
             "skin_tone": r.look.skin_tone,
             "clothing": r.look.clothing(),
         },

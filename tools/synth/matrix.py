@@ -7,7 +7,15 @@ from __future__ import annotations
 import zlib
 from itertools import cycle
 
-from tools.synth.clip import ALL_PHENOTYPES, PHENOTYPES, ClipSpec, Move
+from tools.synth.clip import (
+    ALL_PHENOTYPES,
+    BODIES_A_SEED,
+    BODIES_B_SEED,
+    PHENOTYPES,
+    ClipSpec,
+    Move,
+    drawn_phenotypes,
+)
 from tools.synth.reps import MOVEMENTS, Cycle, Reps
 from tools.synth.scene import SKIN_TONES
 
@@ -381,8 +389,12 @@ def sessions(flip: bool = False) -> list[ClipSpec]:
     30 deg over 1.5 s and is held for 1 s. Every body (the held-out ones too) does each lumbar
     check once; about half of the clips are compensated (same trunk lean), alternating by body so
     that no body is always compensated (`flip` swaps which half is)."""
+    return sessions_of(tuple(ALL_PHENOTYPES), flip)
+
+
+def sessions_of(bodies: tuple[str, ...], flip: bool = False) -> list[ClipSpec]:
+    """sessions() for the given bodies: each does each lumbar check once."""
     c: list[ClipSpec] = []
-    bodies = tuple(ALL_PHENOTYPES)
     for k, (pose, check, overrides, tag) in enumerate(SESSION_CHECKS):
         for i, body in enumerate(bodies):
             comp = (i + k + flip) % 2 == 1
@@ -392,7 +404,10 @@ def sessions(flip: bool = False) -> list[ClipSpec]:
     return c
 
 
-SETS = ("curated", "heldout", "recognition", "sessions", "sessions-b", "sessions-c")
+# The drawn-bodies sets (60 clips each): sessions clips on 20 random adult bodies
+# (clip.drawn_phenotypes). bodies-a is for deriving levels over many bodies, bodies-b for checking
+# them blind. Not committed (samples/ size); rendered to build/ on demand.
+SETS = ("curated", "heldout", "recognition", "sessions", "sessions-b", "sessions-c", "bodies-a", "bodies-b")
 
 
 def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
@@ -416,4 +431,8 @@ def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
         return assign(sessions(flip=True), SESSIONS_B_SEED if seed is None else seed, first_side="left")
     if which == "sessions-c":
         return assign(sessions(), SESSIONS_C_SEED if seed is None else seed, first_side="left")
+    if which in ("bodies-a", "bodies-b"):
+        body_seed = BODIES_A_SEED if which == "bodies-a" else BODIES_B_SEED
+        specs = sessions_of(tuple(drawn_phenotypes(body_seed)))
+        return assign(specs, body_seed if seed is None else seed, first_side="right")
     raise ValueError(f"unknown clip set {which!r} (one of {', '.join(SETS)})")
