@@ -257,3 +257,33 @@ def test_a_flag_that_outlasts_a_mistake_by_under_a_second_is_lag_not_a_false_ala
                if all(abs(b) <= 5 for y, b in zip(t, truth, strict=True) if x - SETTLED_S <= y <= x)]
     assert len(flat) == len(settled)  # before the mistake, and from 1 s after it ended
     assert sum(flat) == sum(x >= 3.5 for x in t)  # the lag is not counted; the later flags are
+
+
+def test_the_level_that_clears_every_clip_sits_past_the_flattest_one() -> None:
+    from tools.own_neutral_study import ClipTrace, clearing_level_table
+
+    def clip(body: str, value: float) -> ClipTrace:
+        n = 30
+        return ClipTrace(f"c_{body}", "hamstring_stretch", body, False, [i / 15 for i in range(n)],
+                         [0.0] * n, [0.0] * n, [value] * n, [math.nan] * n, [math.nan] * n, [False] * n)
+
+    (row,) = clearing_level_table([clip("a", -30.0), clip("b", -20.0), clip("flat", -10.0)]).splitlines()[2:]
+    # 3 clips; the shipped level (-13) is crossed by the flat one only; 1.5 deg past it clears all
+    assert row == "| hamstring_stretch | 3 | -13 | flat (-10.0) | -8.5 |"
+
+
+def test_the_what_if_tool_moves_only_the_named_checks_levels(tmp_path: Path) -> None:
+    import shutil
+
+    from posecheck.poses.loader import load_pose
+    from tools.level_what_if import moved_copy
+
+    shutil.copytree(ROOT / "poses", tmp_path / "poses")
+    moved_copy(tmp_path / "poses", {"hamstring_stretch/lumbar_rounding": (-3.0, -5.0)})
+    before, after = load_pose(ROOT / "poses" / "hamstring_stretch.yaml"), load_pose(
+        tmp_path / "poses" / "hamstring_stretch.yaml")
+    moved = after.check("lumbar_rounding")
+    assert (moved.flag_above, moved.clear_below) == (-3.0, -5.0)
+    assert moved.from_own_neutral == before.check("lumbar_rounding").from_own_neutral
+    assert [c for c in after.checks if c.id != "lumbar_rounding"] == [
+        c for c in before.checks if c.id != "lumbar_rounding"]

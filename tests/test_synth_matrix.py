@@ -45,7 +45,7 @@ def test_clip_names_are_unique_and_match_the_committed_samples(which: str) -> No
     names = [s.name for s in clips(which=which)]
     assert len(names) == len(set(names))
     if which not in FOLDER:  # a validation set rendered on demand (samples/ size), not committed
-        assert which in ("sessions-b", "sessions-c", "bodies-a", "bodies-b")
+        assert which in ("sessions-b", "sessions-c", "bodies-a", "bodies-b", "bodies-c")
         return
     on_disk = {p.name.removesuffix(".labels.json") for p in FOLDER[which].glob("*.labels.json")}
     assert on_disk == set(names)

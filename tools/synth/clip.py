@@ -95,6 +95,7 @@ DRAWN_RANGES: dict[str, tuple[float, float]] = {
 }
 BODIES_A_SEED = 6061
 BODIES_B_SEED = 6062
+BODIES_C_SEED = 6063
 DRAWN_PER_SET = 20
 
 
@@ -109,7 +110,8 @@ def drawn_phenotypes(seed: int, n: int = DRAWN_PER_SET) -> dict[str, dict[str, f
     return {f"drawn{seed}_{i:02d}": {k: round(float(v[i]), 3) for k, v in cols.items()} for i in range(n)}
 
 
-DRAWN_PHENOTYPES = {**drawn_phenotypes(BODIES_A_SEED), **drawn_phenotypes(BODIES_B_SEED)}
+DRAWN_PHENOTYPES = {k: v for seed in (BODIES_A_SEED, BODIES_B_SEED, BODIES_C_SEED)
+                    for k, v in drawn_phenotypes(seed).items()}
 EVERY_PHENOTYPE = {**ALL_PHENOTYPES, **DRAWN_PHENOTYPES}
 
 TIMINGS = ("hold", "ramp", "pulse", "session")

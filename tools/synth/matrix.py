@@ -11,6 +11,7 @@ from tools.synth.clip import (
     ALL_PHENOTYPES,
     BODIES_A_SEED,
     BODIES_B_SEED,
+    BODIES_C_SEED,
     PHENOTYPES,
     ClipSpec,
     Move,
@@ -406,8 +407,10 @@ def sessions_of(bodies: tuple[str, ...], flip: bool = False) -> list[ClipSpec]:
 
 # The drawn-bodies sets (60 clips each): sessions clips on 20 random adult bodies
 # (clip.drawn_phenotypes). bodies-a is for deriving levels over many bodies, bodies-b for checking
-# them blind. Not committed (samples/ size); rendered to build/ on demand.
-SETS = ("curated", "heldout", "recognition", "sessions", "sessions-b", "sessions-c", "bodies-a", "bodies-b")
+# them blind; bodies-c was rendered after bodies-b had been looked at, as the next blind check. Not
+# committed (samples/ size); rendered to build/ on demand.
+SETS = ("curated", "heldout", "recognition", "sessions", "sessions-b", "sessions-c",
+        "bodies-a", "bodies-b", "bodies-c")
 
 
 def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
@@ -431,8 +434,8 @@ def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
         return assign(sessions(flip=True), SESSIONS_B_SEED if seed is None else seed, first_side="left")
     if which == "sessions-c":
         return assign(sessions(), SESSIONS_C_SEED if seed is None else seed, first_side="left")
-    if which in ("bodies-a", "bodies-b"):
-        body_seed = BODIES_A_SEED if which == "bodies-a" else BODIES_B_SEED
+    if which in ("bodies-a", "bodies-b", "bodies-c"):
+        body_seed = {"bodies-a": BODIES_A_SEED, "bodies-b": BODIES_B_SEED, "bodies-c": BODIES_C_SEED}[which]
         specs = sessions_of(tuple(drawn_phenotypes(body_seed)))
         return assign(specs, body_seed if seed is None else seed, first_side="right")
     raise ValueError(f"unknown clip set {which!r} (one of {', '.join(SETS)})")
