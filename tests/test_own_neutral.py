@@ -7,6 +7,7 @@ and the measurement that the pose files' levels come from (tools/own_neutral_stu
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 from pathlib import Path
@@ -23,7 +24,15 @@ from posecheck.labels import load_labels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from posecheck.poses.schema import Check, OwnNeutral  # noqa: E402
 from posecheck.sources.recording import RecordingSource  # noqa: E402
-from tools.own_neutral_study import STUDIED, derive, fixed_only, neutral_range_from, trace  # noqa: E402
+from tools.own_neutral_study import (  # noqa: E402
+    STUDIED,
+    ClipTrace,
+    clearing_level_table,
+    derive,
+    fixed_only,
+    neutral_range_from,
+    trace,
+)
 
 SESSIONS = ROOT / "samples" / "sessions"
 SPEC = OwnNeutral(flag_past=4.5, clear_within=2.5, neutral_range=(-30.0, -10.0), learn_s=1.0,
@@ -197,8 +206,29 @@ def test_leaving_position_or_pausing_forgets_the_neutral() -> None:
     assert checker.own_neutral("no_such_check") is None
 
 
+@functools.cache
+def _fixed_only_traces(name: str) -> list[ClipTrace]:
+    """A committed set's lumbar clips run on the fixed levels only (traced once per test run)."""
+    return trace(ROOT / "samples" / name, shipped=False)
+
+
+def test_the_fixed_levels_clear_every_committed_clips_flat_back() -> None:
+    """The fixed lumbar levels sit MARGIN_DEG past the flattest clip's settled flat back (derived over 47
+    bodies, docs/measurements/fixed_levels.md): the committed sets' clips must all clear them."""
+    every = [tr for name in ("synth", "heldout", "sessions") for tr in _fixed_only_traces(name)]
+    catalogue = load_catalogue()
+    rows = clearing_level_table(every).splitlines()[2:]
+    assert len(rows) == len(STUDIED)
+    for row in rows:
+        pose_id, clips, _, _, needed = (cell.strip() for cell in row.strip("|").split("|"))
+        check = catalogue[pose_id].check(STUDIED[pose_id][0])
+        flag = check.flag_above if check.rising else check.flag_below
+        assert flag is not None and int(clips) >= 10
+        assert (flag >= float(needed) - 0.05) if check.rising else (flag <= float(needed) + 0.05), row
+
+
 def test_the_pose_files_levels_are_the_ones_measured_on_the_curated_clips() -> None:
-    derived = derive(trace(ROOT / "samples" / "synth", shipped=False))
+    derived = derive(_fixed_only_traces("synth"))
     catalogue = load_catalogue()
     assert set(derived) == set(STUDIED)
     for pose_id, d in derived.items():
@@ -235,13 +265,17 @@ def test_a_body_reading_past_the_level_the_others_give_is_shown() -> None:
         return ClipTrace(f"c_{body}", "hamstring_stretch", body, False, [i / 15 for i in range(n)],
                          [0.0] * n, [0.0] * n, values, [math.nan] * n, [False] * n)
 
-    traces = [clip("a", [-30.0] * 20), clip("b", [-28.0] * 20), clip("flat", [-10.0] * 20)]
+    shipped = load_catalogue()["hamstring_stretch"].check("lumbar_rounding").flag_above
+    assert shipped is not None and shipped < 0.0
+    traces = [clip("a", [-30.0] * 20), clip("b", [-28.0] * 20), clip("flat", [shipped + 1.0] * 20),
+              clip("c", [-20.0] * 20)]
     lines = new_body_table(traces).splitlines()[2:]
     rows = {line.split(" | ")[1]: line for line in lines}
-    # level from a and b: -28 + 1.5 = -26.5; the shipped level (-13) is crossed too
-    assert rows["flat"].endswith("| -26.5 | -10.0 / -10.0 | 100% | 100% |")
-    assert set(rows) == {"flat", "the other 2 of 3 bodies"}  # a and b cross neither: counted, not listed
-    assert rows["the other 2 of 3 bodies"].endswith("| 0% | 0% (level -13) |")
+    # flat: past the level the others give (c's -20 + 1.5 = -18.5) and past the shipped level too;
+    # a, b and c read under both (the level from the others includes flat's reading)
+    assert rows["flat"].endswith(f"| -18.5 | {shipped + 1:+.1f} / {shipped + 1:+.1f} | 100% | 100% |")
+    assert set(rows) == {"flat", "the other 3 of 4 bodies"}  # the others cross neither: counted
+    assert rows["the other 3 of 4 bodies"].endswith(f"| 0% | 0% (level {shipped:+g}) |")
 
 
 def test_a_flag_that_outlasts_a_mistake_by_under_a_second_is_lag_not_a_false_alarm() -> None:
@@ -267,9 +301,12 @@ def test_the_level_that_clears_every_clip_sits_past_the_flattest_one() -> None:
         return ClipTrace(f"c_{body}", "hamstring_stretch", body, False, [i / 15 for i in range(n)],
                          [0.0] * n, [0.0] * n, [value] * n, [math.nan] * n, [math.nan] * n, [False] * n)
 
-    (row,) = clearing_level_table([clip("a", -30.0), clip("b", -20.0), clip("flat", -10.0)]).splitlines()[2:]
-    # 3 clips; the shipped level (-13) is crossed by the flat one only; 1.5 deg past it clears all
-    assert row == "| hamstring_stretch | 3 | -13 | flat (-10.0) | -8.5 |"
+    shipped = load_catalogue()["hamstring_stretch"].check("lumbar_rounding").flag_above
+    assert shipped is not None
+    flat = shipped + 1.0
+    (row,) = clearing_level_table([clip("a", -30.0), clip("b", -20.0), clip("flat", flat)]).splitlines()[2:]
+    # 3 clips; the shipped level is crossed by the flat one only; 1.5 deg past it clears all
+    assert row == f"| hamstring_stretch | 3 | {shipped:+g} | flat ({flat:+.1f}) | {flat + 1.5:+.1f} |"
 
 
 def test_the_what_if_tool_moves_only_the_named_checks_levels(tmp_path: Path) -> None:
