@@ -130,6 +130,15 @@ def _studied_check(pose_id: str) -> Check:
     return load_catalogue()[pose_id].check(STUDIED[pose_id][0])
 
 
+def _fixed_flag(pose_id: str) -> float:
+    """The lumbar check's fixed flag level, as its shipped pose file has it."""
+    check = _studied_check(pose_id)
+    level = check.flag_above if check.rising else check.flag_below
+    if level is None:
+        raise ValueError(f"{pose_id}: its lumbar check has no fixed flag level")
+    return level
+
+
 def _towards(pose_id: str) -> float:
     """+1 when the check's mistake raises back_curve (rounding), -1 when it lowers it (arching)."""
     return 1.0 if _studied_check(pose_id).rising else -1.0
@@ -322,12 +331,11 @@ def summary_table(sets: list[tuple[Path, list[ClipTrace]]]) -> str:
 
 def new_body_table(traces: list[ClipTrace]) -> str:
     """The fixed levels' rule (MARGIN_DEG past correct form's 99th percentile, 1st for an arch)
-    applied with each body left out: how far past that level the left-out body's own correct form
-    reads, and on how many of its correct frames; beside it, the shipped flag level. What a person
-    unlike every rendered body risks. Correct form here is a flat back (FLAT_DEG or less). Bodies that
-    cross neither level are counted, not listed."""
-    rows = ["| pose | body left out | its correct frames | level from the other bodies | its correct "
-            "form: 99th pct / most towards the mistake | its correct frames past that level | past the "
+    applied with each body left out: how far past that level the left-out body's own flat back
+    (FLAT_DEG or less) reads, and on how many of its frames; beside it, the shipped flag level. What a
+    person unlike every rendered body risks. Bodies that cross neither level are counted, not listed."""
+    rows = ["| pose | body left out | its flat-back frames | level from the other bodies | its flat "
+            "back: 99th pct / most towards the mistake | its flat-back frames past that level | past the "
             "shipped level |", "|---|---|---|---|---|---|---|"]
     by_pose: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for tr in traces:
@@ -336,8 +344,7 @@ def new_body_table(traces: list[ClipTrace]) -> str:
                 by_pose[tr.pose][tr.body].append(v)
     for pose_id, bodies in sorted(by_pose.items()):
         sign = _towards(pose_id)
-        check = _studied_check(pose_id)
-        shipped = sign * (check.flag_above if sign > 0 else check.flag_below)
+        shipped = sign * _fixed_flag(pose_id)
         quiet = 0
         for body, values in sorted(bodies.items()):
             own = sign * np.array(values)
@@ -369,8 +376,7 @@ def clearing_level_table(traces: list[ClipTrace]) -> str:
             by_pose[tr.pose].append((float(np.percentile(flat, 99)), tr))
     for pose_id, clips in sorted(by_pose.items()):
         sign = _towards(pose_id)
-        check = _studied_check(pose_id)
-        shipped = sign * (check.flag_above if sign > 0 else check.flag_below)
+        shipped = sign * _fixed_flag(pose_id)
         past = sorted(((p, tr) for p, tr in clips if p > shipped), key=lambda x: -x[0])
         listed = "; ".join(f"{tr.body} ({sign * p:+.1f})" for p, tr in past) or "none"
         worst = max(p for p, _ in clips)
