@@ -93,8 +93,9 @@ if result and result["pose"] == pose_id:
                       for s in report["recognised"]], hide_index=True, width="stretch")
     if result["measures"]:
         st.subheader("Timeline")
-        st.caption("Each measure a check reads, smoothed as the checker sees it. Dashed: where it flags. "
-                   "Shaded: when the mistake was flagged.")
+        st.caption("Each measure a check reads, smoothed as the checker sees it. Red dashed: the fixed "
+                   "level where it flags. Orange dashed: where it flags against your own neutral back, "
+                   "learned at the start of the hold. Shaded: when the mistake was flagged.")
         for series in result["measures"]:
             st.altair_chart(measure_chart(series, spans), width="stretch", height=220)
     c1, c2 = st.columns(2)

@@ -63,13 +63,19 @@ def test_upload_analyses_and_shows_video_mistakes_timeline_and_downloads() -> No
     assert list(mistakes["mistake"]) == ["Front knee far past the toes"]
     assert list(mistakes["side"]) == ["left"] and mistakes["when"][0].startswith("0:00.")
     assert len(at.get("video")) == 1
-    # a timeline chart per check judged (the front-view hip check is not, in this side view); the
-    # flagged mistake's chart shades its span
+    # a timeline chart per check judged (the front-view hip check is not, in this side view), and
+    # one for the feature the arch check learns the person's neutral on; the flagged mistake's
+    # chart shades its span
     charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     assert [c["title"] for c in charts] == ["Arched lower back: back_curve",
+                                            "Arched lower back, against your own neutral: lower_back_bend",
                                             "Front knee far past the toes: knee_past_toes"]
-    assert [layer["mark"]["type"] for layer in charts[1]["layer"]] == ["rect", "line", "rule"]
+    assert [layer["mark"]["type"] for layer in charts[2]["layer"]] == ["rect", "line", "rule"]
     assert [layer["mark"]["type"] for layer in charts[0]["layer"]] == ["line", "rule"]
+    # no fixed level on the second feature: the level against the neutral, once learned, as steps
+    own = charts[1]["layer"]
+    assert [layer["mark"]["type"] for layer in own] == ["line", "line"]
+    assert own[1]["mark"]["interpolate"] == "step-after" and own[1]["data"]["values"]
     assert [d.label for d in at.get("download_button")] == ["JSON report", "CSV features"]
 
 

@@ -324,3 +324,25 @@ def test_the_what_if_tool_moves_only_the_named_checks_levels(tmp_path: Path) -> 
     assert moved.from_own_neutral == before.check("lumbar_rounding").from_own_neutral
     assert [c for c in after.checks if c.id != "lumbar_rounding"] == [
         c for c in before.checks if c.id != "lumbar_rounding"]
+
+
+def test_the_timeline_carries_the_level_against_the_persons_own_neutral() -> None:
+    """The recorded-video chart draws where the check flags against the learned neutral: nothing before
+    it is learned, then the neutral plus the pose file's flag_past, on the feature it is learned on."""
+    from posecheck.sinks.timeline import key_measures, own_level_rows
+
+    clip = "hamstring_stretch__lumbar_rounding_30deg_session_male_average__rr"
+    pose = load_catalogue()["hamstring_stretch"]
+    labels = load_labels(SESSIONS / f"{clip}.labels.json")
+    checker = PoseChecker(pose, side=labels.side)  # type: ignore[arg-type]
+    verdicts = [checker.update(f) for f in RecordingSource(SESSIONS / f"{clip}.landmarks.npz")]
+    (learned,) = [e.timestamp for e in checker.events if e.kind == "neutral_learned"]
+    series = {s.check_id: s for s in key_measures(verdicts, pose)}
+    rounding = series["lumbar_rounding"]
+    spec = pose.check("lumbar_rounding").from_own_neutral
+    neutral = checker.own_neutral("lumbar_rounding")
+    assert spec is not None and neutral is not None
+    assert rounding.flag_level == pose.check("lumbar_rounding").enter
+    rows = own_level_rows(rounding)
+    assert rows and min(r["time_s"] for r in rows) >= learned - 1e-3  # times are kept to the ms
+    assert {r["own_level"] for r in rows} == {round(neutral + spec.flag_past, 2)}

@@ -390,7 +390,10 @@ class PoseChecker:
                 state = "pending"
             else:
                 state = "ok"
-            out.append(CheckStatus(c.id, c.title, c.severity, state, value, c.cue))  # type: ignore[arg-type]
+            levels = rt.neutral.levels(c.rising) if rt.neutral is not None else None
+            own_flag = levels[0] if levels is not None else math.nan
+            out.append(CheckStatus(c.id, c.title, c.severity, state, value, c.cue,  # type: ignore[arg-type]
+                                   own_flag))
         return out
 
     def _learn_neutral(self, rt: _CheckRuntime, t: float, own: float) -> None:

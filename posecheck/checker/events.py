@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -22,6 +23,9 @@ class CheckStatus:
     state: CheckState
     value: float
     cue: str
+    # the flag level against this person's own neutral, in the units of the check's neutral feature
+    # (`Check.neutral_feature`, else its feature); NaN while none is learned or the check has none
+    own_flag: float = math.nan
 
 
 @dataclass(frozen=True)

@@ -13,34 +13,58 @@ from posecheck.poses.schema import PoseDefinition
 
 @dataclass(frozen=True)
 class MeasureSeries:
-    """One key measure: the smoothed feature a check reads, with its flag level."""
+    """One key measure: the smoothed feature a check reads, with its flag levels."""
 
     check_id: str
     label: str  # "Arched lower back: back_curve (deg)"
-    flag_level: float
+    flag_level: float  # the pose file's fixed level (NaN: none on this measure)
     times: tuple[float, ...]
     values: tuple[float, ...]  # NaN where it could not be measured
+    # the flag level against the person's own neutral at each time (NaN before one is learned);
+    # empty when the check learns none on this measure
+    own_levels: tuple[float, ...] = ()
 
 
 def key_measures(verdicts: list[Verdict], pose: PoseDefinition) -> list[MeasureSeries]:
     """Each check's feature over time, read for the working side the checker had at each frame.
 
     A value shows only where the check was judged (in position, in its camera view); a check never
-    judged in the video gets no series.
+    judged in the video gets no series. A check that also judges the back against the person's own
+    neutral carries that level too, on its own measure or, when it learns the neutral on another
+    feature, on a second series of that feature.
     """
     out = []
     for check in pose.checks:
-        times, values = [], []
-        for v in verdicts:
-            name = limb_feature(check.feature, check.limb, v.side)
-            judged = any(c.id == check.id and c.state != "not_checked" for c in v.checks)
-            times.append(round(v.timestamp, 3))
-            values.append(v.features.get(name, math.nan) if name and judged else math.nan)
-        if not any(math.isfinite(x) for x in values):
-            continue
-        label = f"{check.title}: {'working ' if check.limb == 'working' else ''}{check.feature}"
-        out.append(MeasureSeries(check.id, label, check.enter, tuple(times), tuple(values)))
+        own_feature = (check.neutral_feature or check.feature) if check.from_own_neutral else None
+        measures = [check.feature]
+        if own_feature is not None and own_feature != check.feature:
+            measures.append(own_feature)
+        for feature in measures:
+            times, values, own = [], [], []
+            for v in verdicts:
+                name = limb_feature(feature, check.limb, v.side)
+                status = next((c for c in v.checks if c.id == check.id and c.state != "not_checked"), None)
+                times.append(round(v.timestamp, 3))
+                values.append(v.features.get(name, math.nan) if name and status else math.nan)
+                own.append(status.own_flag if status is not None else math.nan)
+            if not any(math.isfinite(x) for x in values):
+                continue
+            limb = "working " if check.limb == "working" else ""
+            if feature == check.feature:
+                label, level = f"{check.title}: {limb}{feature}", check.enter
+            else:
+                label, level = f"{check.title}, against your own neutral: {limb}{feature}", math.nan
+            out.append(MeasureSeries(check.id, label, level, tuple(times), tuple(values),
+                                     tuple(own) if feature == own_feature else ()))
     return out
+
+
+def own_level_rows(series: MeasureSeries) -> list[dict[str, Any]]:
+    """The own-neutral flag level over time as rows (time, level), where one was learned."""
+    if not series.own_levels:
+        return []
+    return [{"time_s": t, "own_level": round(x, 2)}
+            for t, x in zip(series.times, series.own_levels, strict=True) if math.isfinite(x)]
 
 
 def measure_rows(series: list[MeasureSeries]) -> list[dict[str, Any]]:

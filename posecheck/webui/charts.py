@@ -1,25 +1,34 @@
-"""The recorded-video timeline: each key measure over time, with its flag level and mistake spans shaded."""
+"""The recorded-video timeline: each key measure over time, with its flag levels and mistake spans shaded."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import altair as alt
 
-from posecheck.sinks.timeline import MeasureSeries, measure_rows
+from posecheck.sinks.timeline import MeasureSeries, measure_rows, own_level_rows
 
 
 def measure_chart(series: MeasureSeries, spans: list[dict[str, Any]]) -> alt.LayerChart:
-    """Line of one measure; dashed line at its flag level; red bands where its mistake was flagged."""
+    """Line of one measure; red dashed rule at its fixed flag level; orange dashed steps at the level
+    against the person's own neutral, once learned; red bands where its mistake was flagged."""
     rows = measure_rows([series])
     base = alt.Chart(alt.Data(values=rows)).mark_line(color="#2c3e50").encode(
         x=alt.X("time_s:Q", title="time (s)"),
         y=alt.Y("value:Q", title=series.label.split(": ", 1)[-1], scale=alt.Scale(zero=False)))
-    flag = alt.Chart(alt.Data(values=[{"flag": series.flag_level}])).mark_rule(
-        color="#e74c3c", strokeDash=[6, 4]).encode(y="flag:Q")
     layers: list[alt.Chart] = []
     mine = [s for s in spans if s["check"] == series.check_id]
     if mine:
         layers.append(alt.Chart(alt.Data(values=mine)).mark_rect(color="#e74c3c", opacity=0.18).encode(
             x="start_s:Q", x2="end_s:Q"))
-    return alt.layer(*layers, base, flag).properties(height=180, title=series.label)
+    layers.append(base)
+    if math.isfinite(series.flag_level):
+        layers.append(alt.Chart(alt.Data(values=[{"flag": series.flag_level}])).mark_rule(
+            color="#e74c3c", strokeDash=[6, 4]).encode(y="flag:Q"))
+    own = own_level_rows(series)
+    if own:
+        layers.append(alt.Chart(alt.Data(values=own)).mark_line(
+            color="#e67e22", strokeDash=[3, 3], interpolate="step-after").encode(
+                x="time_s:Q", y="own_level:Q"))
+    return alt.layer(*layers).properties(height=180, title=series.label)
