@@ -130,15 +130,6 @@ def _studied_check(pose_id: str) -> Check:
     return load_catalogue()[pose_id].check(STUDIED[pose_id][0])
 
 
-def _fixed_flag(pose_id: str) -> float:
-    """The lumbar check's fixed flag level, as its shipped pose file has it."""
-    check = _studied_check(pose_id)
-    level = check.flag_above if check.rising else check.flag_below
-    if level is None:
-        raise ValueError(f"{pose_id}: its lumbar check has no fixed flag level")
-    return level
-
-
 def _towards(pose_id: str) -> float:
     """+1 when the check's mistake raises back_curve (rounding), -1 when it lowers it (arching)."""
     return 1.0 if _studied_check(pose_id).rising else -1.0
@@ -344,7 +335,7 @@ def new_body_table(traces: list[ClipTrace]) -> str:
                 by_pose[tr.pose][tr.body].append(v)
     for pose_id, bodies in sorted(by_pose.items()):
         sign = _towards(pose_id)
-        shipped = sign * _fixed_flag(pose_id)
+        shipped = sign * _studied_check(pose_id).enter
         quiet = 0
         for body, values in sorted(bodies.items()):
             own = sign * np.array(values)
@@ -376,7 +367,7 @@ def clearing_level_table(traces: list[ClipTrace]) -> str:
             by_pose[tr.pose].append((float(np.percentile(flat, 99)), tr))
     for pose_id, clips in sorted(by_pose.items()):
         sign = _towards(pose_id)
-        shipped = sign * _fixed_flag(pose_id)
+        shipped = sign * _studied_check(pose_id).enter
         past = sorted(((p, tr) for p, tr in clips if p > shipped), key=lambda x: -x[0])
         listed = "; ".join(f"{tr.body} ({sign * p:+.1f})" for p, tr in past) or "none"
         worst = max(p for p, _ in clips)

@@ -35,7 +35,7 @@ def key_measures(verdicts: list[Verdict], pose: PoseDefinition) -> list[MeasureS
     """
     out = []
     for check in pose.checks:
-        own_feature = (check.neutral_feature or check.feature) if check.from_own_neutral else None
+        own_feature = check.neutral_feature
         measures = [check.feature]
         if own_feature is not None and own_feature != check.feature:
             measures.append(own_feature)
