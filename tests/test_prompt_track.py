@@ -86,3 +86,58 @@ def test_install_swaps_the_track_class_once() -> None:
     assert prompt_track.install()
     assert webrtc.AsyncVideoProcessTrack is PromptVideoProcessTrack
     assert prompt_track.install()
+
+
+def _frame(pts: int) -> av.VideoFrame:
+    frame = av.VideoFrame.from_ndarray(np.zeros((16, 16, 3), np.uint8), format="rgb24")
+    frame.pts, frame.time_base = pts, Fraction(1, 30)
+    return frame
+
+
+class _Backlog(MediaStreamTrack):
+    """A camera track shaped like aiortc's remote and relay tracks: decoded frames wait in `_queue`."""
+
+    kind = "video"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._queue: asyncio.Queue[av.VideoFrame | None] = asyncio.Queue()
+
+    async def recv(self) -> av.VideoFrame:
+        frame = await self._queue.get()
+        assert frame is not None
+        return frame
+
+
+def test_frames_queued_behind_a_slow_loop_are_dropped_for_the_newest(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prompt_track, "WAIT_S", 2.0)
+    overlay = _Overlay()
+    camera = _Backlog()
+    track = PromptVideoProcessTrack(track=camera, processor=overlay)
+
+    async def run() -> list[av.VideoFrame]:
+        for pts in range(5):  # the loop fell behind: five frames decoded while it was busy
+            camera._queue.put_nowait(_frame(pts))
+        first = await track.recv()
+        camera._queue.put_nowait(_frame(5))
+        return [first, await track.recv()]
+
+    try:
+        sent = asyncio.run(run())
+    finally:
+        track.stop()
+    assert [f.pts for f in sent] == [4, 5]  # 0 to 3 were stale: never judged, never sent
+    assert [overlay.made_from[id(f)] for f in sent] == [4, 5]
+    assert camera._queue.empty()
+
+
+def test_skipping_stale_frames_keeps_the_end_of_the_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    camera = _Backlog()
+    for item in (_frame(0), _frame(1), None):
+        camera._queue.put_nowait(item)
+    assert prompt_track.skip_stale(camera, _frame(-1)).pts == 1
+    assert camera._queue.qsize() == 1 and camera._queue.get_nowait() is None  # left for the next recv
+    assert prompt_track.skip_stale(_Camera(), _frame(7)).pts == 7  # a track without a queue: untouched
+    camera._queue.put_nowait(_frame(8))
+    monkeypatch.setattr(prompt_track, "SKIP_STALE", False)  # POSECHECK_LIVE_KEEP_STALE=1, for the bench
+    assert prompt_track.skip_stale(camera, _frame(7)).pts == 7 and camera._queue.qsize() == 1

@@ -5,9 +5,16 @@ thread and at once returns whatever that thread finished last: the previous fram
 camera interval (33 ms at 30 fps) behind. posecheck's callback is short because the pose model runs
 on a thread of its own (posecheck/live/judge.py), so this track waits a little for the frame's
 own output and falls back to the last one only when that takes longer than `WAIT_S`. The wait
-never blocks the event loop (it sleeps in asyncio), and the worker still drops stale frames, so
-delay cannot build up. Measured in the real browser with bench/live_latency.py: the median
-camera-to-screen latency falls by about the camera interval (docs/performance.md).
+never blocks the event loop (it sleeps in asyncio), and the worker still drops stale frames.
+Measured in the real browser with bench/live_latency.py: the median camera-to-screen latency falls
+by about the camera interval (docs/performance.md).
+
+When the machine is short of CPU, the event loop that runs this track can fall behind the decoder,
+and aiortc queues every decoded camera frame for it without limit: on a loaded 2-core machine that
+queue was seen 10 frames deep (a third of a second of delay before the coach saw a frame). So each
+`recv` takes the newest decoded frame and drops the ones queued before it (`skip_stale`): the
+video goes back less smoothly, but never late. `bench/live_latency.py --busy-core --ab-stale`
+measures both ways side by side (POSECHECK_LIVE_KEEP_STALE=1 turns the skipping off).
 
 `install()` swaps the track class streamlit-webrtc builds for asynchronous processing. It checks
 that the class still looks the way this code expects and does nothing otherwise.
@@ -17,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 
 import av
@@ -26,6 +34,7 @@ from streamlit_webrtc import process
 log = logging.getLogger(__name__)
 WAIT_S = 0.020  # longest wait for the frame's own output before sending the last one
 POLL_S = 0.001
+SKIP_STALE = os.environ.get("POSECHECK_LIVE_KEEP_STALE") != "1"  # off only to measure the difference
 _EXPECTED = ("_start", "_in_queue", "_out_lock", "_out_deque", "_last_out_frame", "_worker_exception",
              "_worker_exception_lock")
 
@@ -41,7 +50,7 @@ class PromptVideoProcessTrack(process.AsyncVideoProcessTrack):
             if self._worker_exception:
                 raise self._worker_exception
         self._start()
-        frame = await self.track.recv()
+        frame = skip_stale(self.track, await self.track.recv())
         self._in_queue.put(frame)
         deadline = time.monotonic() + WAIT_S
         new_frame = None
@@ -60,6 +69,22 @@ class PromptVideoProcessTrack(process.AsyncVideoProcessTrack):
         self._last_out_frame = new_frame
         new_frame.pts, new_frame.time_base = frame.pts, frame.time_base
         return new_frame
+
+
+def skip_stale(track: object, frame: av.VideoFrame) -> av.VideoFrame:
+    """The newest frame already decoded for `track`, dropping `frame` and any queued before it.
+    aiortc's remote track keeps decoded frames in an asyncio queue (`_queue`, ended by None); a
+    track without one is left alone."""
+    queue = getattr(track, "_queue", None) if SKIP_STALE else None
+    if not isinstance(queue, asyncio.Queue):
+        return frame
+    while not queue.empty():
+        newer = queue.get_nowait()
+        if newer is None:  # the stream ended: leave the marker for the next recv to find
+            queue.put_nowait(None)
+            break
+        frame = newer
+    return frame
 
 
 def install() -> bool:
