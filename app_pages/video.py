@@ -12,7 +12,7 @@ from posecheck.errors import PosecheckError
 from posecheck.poses import load_catalogue
 from posecheck.routines import load_routines, stretch_order
 from posecheck.sinks.report import fmt_time, text_summary
-from posecheck.sinks.timeline import key_measures, mistake_rows
+from posecheck.sinks.timeline import mistake_rows, stretch_timelines
 from posecheck.webui.charts import measure_chart
 from posecheck.webui.panels import describe_stretch
 from posecheck.webui.safety import DISCLAIMER
@@ -64,7 +64,7 @@ if upload is not None and st.button("Analyse", type="primary"):
     else:
         st.session_state.video_result = {
             "pose": pose_id, "report": result.report,
-            "measures": key_measures(result.verdicts, pose) if pose is not None else [],
+            "timelines": stretch_timelines(result.verdicts, result.report, catalogue),
             "json": outputs.json.read_bytes() if outputs.json else b"",
             "csv": outputs.csv.read_bytes() if outputs.csv else b"",
             "video": outputs.annotated.read_bytes() if outputs.annotated else b""}
@@ -75,7 +75,7 @@ result = st.session_state.get("video_result")
 if result and result["pose"] == pose_id:
     report = result["report"]
     st.subheader("Result")
-    st.code(text_summary(report), language=None)
+    st.code(text_summary(report), language=None, wrap_lines=True)  # long cues stay readable
     spans = mistake_rows(report)
     watch, listing = st.columns([3, 2], gap="large")
     watch.video(result["video"], format="video/mp4")
@@ -91,13 +91,19 @@ if result and result["pose"] == pose_id:
         st.subheader("Stretches recognised")
         st.dataframe([{"when": f"{fmt_time(s['start_s'])}-{fmt_time(s['end_s'])}", "stretch": s["name"]}
                       for s in report["recognised"]], hide_index=True, width="stretch")
-    if result["measures"]:
+    if result["timelines"]:
         st.subheader("Timeline")
         st.caption("Each measure a check reads, smoothed as the checker sees it. Red dashed: the fixed "
                    "level where it flags. Orange dashed: where it flags against your own neutral back, "
                    "learned at the start of the hold. Shaded: when the mistake was flagged.")
-        for series in result["measures"]:
-            st.altair_chart(measure_chart(series, spans), width="stretch", height=220)
+        several = len(result["timelines"]) > 1 or pose is None
+        for part in result["timelines"]:
+            if several:
+                st.markdown(f"**{part.heading}**")
+            mine = [s for s in spans if s["pose"] == part.pose_id
+                    and s["end_s"] >= part.start_s and s["start_s"] <= part.end_s]
+            for series in part.measures:
+                st.altair_chart(measure_chart(series, mine), width="stretch", height=220)
     c1, c2 = st.columns(2)
     c1.download_button("JSON report", result["json"], "posecheck-report.json", "application/json")
     c2.download_button("CSV features", result["csv"], "posecheck-features.csv", "text/csv")

@@ -87,6 +87,16 @@ def test_an_upload_with_no_stretch_chosen_is_recognised_and_coached() -> None:
     recognised, mistakes = at.dataframe[1].value, at.dataframe[0].value
     assert list(recognised["stretch"]) == ["Hip-flexor stretch (half-kneeling)"]
     assert list(mistakes["mistake"]) == ["Hip-flexor stretch (half-kneeling): Front knee far past the toes"]
+    # the recognised stretch gets its timeline too, headed by its name and span, the same charts as
+    # when the stretch is chosen, and its mistake shaded
+    (heading,) = [m.value for m in at.markdown if m.value.startswith("**Hip-flexor")]
+    start, end = (recognised["when"][0]).split("-")
+    assert heading == f"**Hip-flexor stretch (half-kneeling), {start}-{end}**"
+    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert [c["title"] for c in charts] == ["Arched lower back: back_curve",
+                                            "Arched lower back, against your own neutral: lower_back_bend",
+                                            "Front knee far past the toes: knee_past_toes"]
+    assert [layer["mark"]["type"] for layer in charts[2]["layer"]] == ["rect", "line", "rule"]
 
 
 def test_the_speed_options_judge_fewer_and_smaller_frames() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from posecheck.checker.events import Verdict
 from posecheck.features.catalogue import limb_feature
 from posecheck.poses.schema import PoseDefinition
+from posecheck.sinks.report import fmt_time
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,40 @@ def key_measures(verdicts: list[Verdict], pose: PoseDefinition) -> list[MeasureS
     return out
 
 
+@dataclass(frozen=True)
+class StretchTimeline:
+    """The key measures of one stretch over the part of the video where it was judged."""
+
+    pose_id: str
+    heading: str  # "Hip-flexor stretch (half-kneeling), 0:00.0-0:04.2"
+    start_s: float
+    end_s: float
+    measures: tuple[MeasureSeries, ...]
+
+
+def stretch_timelines(verdicts: list[Verdict], report: dict[str, Any],
+                      catalogue: dict[str, PoseDefinition]) -> list[StretchTimeline]:
+    """One timeline per stretch in the report: the whole video for a one-stretch analysis, and each
+    recognised span for an analysis that recognised the stretches (a stretch done twice gets two).
+    A span with nothing measured is left out."""
+    spans = report.get("recognised")
+    if spans is None:
+        pose = catalogue[report["pose"]["id"]]
+        times = [v.timestamp for v in verdicts] or [0.0]
+        spans = [{"pose": pose.id, "name": pose.name, "start_s": min(times), "end_s": max(times),
+                  "whole": True}]
+    out = []
+    for span in spans:
+        start, end = span["start_s"], span["end_s"]
+        inside = [v for v in verdicts if start - 1e-6 <= v.timestamp <= end + 1e-6]
+        measures = key_measures(inside, catalogue[span["pose"]])
+        if measures:
+            when = f"{fmt_time(start)}-{fmt_time(end)}"
+            heading = span["name"] if span.get("whole") else f"{span['name']}, {when}"
+            out.append(StretchTimeline(span["pose"], heading, start, end, tuple(measures)))
+    return out
+
+
 def own_level_rows(series: MeasureSeries) -> list[dict[str, Any]]:
     """The own-neutral flag level over time as rows (time, level), where one was learned."""
     if not series.own_levels:
@@ -75,12 +110,12 @@ def measure_rows(series: list[MeasureSeries]) -> list[dict[str, Any]]:
 
 def mistake_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     """The report's mistake spans as rows: title, side, start, end, duration, cue."""
-    listed = [("", m) for m in report.get("mistakes", [])]
+    listed = [("", report["pose"]["id"], m) for m in report.get("mistakes", [])]
     for one in report.get("stretches", {}).values():  # a recognised-stretch report: each one's own
-        listed += [(f"{one['pose']['name']}: ", m) for m in one["mistakes"]]
-    rows = [{"check": m["check"], "mistake": prefix + m["title"], "side": m["side"], "start_s": m["start_s"],
-             "end_s": m["end_s"] if m["end_s"] is not None else m["start_s"],
+        listed += [(f"{one['pose']['name']}: ", one["pose"]["id"], m) for m in one["mistakes"]]
+    rows = [{"pose": pose_id, "check": m["check"], "mistake": prefix + m["title"], "side": m["side"],
+             "start_s": m["start_s"], "end_s": m["end_s"] if m["end_s"] is not None else m["start_s"],
              "duration_s": m["duration_s"], "severity": m["severity"], "cue": m["cue"]}
-            for prefix, m in listed]
+            for prefix, pose_id, m in listed]
     return sorted(rows, key=lambda r: r["start_s"])
 
