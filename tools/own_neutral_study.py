@@ -270,9 +270,11 @@ def _flat_mask(tr: ClipTrace) -> list[bool]:
     """Per frame: a settled flat back, the lumbar angle FLAT_DEG or less for the last SETTLED_S (a
     flag just after a mistake ended is the check's lag, not an alarm)."""
     out = []
-    for i, t in enumerate(tr.t):
-        recent = [abs(a) for s, a in zip(tr.t[: i + 1], tr.truth[: i + 1], strict=True) if s >= t - SETTLED_S]
-        out.append(max(recent) <= FLAT_DEG)
+    last_bent: float | None = None  # the latest time so far the lumbar angle was past FLAT_DEG
+    for t, a in zip(tr.t, tr.truth, strict=True):
+        if abs(a) > FLAT_DEG:
+            last_bent = t
+        out.append(last_bent is None or last_bent < t - SETTLED_S)
     return out
 
 
