@@ -1,7 +1,8 @@
 """Read known-truth label files: the generator's `posecheck-labels/1` and the older starter format.
 
-Both become a `ClipLabels`: the pose, the working side, per-frame severities in degrees and
-ground-truth keypoints, so calibration and regression runs can compare verdicts with the truth.
+Both become a `ClipLabels`: the pose, the working side, the camera's placement, per-frame
+severities in degrees, the joint angles set and ground-truth keypoints, so calibration and
+regression runs, and the studies in tools/, can compare what posecheck saw with the truth.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ class ClipLabels:
     in_position_s: float | None = None  # labelled time in position, when the format gives it
     reps_full: int | None = None  # a clip of repeated movement: cycles done at full depth
     reps_direction: str | None = None  # circles: "forward" or "backward"
+    camera_side: str | None = None  # the body side facing the camera ("left"/"right"), when known
+    view_kind: str | None = None  # "side", "front", ... when the format gives it
+    frame_params: list[dict[str, float]] = field(default_factory=list)  # per frame: joint angles set
+    mistake_parameters: dict[str, str] = field(default_factory=dict)  # check id -> the angle it sets
 
     def severity_at(self, i: int, check: str) -> float:
         return self.frame_severity[i].get(check, 0.0)
@@ -65,6 +70,9 @@ def _from_v1(path: Path, d: dict[str, Any]) -> ClipLabels:
         if "in_position" in d else None,
         reps_full=int(d["reps"]["full_count"]) if d.get("reps") else None,
         reps_direction=d["reps"].get("direction") if d.get("reps") else None,
+        camera_side=d.get("camera_side"), view_kind=d.get("view", {}).get("kind"),
+        frame_params=[{k: float(v) for k, v in f.get("params", {}).items()} for f in frames],
+        mistake_parameters={m["check"]: m["parameter"] for m in d.get("mistakes", []) if "parameter" in m},
     )
 
 

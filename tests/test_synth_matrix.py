@@ -102,6 +102,19 @@ def test_front_view_labels_are_read_as_front_views() -> None:
         assert labels.yaw_deg >= 45  # yaw from side-on: regress judges the front-only checks on it
 
 
+def test_session_labels_give_the_camera_side_and_the_angles_set() -> None:
+    path = ROOT / "samples" / "sessions" / (
+        "hamstring_stretch__lumbar_rounding_comp_30deg_session_female_slim__lr.labels.json")
+    labels = load_labels(path)
+    assert (labels.side, labels.camera_side, labels.view_kind) == ("left", "right", "side")
+    assert labels.mistake_parameters == {"lumbar_rounding": "lumbar_flexion_deg"}
+    assert len(labels.frame_params) == len(labels.frame_times) == len(labels.keypoints)
+    flexion = [p["lumbar_flexion_deg"] for p in labels.frame_params]
+    assert flexion[0] == 0.0 and flexion[-1] == pytest.approx(30.0)  # a neutral start, then the ramp
+    hinge = [p["hip_hinge_deg"] for p in labels.frame_params]
+    assert hinge[-1] == pytest.approx(hinge[0] - 30.0)  # compensated: the hinge gives back the lumbar angle
+
+
 def test_drop_hip_rolls_the_pelvis_and_keeps_the_thighs_where_they_were() -> None:
     before = Pose().add("root", x=-5).add("upperleg01.L", x=15, y=5).add("upperleg01.R", x=-80, y=-5)
     after = Pose({b: list(v) for b, v in before.bones.items()})

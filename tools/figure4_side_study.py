@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import json
 import sys
 from pathlib import Path
 
@@ -23,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from posecheck.checker.checker import PoseChecker  # noqa: E402
+from posecheck.labels import load_labels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from posecheck.sources.recording import RecordingSource  # noqa: E402
 
@@ -41,29 +41,29 @@ def _swapped(p: np.ndarray, kp2d: dict, joint: str) -> bool:
 
 def clip_row(path: Path, pose: object) -> dict | None:
     """One side-view clip's swaps and the checker's side; None for a clip filmed from the front."""
-    labels = json.loads(path.with_name(path.name.replace(".landmarks.npz", ".labels.json")).read_text())
-    if labels["view"]["kind"] != "side":
+    labels = load_labels(path.with_name(path.name.replace(".landmarks.npz", ".labels.json")))
+    if labels.view_kind != "side":
         return None
-    by_time = {round(f["t"], 3): f for f in labels["frames"]}
+    by_time = {round(t, 3): i for i, t in enumerate(labels.frame_times)}
     checker = PoseChecker(pose)  # type: ignore[arg-type]
     booked: collections.Counter[str] = collections.Counter()
     ankles, knees, crossed_higher = [], [], []
-    other = "right" if labels["side"] == "left" else "left"
+    other = "right" if labels.side == "left" else "left"
     for frame in RecordingSource(path):
         verdict = checker.update(frame)
         if verdict.in_position and verdict.side in ("left", "right"):
             booked[verdict.side] += 1
-        label = by_time.get(round(frame.timestamp, 3))
-        if frame.landmarks is None or label is None:
+        j = by_time.get(round(frame.timestamp, 3))
+        if frame.landmarks is None or j is None:
             continue
-        p, k = frame.landmarks.image, label["kp2d"]
+        p, k = frame.landmarks.image, labels.keypoints[j]
         ankles.append(_swapped(p, k, "ankle"))
         knees.append(_swapped(p, k, "knee"))
-        crossed_higher.append(k[f"{labels['side']}_ankle"][1] < k[f"{other}_ankle"][1])
+        crossed_higher.append(k[f"{labels.side}_ankle"][1] < k[f"{other}_ankle"][1])
     side = booked.most_common(1)[0][0] if booked else None
-    return {"near": labels["camera_side"] == labels["side"], "ankles": float(np.mean(ankles)),
+    return {"near": labels.camera_side == labels.side, "ankles": float(np.mean(ankles)),
             "knees": float(np.mean(knees)), "higher": float(np.mean(crossed_higher)),
-            "side_right": side == labels["side"], "side_none": side is None}
+            "side_right": side == labels.side, "side_none": side is None}
 
 
 def main() -> int:

@@ -20,7 +20,6 @@ lengths: the chord's start slides along the back outline by that much).
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from pathlib import Path
@@ -30,55 +29,40 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from posecheck.features.silhouette import back_curve, trace, working_mask  # noqa: E402
+from posecheck.labels import load_labels  # noqa: E402
 from posecheck.sources.recording import RecordingSource  # noqa: E402
+from tools.truth_trace import curve_along, mediapipe_mid, true_mid  # noqa: E402
 
 PATTERN = "glute_stretch_seated__forward_bend_comp_*.landmarks.npz"
 FIFTH = 5
 
 
-def _curve(mask: np.ndarray, hip: np.ndarray, shoulder: np.ndarray, faces_right: bool,
-           width: int, height: int) -> float:
-    """`back_curve` traced on `mask` along the chord hip-shoulder (frame pixels); NaN if unseen."""
-    m = working_mask(mask)
-    k = np.array([m.shape[1] / width, m.shape[0] / height])
-    hip, shoulder = hip * k, shoulder * k
-    along = (shoulder - hip) / float(np.hypot(*(shoulder - hip)))
-    normal = np.array([-along[1], along[0]])  # towards the front for a person facing image-right
-    outline = trace(m, hip, shoulder, normal if faces_right else -normal)
-    return back_curve(outline) if outline is not None else math.nan
-
-
-def _true_mid(kp2d: dict, joint: str) -> np.ndarray:
-    return (np.asarray(kp2d[f"left_{joint}"][:2], float) + np.asarray(kp2d[f"right_{joint}"][:2], float)) / 2
-
-
 def clip_row(landmarks: Path, truth_dir: Path | None) -> dict:
     """One clip's turns, within-clip r and MediaPipe's hip drift."""
     stem = landmarks.name.replace(".landmarks.npz", "")
-    labels = json.loads(landmarks.with_name(f"{stem}.labels.json").read_text())
-    faces_right = labels["camera_side"] == "right"
-    by_time = {round(f["t"], 3): f for f in labels["frames"]}
+    labels = load_labels(landmarks.with_name(f"{stem}.labels.json"))
+    faces_right = labels.camera_side == "right"
+    by_time = {round(t, 3): i for i, t in enumerate(labels.frame_times)}
     truth = None
     if truth_dir is not None:
         path = truth_dir / landmarks.name.replace(".landmarks.npz", ".silhouette.npz")
         truth = np.load(path)["mask"] if path.exists() else None
     rows = []
     for i, frame in enumerate(RecordingSource(landmarks)):
-        label = by_time.get(round(frame.timestamp, 3))
-        if frame.landmarks is None or frame.mask is None or label is None:
+        j = by_time.get(round(frame.timestamp, 3))
+        if frame.landmarks is None or frame.mask is None or j is None:
             continue
         p = frame.landmarks.image
-        mp_hip, mp_sh = (p[23, :2] + p[24, :2]) / 2, (p[11, :2] + p[12, :2]) / 2
-        hip, sh = _true_mid(label["kp2d"], "hip"), _true_mid(label["kp2d"], "shoulder")
+        mp_hip, mp_sh = mediapipe_mid(p, 23, 24), mediapipe_mid(p, 11, 12)
+        hip, sh = true_mid(labels.keypoints[j], "hip"), true_mid(labels.keypoints[j], "shoulder")
         size = (frame.width, frame.height)
         along = (sh - hip) / float(np.hypot(*(sh - hip)))
         backwards = -np.array([-along[1], along[0]]) * (1 if faces_right else -1)
         drift = float(np.dot(mp_hip - hip, backwards) / np.hypot(*(sh - hip)))
-        rows.append((label["params"]["lumbar_flexion_deg"],
-                     _curve(frame.mask, mp_hip, mp_sh, faces_right, *size),
-                     _curve(frame.mask, hip, sh, faces_right, *size),
-                     _curve(truth[i].astype(np.float32) / 255.0, hip, sh, faces_right, *size)
+        rows.append((labels.frame_params[j]["lumbar_flexion_deg"],
+                     curve_along(frame.mask, mp_hip, mp_sh, faces_right, *size),
+                     curve_along(frame.mask, hip, sh, faces_right, *size),
+                     curve_along(truth[i].astype(np.float32) / 255.0, hip, sh, faces_right, *size)
                      if truth is not None else math.nan,
                      drift))
     a = np.array(rows)
@@ -89,10 +73,9 @@ def clip_row(landmarks: Path, truth_dir: Path | None) -> dict:
         ok = np.isfinite(a[:, col])
         return float(np.corrcoef(a[ok, 0], a[ok, col])[0, 1]) if ok.sum() > 2 else math.nan
 
-    crossed = labels["side"]
-    return {"clip": landmarks.name.replace(".landmarks.npz", ""), "crossed": crossed,
-            "camera": labels["camera_side"], "yaw": labels["view"]["yaw_deg"],
-            "far_side": labels["camera_side"] != crossed,
+    return {"clip": stem, "crossed": labels.side,
+            "camera": labels.camera_side, "yaw": labels.yaw_deg,
+            "far_side": labels.camera_side != labels.side,
             "turn": [float(end[c] - start[c]) for c in (1, 2, 3)], "r": [r(c) for c in (1, 2, 3)],
             "drift": float(end[4] - start[4])}
 
