@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from posecheck.sources.recording import RecordingSource  # noqa: E402
-from tools.gain_bound import clip_trace, pooled_r  # noqa: E402
+from tools.gain_bound import clip_trace, own_neutral_feature, pooled_r  # noqa: E402
 
 SESSIONS = ROOT / "samples" / "sessions"
 PLAIN = "hamstring_stretch__lumbar_rounding_30deg_session_male_average__rr"
@@ -58,3 +58,9 @@ def test_clips_without_one_lumbar_mistake_are_skipped(tmp_path: Path) -> None:
     for suffix in (".labels.json", ".landmarks.npz"):
         shutil.copy(ROOT / "samples" / "synth" / f"{clip}{suffix}", tmp_path / f"{clip}{suffix}")
     assert clip_trace(tmp_path / f"{clip}.landmarks.npz", None, 1.5) is None
+
+
+def test_the_feature_and_its_direction_come_from_the_pose_files() -> None:
+    assert own_neutral_feature("hamstring_stretch", "lumbar_rounding") == ("back_curve", 1)
+    assert own_neutral_feature("hip_flexor_stretch", "arched_lower_back") == ("lower_back_bend", -1)
+    assert own_neutral_feature("hip_flexor_stretch", "knee_past_toes") is None  # no own-neutral level

@@ -25,6 +25,7 @@ turned the outline by the same amount per degree.
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import sys
 import warnings
@@ -38,17 +39,24 @@ sys.path.insert(0, str(ROOT))
 
 from posecheck.features.silhouette import back_curve, lower_back_bend  # noqa: E402
 from posecheck.labels import load_labels  # noqa: E402
+from posecheck.poses import load_catalogue  # noqa: E402
 from posecheck.sources.recording import RecordingSource  # noqa: E402
 from tools.truth_trace import Measure, curve_along, mediapipe_mid, true_mid  # noqa: E402
 
 FEATURES: dict[str, Measure] = {"back_curve": back_curve, "lower_back_bend": lower_back_bend}
-# check -> (feature its own-neutral level reads, sign that turns a change towards the mistake positive)
-CHECKS: dict[str, tuple[str, int]] = {
-    "lumbar_rounding": ("back_curve", +1),
-    "arched_lower_back": ("lower_back_bend", -1),
-    "forward_bend": ("back_curve", +1),
-}
 WAYS = ("posecheck", "true chord", "true silhouette + chord")
+
+
+@functools.cache
+def own_neutral_feature(pose_id: str, check_id: str) -> tuple[str, int] | None:
+    """The outline feature the check's own-neutral level reads, as its shipped pose file has it,
+    and the sign that turns a change towards the mistake positive; None for a check without an
+    own-neutral level on the outline."""
+    check = load_catalogue()[pose_id].check(check_id)
+    if check.from_own_neutral is None:
+        return None
+    name = check.from_own_neutral.feature or check.feature
+    return (name, 1 if check.rising else -1) if name in FEATURES else None
 
 
 @dataclass
@@ -79,9 +87,10 @@ def clip_trace(landmarks: Path, truth_dir: Path | None, from_s: float,
     if len(labels.mistake_parameters) != 1:
         return None
     (check, parameter), = labels.mistake_parameters.items()
-    if check not in CHECKS:
+    found = own_neutral_feature(labels.pose, check)
+    if found is None:
         return None
-    shipped, sign = CHECKS[check]
+    shipped, sign = found
     measure = FEATURES[feature or shipped]
     faces_right = labels.camera_side == "right"
     by_time = {round(t, 3): i for i, t in enumerate(labels.frame_times)}
