@@ -130,7 +130,7 @@ def _studied_check(pose_id: str) -> Check:
     return load_catalogue()[pose_id].check(STUDIED[pose_id][0])
 
 
-def _towards(pose_id: str) -> float:
+def towards(pose_id: str) -> float:
     """+1 when the check's mistake raises back_curve (rounding), -1 when it lowers it (arching)."""
     return 1.0 if _studied_check(pose_id).rising else -1.0
 
@@ -154,7 +154,7 @@ def derive(traces: list[ClipTrace]) -> dict[str, dict[str, float]]:
         by_pose[tr.pose].append(tr)
     out: dict[str, dict[str, float]] = {}
     for pose_id, trs in sorted(by_pose.items()):
-        sign = _towards(pose_id)
+        sign = towards(pose_id)
         correct = np.array([v for tr in trs for v, s in zip(tr.own, tr.severity, strict=True)
                             if s <= SILENT_DEG and not math.isnan(v)])
         drift = np.array([sign * (v - n) for tr in trs
@@ -174,7 +174,7 @@ def derive(traces: list[ClipTrace]) -> dict[str, dict[str, float]]:
 def neutral_range_from(pose_id: str, derived: dict[str, float]) -> tuple[float, float]:
     """The range a learned neutral is kept in: bounded away from the mistake only (see `OwnNeutral`),
     at correct form's 1st percentile (99th for an arch)."""
-    if _towards(pose_id) > 0:
+    if towards(pose_id) > 0:
         return derived["low"], math.inf
     return -math.inf, derived["high"]
 
@@ -336,7 +336,7 @@ def new_body_table(traces: list[ClipTrace]) -> str:
             if abs(a) <= FLAT_DEG:
                 by_pose[tr.pose][tr.body].append(v)
     for pose_id, bodies in sorted(by_pose.items()):
-        sign = _towards(pose_id)
+        sign = towards(pose_id)
         shipped = sign * _studied_check(pose_id).enter
         quiet = 0
         for body, values in sorted(bodies.items()):
@@ -363,12 +363,12 @@ def clearing_level_table(traces: list[ClipTrace]) -> str:
             "is past it | level that clears every clip |", "|---|---|---|---|---|"]
     by_pose: dict[str, list[tuple[float, ClipTrace]]] = defaultdict(list)
     for tr in traces:
-        sign = _towards(tr.pose)
+        sign = towards(tr.pose)
         flat = [sign * v for v, f in zip(tr.reading, _flat_mask(tr), strict=True) if f]
         if len(flat) >= 5:
             by_pose[tr.pose].append((float(np.percentile(flat, 99)), tr))
     for pose_id, clips in sorted(by_pose.items()):
-        sign = _towards(pose_id)
+        sign = towards(pose_id)
         shipped = sign * _studied_check(pose_id).enter
         past = sorted(((p, tr) for p, tr in clips if p > shipped), key=lambda x: -x[0])
         listed = "; ".join(f"{tr.body} ({sign * p:+.1f})" for p, tr in past) or "none"

@@ -51,12 +51,11 @@ from posecheck.poses import load_catalogue
 from posecheck.poses.schema import OwnNeutral
 from posecheck.regress import SILENT_DEG as CORRECT_DEG
 from posecheck.sources.recording import RecordingSource
-from tools.own_neutral_study import FLAT_DEG, HYSTERESIS_DEG, fixed_only, flag_past_from
+from tools.own_neutral_study import FLAT_DEG, HYSTERESIS_DEG, fixed_only, flag_past_from, towards
 from tools.spine_study import STUDIED as SPINE_STUDIED
 from tools.spine_study import lumbar_angle, studied_clips
 
-# pose -> +1 when the mistake raises back_curve (rounding), -1 when it lowers it (arching)
-STUDIED = {"hamstring_stretch": 1, "hip_flexor_stretch": -1, "glute_stretch": 1}
+STUDIED = tuple(SPINE_STUDIED)  # the poses, in table order; `towards` gives each mistake's direction
 # The shipped stations (0 to 1 in steps of 0.05) with the buttocks below the hip in front of them.
 STATIONS = np.concatenate([np.array([-0.2, -0.15, -0.1, -0.05]), silhouette.STATIONS])
 LOWER_WINDOWS = [(-0.2, 0.05), (-0.1, 0.2), (-0.05, 0.25), (0.0, 0.3), (0.05, 0.35), (0.1, 0.4), (0.0, 0.45)]
@@ -202,7 +201,7 @@ def _fit(x: np.ndarray, y: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
 
 
 def _check_scores(pred: np.ndarray, truth: np.ndarray, level: float | np.ndarray,
-                  sign: int) -> tuple[float, float]:
+                  sign: float) -> tuple[float, float]:
     """Share of must-flag frames that cross `level` (one, or one per frame), and of silent frames
     that do."""
     crossed = np.where(np.isfinite(pred), sign * pred > sign * level, False)
@@ -211,14 +210,14 @@ def _check_scores(pred: np.ndarray, truth: np.ndarray, level: float | np.ndarray
             float(crossed[silent].mean()) if silent.any() else math.nan)
 
 
-def _flag_level(pred: np.ndarray, truth: np.ndarray, in_position: np.ndarray, sign: int) -> float:
+def _flag_level(pred: np.ndarray, truth: np.ndarray, in_position: np.ndarray, sign: float) -> float:
     correct = pred[(sign * truth <= SILENT_DEG) & in_position & np.isfinite(pred)]
     return float(np.percentile(correct, 99 if sign > 0 else 1))
 
 
 def model_rows(rows: list[dict], held: list[dict], pose: str, max_extra: int = 2) -> list[tuple]:
     """Every fit of back_curve plus up to `max_extra` extra measures, scored three ways."""
-    sign = STUDIED[pose]
+    sign = towards(pose)
     a = [r for r in rows if r["pose"] == pose]
     b = [r for r in held if r["pose"] == pose]
     ya, yb = _column(a, "truth"), _column(b, "truth")
@@ -337,7 +336,7 @@ def _gain_range(per_clip: list[list[tuple[float, float, bool]]], compensated: bo
 def neutral_rows(rows: list[dict], validate: list[dict], pose: str) -> list[tuple]:
     """Per pair of stretches: the own-neutral level derived on `rows` as the shipped one is
     (tools/own_neutral_study.py), and r of the change from a learned neutral on `validate`."""
-    sign = STUDIED[pose]
+    sign = towards(pose)
     definition = load_catalogue()[pose]
     spec = definition.check(SPINE_STUDIED[pose][0]).from_own_neutral
     tau = definition.smoothing_s
