@@ -25,6 +25,7 @@ from posecheck.checker.checker import PoseChecker  # noqa: E402
 from posecheck.labels import load_labels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from posecheck.sources.recording import RecordingSource  # noqa: E402
+from tools.study_output import emit  # noqa: E402
 
 PATTERN = "glute_stretch_seated__*.landmarks.npz"
 JOINTS = {"ankle": (27, 28), "knee": (25, 26)}  # MediaPipe's left, right
@@ -97,11 +98,7 @@ def main() -> int:
         lines.append(f"| {name} | {len(group)} | {share('ankles')} | {share('knees')} | "
                      f"{np.mean([r['higher'] for r in group]):.0%} | {sum(r['side_right'] for r in group)} | "
                      f"{sum(r['side_none'] for r in group)} |")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        args.out.write_text(text)
-    return 0
+    return emit(lines, args.out)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ from posecheck.features.silhouette import back_curve, lower_back_bend  # noqa: E
 from posecheck.labels import load_labels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from posecheck.sources.recording import RecordingSource  # noqa: E402
+from tools.study_output import emit  # noqa: E402
 from tools.truth_trace import Measure, curve_along, mediapipe_mid, true_mid  # noqa: E402
 
 FEATURES: dict[str, Measure] = {"back_curve": back_curve, "lower_back_bend": lower_back_bend}
@@ -212,11 +213,7 @@ def main() -> int:
                   "| gain, compensated: true silhouette + chord |",
                   "|---|---|---:|---|---:|---|---|---|---|"]
         lines += _rows(traced)
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        args.out.write_text(text)
-    return 0
+    return emit(lines, args.out)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from posecheck.labels import load_labels  # noqa: E402
 from posecheck.sources.recording import RecordingSource  # noqa: E402
+from tools.study_output import emit  # noqa: E402
 from tools.truth_trace import curve_along, mediapipe_mid, true_mid  # noqa: E402
 
 PATTERN = "glute_stretch_seated__forward_bend_comp_*.landmarks.npz"
@@ -131,11 +132,7 @@ def main() -> int:
                      f"{_fmt(float(np.nanmedian([c['r'][0] for c in group])), '.2f')} | "
                      f"{_fmt(float(np.nanmedian([c['r'][1] for c in group])), '.2f')} | "
                      f"{_span([c['drift'] for c in group], '+.3f')} |")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        args.out.write_text(text)
-    return 0
+    return emit(lines, args.out)
 
 
 if __name__ == "__main__":
