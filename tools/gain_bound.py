@@ -42,7 +42,7 @@ from posecheck.labels import load_labels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from posecheck.sources.recording import RecordingSource  # noqa: E402
 from tools.study_output import emit  # noqa: E402
-from tools.truth_trace import Measure, curve_along, mediapipe_mid, true_mid  # noqa: E402
+from tools.truth_trace import Measure, mediapipe_mid, outline_along, true_mid  # noqa: E402
 
 FEATURES: dict[str, Measure] = {"back_curve": back_curve, "lower_back_bend": lower_back_bend}
 WAYS = ("posecheck", "true chord", "true silhouette + chord")
@@ -78,11 +78,10 @@ class ClipTrace:
         return float(np.polyfit(self.angle[ok], self.change[ok, way], 1)[0])
 
 
-def clip_trace(landmarks: Path, truth_dir: Path | None, from_s: float,
-               feature: str | None = None) -> ClipTrace | None:
-    """Trace one clip three ways on `feature` (default: the one the check's own-neutral level
-    reads), keeping frames from `from_s` on (the neutral is taken over every neutral frame); None
-    if it is not a lumbar session clip."""
+def clip_traces(landmarks: Path, truth_dir: Path | None, from_s: float) -> dict[str | None, ClipTrace] | None:
+    """Trace one clip three ways, each outline read on every feature of FEATURES (keyed by name;
+    None: the one the check's own-neutral level reads), keeping frames from `from_s` on (the
+    neutral is taken over every neutral frame); None if it is not a lumbar session clip."""
     stem = landmarks.name.replace(".landmarks.npz", "")
     labels = load_labels(landmarks.with_name(f"{stem}.labels.json"))
     if len(labels.mistake_parameters) != 1:
@@ -92,7 +91,6 @@ def clip_trace(landmarks: Path, truth_dir: Path | None, from_s: float,
     if found is None:
         return None
     shipped, sign = found
-    measure = FEATURES[feature or shipped]
     faces_right = labels.camera_side == "right"
     by_time = {round(t, 3): i for i, t in enumerate(labels.frame_times)}
     truth = None
@@ -109,14 +107,15 @@ def clip_trace(landmarks: Path, truth_dir: Path | None, from_s: float,
         size = (frame.width, frame.height)
         angles.append(abs(labels.frame_params[j][parameter]))
         times.append(frame.timestamp)
-        readings.append((
-            curve_along(frame.mask, mediapipe_mid(p, 23, 24), mediapipe_mid(p, 11, 12), faces_right,
-                        *size, measure=measure),
-            curve_along(frame.mask, hip, sh, faces_right, *size, measure=measure),
-            curve_along(truth[i].astype(np.float32) / 255.0, hip, sh, faces_right, *size, measure=measure)
-            if truth is not None else math.nan,
-        ))
-    angle, reading = np.array(angles), np.array(readings, dtype=float)
+        outlines = (
+            outline_along(frame.mask, mediapipe_mid(p, 23, 24), mediapipe_mid(p, 11, 12), faces_right, *size),
+            outline_along(frame.mask, hip, sh, faces_right, *size),
+            outline_along(truth[i].astype(np.float32) / 255.0, hip, sh, faces_right, *size)
+            if truth is not None else None,
+        )
+        readings.append([[measure(o) if o is not None else math.nan for o in outlines]
+                         for measure in FEATURES.values()])
+    angle, reading = np.array(angles), np.array(readings, dtype=float)  # frames x features x ways
     neutral = angle == 0
     if not neutral.any() or not (~neutral).any():
         return None
@@ -124,8 +123,20 @@ def clip_trace(landmarks: Path, truth_dir: Path | None, from_s: float,
         warnings.simplefilter("ignore", RuntimeWarning)  # a way with no truth is all NaN
         base = np.nanmedian(reading[neutral], axis=0)
     kept = np.array(times) >= from_s
-    return ClipTrace(stem, labels.pose, labels.compensated, angle[kept],
-                     sign * (reading[kept] - base))
+    change = sign * (reading[kept] - base)
+    traces: dict[str | None, ClipTrace] = {
+        name: ClipTrace(stem, labels.pose, labels.compensated, angle[kept], change[:, k])
+        for k, name in enumerate(FEATURES)}
+    traces[None] = traces[shipped]
+    return traces
+
+
+def clip_trace(landmarks: Path, truth_dir: Path | None, from_s: float,
+               feature: str | None = None) -> ClipTrace | None:
+    """One clip traced three ways on `feature` (default: the one the check's own-neutral level
+    reads); see `clip_traces`."""
+    traces = clip_traces(landmarks, truth_dir, from_s)
+    return traces[feature] if traces is not None else None
 
 
 def pooled_r(clips: list[ClipTrace], way: int, evened: bool = False) -> float:
@@ -195,24 +206,24 @@ def main() -> int:
              "(MediaPipe's mask, the render's hip and shoulder points), true silhouette + chord "
              "(neither MediaPipe's mask nor its landmarks). Gain: outline turn per degree set, each "
              "clip's least-squares slope. '-': not every clip of the set has its true silhouette."]
+    traced: list[tuple[str, dict[str | None, ClipTrace]]] = []
+    for spec in args.sets:
+        folder, _, truth = spec.partition("=")
+        for path in sorted(Path(folder).glob("*_session_*.landmarks.npz")):
+            c = clip_traces(path, Path(truth) if truth else None, args.from_s)
+            if c is not None:
+                traced.append((Path(folder).name, c))
     for title, feature in (("The feature each own-neutral level reads (back_curve; lower_back_bend for "
                             "the hip flexor stretch)", None),
                            ("Every stretch on lower_back_bend (upper line on the mid back)",
                             "lower_back_bend")):
-        traced: list[tuple[str, ClipTrace]] = []
-        for spec in args.sets:
-            folder, _, truth = spec.partition("=")
-            for path in sorted(Path(folder).glob("*_session_*.landmarks.npz")):
-                c = clip_trace(path, Path(truth) if truth else None, args.from_s, feature)
-                if c is not None:
-                    traced.append((Path(folder).name, c))
         lines += ["", f"## {title}", "",
                   "| pose | set | clips | r: posecheck / true chord / true silhouette + chord "
                   "| r, gains evened (true silhouette + chord) | gain, plain: posecheck "
                   "| gain, compensated: posecheck | gain, plain: true silhouette + chord "
                   "| gain, compensated: true silhouette + chord |",
                   "|---|---|---:|---|---:|---|---|---|---|"]
-        lines += _rows(traced)
+        lines += _rows([(set_name, c[feature]) for set_name, c in traced])
     return emit(lines, args.out)
 
 

@@ -13,24 +13,28 @@ from collections.abc import Callable
 
 import numpy as np
 
-from posecheck.features.silhouette import STATIONS, TrunkOutline, back_curve, trace, working_mask
+from posecheck.features.silhouette import TrunkOutline, back_curve, trace, working_mask
 
 Measure = Callable[[TrunkOutline], float]
 
 
-def curve_along(mask: np.ndarray, hip: np.ndarray, shoulder: np.ndarray, faces_right: bool,
-                width: int, height: int, measure: Measure = back_curve,
-                stations: np.ndarray = STATIONS) -> float:
-    """`measure` (default `back_curve`) of the outline traced on `mask` along the chord from `hip`
-    to `shoulder` (frame pixels of a `width` x `height` frame) at `stations` along it; NaN where the
-    outline is unseen.
+def outline_along(mask: np.ndarray, hip: np.ndarray, shoulder: np.ndarray, faces_right: bool,
+                  width: int, height: int) -> TrunkOutline | None:
+    """The outline traced on `mask` along the chord from `hip` to `shoulder` (frame pixels of a
+    `width` x `height` frame) at the shipped stations; None where the torso is too short to trace.
     `faces_right`: the person faces image-right (their right side is towards the camera)."""
     m = working_mask(mask)
     k = np.array([m.shape[1] / width, m.shape[0] / height])
     hip, shoulder = hip * k, shoulder * k
     along = (shoulder - hip) / float(np.hypot(*(shoulder - hip)))
     normal = np.array([-along[1], along[0]])  # towards the front for a person facing image-right
-    outline = trace(m, hip, shoulder, normal if faces_right else -normal, stations)
+    return trace(m, hip, shoulder, normal if faces_right else -normal)
+
+
+def curve_along(mask: np.ndarray, hip: np.ndarray, shoulder: np.ndarray, faces_right: bool,
+                width: int, height: int, measure: Measure = back_curve) -> float:
+    """`measure` (default `back_curve`) of `outline_along(...)`; NaN where the outline is unseen."""
+    outline = outline_along(mask, hip, shoulder, faces_right, width, height)
     return measure(outline) if outline is not None else math.nan
 
 
