@@ -45,7 +45,8 @@ def test_clip_names_are_unique_and_match_the_committed_samples(which: str) -> No
     names = [s.name for s in clips(which=which)]
     assert len(names) == len(set(names))
     if which not in FOLDER:  # a validation set rendered on demand (samples/ size), not committed
-        assert which in ("sessions-b", "sessions-c", "bodies-a", "bodies-b", "bodies-c")
+        assert which in ("sessions-b", "sessions-c", "bodies-a", "bodies-b", "bodies-c", "restless",
+                         "restless-b")
         return
     on_disk = {p.name.removesuffix(".labels.json") for p in FOLDER[which].glob("*.labels.json")}
     assert on_disk == set(names)
@@ -80,6 +81,37 @@ def test_the_drawn_bodies_sets_spread_new_adult_bodies_over_every_control() -> N
         u = sorted((p[k] - lo) / (hi - lo) for p in drawn.values())
         n = DRAWN_PER_SET  # (values are rounded to 0.001: allow that much across a bin's edge)
         assert all(i / n - 0.005 <= x <= (i + 1) / n + 0.005 for i, x in enumerate(u)), k
+
+
+def test_the_restless_sets_keep_a_flat_back_while_everything_else_moves() -> None:
+    from tools.synth.clip import EVERY_PHENOTYPE, FPS, frame_params
+
+    a, b = clips(which="restless"), clips(which="restless-b")
+    assert len(a) == len(b) == 60
+    assert not {s.body for s in a} & {s.body for s in b}
+    assert all(s.body in EVERY_PHENOTYPE for s in (*a, *b))  # the renderer can build every body
+    for spec in (*a, *b):
+        assert spec.mistake is None and spec.duration_s == 8.0
+        q0, _ = frame_params(spec, 0.0)
+        frames = [frame_params(spec, i / FPS)[0] for i in range(int(spec.duration_s * FPS))]
+        lumbar = [q.get("lumbar_flexion_deg", 0.0) - q.get("lumbar_extension_deg", 0.0) for q in frames]
+        assert max(map(abs, lumbar)) < 5.0, spec.name  # a flat back: the curated mistakes start at 5
+        assert max(lumbar) - min(lumbar) > 1.0, spec.name  # ...that still gives a little
+        breath = [q["breath_deg"] for q in frames]
+        assert 1.0 <= max(breath) <= 2.5 and -2.5 <= min(breath) <= -1.0, spec.name
+        deepen = spec.moves[0]
+        assert frames[-1][deepen.param] - q0[deepen.param] > 1.0, spec.name  # sank deeper (sway aside)
+
+
+def test_breathing_moves_only_the_upper_back_and_shoulders() -> None:
+    for pose, overrides in (("hamstring_stretch", {}), ("hip_flexor_stretch", {}),
+                            ("glute_stretch", {"seated": 1.0})):
+        st = STRETCHES[pose]
+        q = {**st.defaults, **overrides}
+        still, breathing = st.build(q).pose.bones, st.build({**q, "breath_deg": 2.0}).pose.bones
+        changed = {b for b in set(still) | set(breathing) if still.get(b) != breathing.get(b)}
+        assert changed == {"spine01", "spine02", "clavicle.L", "clavicle.R"}, pose
+        assert breathing["spine01"][0] - still.get("spine01", [0.0])[0] == pytest.approx(-1.0)
 
 
 def test_held_out_set_is_small_unseen_and_covers_every_stretch() -> None:

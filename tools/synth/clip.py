@@ -96,6 +96,8 @@ DRAWN_RANGES: dict[str, tuple[float, float]] = {
 BODIES_A_SEED = 6061
 BODIES_B_SEED = 6062
 BODIES_C_SEED = 6063
+RESTLESS_SEED = 7071  # matrix.restless: correct holds by 20 more drawn bodies, never still
+RESTLESS_B_SEED = 7072  # ...and 20 others again, to check blind what was chosen on the first
 DRAWN_PER_SET = 20
 
 
@@ -110,7 +112,8 @@ def drawn_phenotypes(seed: int, n: int = DRAWN_PER_SET) -> dict[str, dict[str, f
     return {f"drawn{seed}_{i:02d}": {k: round(float(v[i]), 3) for k, v in cols.items()} for i in range(n)}
 
 
-DRAWN_PHENOTYPES = {k: v for seed in (BODIES_A_SEED, BODIES_B_SEED, BODIES_C_SEED)
+DRAWN_PHENOTYPES = {k: v for seed in (BODIES_A_SEED, BODIES_B_SEED, BODIES_C_SEED, RESTLESS_SEED,
+                                                   RESTLESS_B_SEED)
                     for k, v in drawn_phenotypes(seed).items()}
 EVERY_PHENOTYPE = {**ALL_PHENOTYPES, **DRAWN_PHENOTYPES}
 
@@ -132,6 +135,20 @@ class Move:
 
 
 @dataclass
+class Wobble:
+    """A parameter that swings around its value all clip long: ``amplitude`` * sin(2 pi t /
+    ``period_s`` + ``phase``), e.g. breathing or a body that sways while holding a stretch."""
+
+    param: str
+    amplitude: float
+    period_s: float
+    phase: float = 0.0
+
+    def at(self, t: float) -> float:
+        return self.amplitude * math.sin(2.0 * math.pi * t / self.period_s + self.phase)
+
+
+@dataclass
 class ClipSpec:
     """Everything that defines one clip (anything left None is drawn from the seed)."""
 
@@ -146,6 +163,7 @@ class ClipSpec:
     duration_s: float = 3.0
     overrides: dict[str, float] = field(default_factory=dict)
     moves: list[Move] = field(default_factory=list)
+    wobbles: list[Wobble] = field(default_factory=list)
     body: str | None = None
     skin: str | None = None
     yaw_deg: float | None = None  # camera yaw from side-on (90 = straight at the front)
@@ -193,6 +211,8 @@ def frame_params(spec: ClipSpec, t: float) -> tuple[dict[str, float], float]:
     for m in spec.moves:
         f = float(np.clip((t - m.start_s) / max(m.end_s - m.start_s, 1e-6), 0.0, 1.0))
         q[m.param] = q[m.param] + f * (m.to - q[m.param])
+    for w in spec.wobbles:
+        q[w.param] = q.get(w.param, 0.0) + w.at(t)
     if spec.reps is not None:
         for k, v in spec.reps.offsets(t).items():
             q[k] = q.get(k, 0.0) + v

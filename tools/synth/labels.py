@@ -80,6 +80,8 @@ def build_labels(spec: ClipSpec, r: Rendered, file_name: str) -> dict:
         del spec_d["view"]
     if spec_d["reps"] is None:  # only rep clips have it (labels written before reps existed)
         del spec_d["reps"]
+    if not spec_d["wobbles"]:  # only restless clips have them (labels written before they existed)
+        del spec_d["wobbles"]
     view = {
         "kind": r.view,
         # from side-on, for every view (what posecheck.labels reads: >= 45 is a front view)

@@ -4,8 +4,11 @@ severities, bodies and looks) that scores the engine out of sample."""
 
 from __future__ import annotations
 
+import math
 import zlib
 from itertools import cycle
+
+import numpy as np
 
 from tools.synth.clip import (
     ALL_PHENOTYPES,
@@ -13,10 +16,14 @@ from tools.synth.clip import (
     BODIES_B_SEED,
     BODIES_C_SEED,
     PHENOTYPES,
+    RESTLESS_B_SEED,
+    RESTLESS_SEED,
     ClipSpec,
     Move,
+    Wobble,
     drawn_phenotypes,
 )
+from tools.synth.poses import STRETCHES
 from tools.synth.reps import MOVEMENTS, Cycle, Reps
 from tools.synth.scene import SKIN_TONES
 
@@ -409,8 +416,56 @@ def sessions_of(bodies: tuple[str, ...], flip: bool = False) -> list[ClipSpec]:
 # (clip.drawn_phenotypes). bodies-a is for deriving levels over many bodies, bodies-b for checking
 # them blind; bodies-c was rendered after bodies-b had been looked at, as the next blind check. Not
 # committed (samples/ size); rendered to build/ on demand.
+# The restless set (60 clips): correct holds that are never still, for the claim that a flat back
+# is not flagged. Real people breathe, sway, sink deeper into the stretch and let the lower back
+# give a degree or two; the other sets hold perfectly still once in position. Not committed
+# (samples/ size); rendered to build/ on demand and scored with `posecheck regress`.
+RESTLESS_S = 8.0
+# (pose, overrides, name tag, the flat-back deepening: param and how far, the sway param, the
+# lumbar param, and a small extra movement: param and its largest amplitude)
+RESTLESS_HOLDS: tuple[tuple[str, dict[str, float], str, str, str, str, str, float], ...] = (
+    ("hamstring_stretch", {}, "", "hip_hinge_deg", "hip_hinge_deg", "lumbar_flexion_deg",
+     "front_knee_flex_deg", 3.0),
+    ("hip_flexor_stretch", {}, "", "back_hip_ext_deg", "pelvic_tilt_deg", "lumbar_extension_deg",
+     "front_shin_tilt_deg", 2.0),
+    ("glute_stretch", SEATED, "_seated", "hip_hinge_deg", "hip_hinge_deg", "lumbar_flexion_deg",
+     "trunk_rotation_deg", 3.0),
+)
+
+
+def restless(body_seed: int = RESTLESS_SEED) -> list[ClipSpec]:
+    """Each of 20 drawn bodies (drawn with ``body_seed``) holds each lumbar stretch in correct form
+    for 8 s while it breathes (the upper back extends 1 to 2.5 deg on each breath, every 3.5 to
+    5.5 s), sways (the trunk's lean, 1 to 2.5 deg, every 6 to 10 s), sinks 3 to 10 deg deeper into
+    the stretch with a flat back (over 1.5 to 2.5 s, starting 2 to 3 s in), lets the lower back
+    give 1 to 2.5 deg either way (every 5 to 9 s) and moves a little elsewhere. Every amount is
+    drawn per clip from its name; no lumbar angle set ever reaches 5 deg, where the curated
+    mistakes begin."""
+    out: list[ClipSpec] = []
+    for pose, overrides, tag, deepen, sway, lumbar, extra, extra_max in RESTLESS_HOLDS:
+        for body in drawn_phenotypes(body_seed):
+            name = f"{pose}{tag}__correct_restless_{body}"
+            rng = np.random.default_rng(zlib.crc32(name.encode()))
+
+            def wobble(param: str, lo: float, hi: float, t_lo: float, t_hi: float,
+                       rng: np.random.Generator = rng) -> Wobble:
+                return Wobble(param, round(float(rng.uniform(lo, hi)), 2),
+                              round(float(rng.uniform(t_lo, t_hi)), 2),
+                              round(float(rng.uniform(0.0, 2 * math.pi)), 3))
+
+            start = round(float(rng.uniform(2.0, 3.0)), 2)
+            base_value = {**STRETCHES[pose].defaults, **overrides}[deepen]
+            move = Move(deepen, round(base_value + float(rng.uniform(3.0, 10.0)), 2), start,
+                        round(start + float(rng.uniform(1.5, 2.5)), 2))
+            wobbles = [wobble("breath_deg", 1.0, 2.5, 3.5, 5.5), wobble(sway, 1.0, 2.5, 6.0, 10.0),
+                       wobble(lumbar, 1.0, 2.5, 5.0, 9.0), wobble(extra, 0.5, extra_max, 4.0, 8.0)]
+            out.append(ClipSpec(name, pose, overrides=dict(overrides), moves=[move], wobbles=wobbles,
+                                duration_s=RESTLESS_S, body=body))
+    return out
+
+
 SETS = ("curated", "heldout", "recognition", "sessions", "sessions-b", "sessions-c",
-        "bodies-a", "bodies-b", "bodies-c")
+        "bodies-a", "bodies-b", "bodies-c", "restless", "restless-b")
 
 
 def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
@@ -438,4 +493,8 @@ def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
         body_seed = {"bodies-a": BODIES_A_SEED, "bodies-b": BODIES_B_SEED, "bodies-c": BODIES_C_SEED}[which]
         specs = sessions_of(tuple(drawn_phenotypes(body_seed)))
         return assign(specs, body_seed if seed is None else seed, first_side="right")
+    if which in ("restless", "restless-b"):
+        body_seed = RESTLESS_SEED if which == "restless" else RESTLESS_B_SEED
+        return assign(restless(body_seed), body_seed if seed is None else seed, first_side="left",
+                      camera_phase=1)
     raise ValueError(f"unknown clip set {which!r} (one of {', '.join(SETS)})")

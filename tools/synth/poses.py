@@ -121,6 +121,15 @@ def arms_reach(p: Pose, flex: float, elbow: float, abd: float = 0.0) -> None:
 # ---------------------------------------------------------------- standing / kneeling
 
 
+def breathe(p: Pose, q: dict[str, float]) -> None:
+    """A breath in (``breath_deg`` > 0, out < 0): the upper back extends that much and the
+    shoulders rise a little. Only the restless clips set it; at 0 nothing is added."""
+    b = q.get("breath_deg", 0.0)
+    if b:
+        p.spread(THORACIC, x=-b)
+        p.add("clavicle.L", y=-0.8 * b).add("clavicle.R", y=0.8 * b)
+
+
 def hamstring_stretch(q: dict[str, float]) -> Built:
     """Standing, left heel up on a low step in front, straight knee, hinge at the hips."""
     p = base()
@@ -133,6 +142,7 @@ def hamstring_stretch(q: dict[str, float]) -> Built:
     lean = hinge + lumbar + q["thoracic_flexion_deg"]
     p.spread(NECK, x=-0.45 * lean)
     arms_reach(p, 0.75 * lean + 5, 10)
+    breathe(p, q)
     return Built(p, Contact(["foot.R"], props={"step": "foot.L"}), STANDING)
 
 
@@ -152,6 +162,7 @@ def hip_flexor_stretch(q: dict[str, float]) -> Built:
     p.spread(NECK, x=0.3 * (tilt - q["lumbar_extension_deg"]))
     arms_reach(p, 25, 60, abd=-12)
     drop_hip(p, q.get("pelvic_obliquity_deg", 0.0))
+    breathe(p, q)
     return Built(p, Contact(["foot.R"], ["shin.L", "foot.L"]), STANDING)
 
 
@@ -177,6 +188,7 @@ def glute_stretch(q: dict[str, float]) -> Built:
         p.spread(LUMBAR, x=lumbar, z=-twist * 0.4).spread(THORACIC, x=5, z=-twist * 0.6)
         p.spread(NECK, x=-0.4 * (hinge + lumbar))
         arms_reach(p, 35 + 0.7 * (hinge + lumbar), 70)
+        breathe(p, q)
         return Built(p, Contact(["foot.R"], props={"seat": "pelvis"}), STANDING)
     _figure4(p, 95, {k: q[k] for k in "fark" if k in q})
     p.spread(LUMBAR, z=-twist * 0.3).spread(THORACIC, z=-twist * 0.7)
