@@ -74,6 +74,8 @@ class ClipTrace:
     own: list[float] = field(default_factory=list)  # smoothed feature the neutral is learned on
     neutral: list[float] = field(default_factory=list)  # learned neutral so far (NaN: not yet)
     flagged: list[bool] = field(default_factory=list)
+    params: list[dict[str, float]] = field(default_factory=list)  # the joint angles set
+    others: list[tuple[str, ...]] = field(default_factory=list)  # the pose's other checks flagged
 
 
 def fixed_only(pose: PoseDefinition) -> PoseDefinition:
@@ -119,6 +121,8 @@ def trace(root: Path, shipped: bool) -> list[ClipTrace]:
             tr.own.append(own)
             tr.neutral.append(math.nan if neutral is None else neutral)
             tr.flagged.append(status.state == "mistake")
+            tr.params.append(frame_labels["params"])
+            tr.others.append(tuple(c for c in verdict.active_mistakes if c != check_id))
         if tr.t:
             out.append(tr)
     return out
