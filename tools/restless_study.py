@@ -66,6 +66,19 @@ def rise(tr: ClipTrace) -> list[float]:
             if not (math.isnan(n) or math.isnan(v))]
 
 
+def by_stretch(traces: list[ClipTrace]) -> list[tuple[str, list[ClipTrace]]]:
+    """The traces grouped by stretch, in the stretches' order."""
+    groups: dict[str, list[ClipTrace]] = defaultdict(list)
+    for tr in traces:
+        groups[tr.pose].append(tr)
+    return sorted(groups.items())
+
+
+def learned(tr: ClipTrace) -> tuple[float, float] | None:
+    """(when, value) of the neutral the clip's check learned, or None if it learned none."""
+    return next(((t, n) for t, n in zip(tr.t, tr.neutral, strict=True) if not math.isnan(n)), None)
+
+
 def flagged_s(flags: list[bool], t: list[float]) -> float:
     """Seconds flagged (each flagged frame counts one frame interval)."""
     dt = (t[-1] - t[0]) / max(1, len(t) - 1) if len(t) > 1 else 0.0
@@ -77,22 +90,18 @@ def summary_table(traces: list[ClipTrace]) -> str:
             "| neutral learned: clips / median time (s) | rise past the neutral, per clip's largest: "
             "median / max (deg) |",
             "|---|---|---|---|---|---|"]
-    by_pose: dict[str, list[ClipTrace]] = defaultdict(list)
-    for tr in traces:
-        by_pose[tr.pose].append(tr)
-    for pose_id, trs in sorted(by_pose.items()):
+    for pose_id, trs in by_stretch(traces):
         lumbar = [tr for tr in trs if any(tr.flagged)]
         seconds = sum(flagged_s(tr.flagged, tr.t) for tr in trs)
         others: dict[str, int] = defaultdict(int)
         for tr in trs:
             for check in {c for frame in tr.others for c in frame}:
                 others[check] += 1
-        other_text = (f"{sum(any(f) for f in ([bool(x) for x in tr.others] for tr in trs))} ("
+        other_text = (f"{sum(any(tr.others) for tr in trs)} ("
                       + ", ".join(f"{c} {n}" for c, n in sorted(others.items())) + ")") if others else "0"
-        learned = [next(t for t, n in zip(tr.t, tr.neutral, strict=True) if not math.isnan(n))
-                   for tr in trs if any(not math.isnan(n) for n in tr.neutral)]
+        when = [w[0] for w in map(learned, trs) if w is not None]
         peaks = [max(r) for r in map(rise, trs) if r]
-        learned_text = f"{len(learned)} / {np.median(learned):.1f}" if learned else "0 / -"
+        learned_text = f"{len(when)} / {np.median(when):.1f}" if when else "0 / -"
         peak_text = f"{np.median(peaks):.1f} / {max(peaks):.1f}" if peaks else "-"
         rows.append(f"| {pose_id} | {len(trs)} | {len(lumbar)} / {seconds:.1f} | {other_text} | "
                     f"{learned_text} | {peak_text} |")
@@ -104,10 +113,7 @@ def gains_table(traces: list[ClipTrace]) -> str:
     rows = ["| stretch | angle | deg of reading per deg | its swing in a clip: median (deg) | "
             "reading moved by it: median (deg) |",
             "|---|---|---|---|---|"]
-    by_pose: dict[str, list[ClipTrace]] = defaultdict(list)
-    for tr in traces:
-        by_pose[tr.pose].append(tr)
-    for pose_id, trs in sorted(by_pose.items()):
+    for pose_id, trs in by_stretch(traces):
         sign = towards(pose_id)
         names = sorted({k for tr in trs for k in moved_params(tr)}, key=lambda k: (k not in LUMBAR_PARAMS, k))
         xs, ys, swings = [], [], defaultdict(list)
@@ -142,10 +148,10 @@ def clip_table(traces: list[ClipTrace]) -> str:
             "| lumbar check flagged (s) | other checks flagged |",
             "|---|---|---|---|---|---|"]
     for tr in traces:
-        learned = next(((t, n) for t, n in zip(tr.t, tr.neutral, strict=True) if not math.isnan(n)), None)
+        when = learned(tr)
         r = rise(tr)
         others = sorted({c for frame in tr.others for c in frame})
-        neutral = f"{learned[1]:.1f} ({learned[0]:.1f})" if learned else "not learned"
+        neutral = f"{when[1]:.1f} ({when[0]:.1f})" if when else "not learned"
         peak = f"{max(r):.1f}" if r else "-"
         rows.append(f"| {tr.clip} | {min(tr.truth):+.1f} / {max(tr.truth):+.1f} | {neutral} | {peak} | "
                     f"{flagged_s(tr.flagged, tr.t):.1f} | {', '.join(others) or '-'} |")
