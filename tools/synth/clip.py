@@ -112,9 +112,8 @@ def drawn_phenotypes(seed: int, n: int = DRAWN_PER_SET) -> dict[str, dict[str, f
     return {f"drawn{seed}_{i:02d}": {k: round(float(v[i]), 3) for k, v in cols.items()} for i in range(n)}
 
 
-DRAWN_PHENOTYPES = {k: v for seed in (BODIES_A_SEED, BODIES_B_SEED, BODIES_C_SEED, RESTLESS_SEED,
-                                                   RESTLESS_B_SEED)
-                    for k, v in drawn_phenotypes(seed).items()}
+DRAWN_SEEDS = (BODIES_A_SEED, BODIES_B_SEED, BODIES_C_SEED, RESTLESS_SEED, RESTLESS_B_SEED)
+DRAWN_PHENOTYPES = {k: v for seed in DRAWN_SEEDS for k, v in drawn_phenotypes(seed).items()}
 EVERY_PHENOTYPE = {**ALL_PHENOTYPES, **DRAWN_PHENOTYPES}
 
 TIMINGS = ("hold", "ramp", "pulse", "session")

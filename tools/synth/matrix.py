@@ -435,12 +435,12 @@ RESTLESS_HOLDS: tuple[tuple[str, dict[str, float], str, str, str, str, str, floa
 
 def restless(body_seed: int = RESTLESS_SEED) -> list[ClipSpec]:
     """Each of 20 drawn bodies (drawn with ``body_seed``) holds each lumbar stretch in correct form
-    for 8 s while it breathes (the upper back extends 1 to 2.5 deg on each breath, every 3.5 to
-    5.5 s), sways (the trunk's lean, 1 to 2.5 deg, every 6 to 10 s), sinks 3 to 10 deg deeper into
-    the stretch with a flat back (over 1.5 to 2.5 s, starting 2 to 3 s in), lets the lower back
-    give 1 to 2.5 deg either way (every 5 to 9 s) and moves a little elsewhere. Every amount is
-    drawn per clip from its name; no lumbar angle set ever reaches 5 deg, where the curated
-    mistakes begin."""
+    for 8 s while it breathes (the upper back extends 1 to 2.5 deg on each breath in and flexes as
+    much out, every 3.5 to 5.5 s), sways (the trunk's lean, 1 to 2.5 deg, every 6 to 10 s), sinks
+    3 to 10 deg deeper into the stretch with a flat back (over 1.5 to 2.5 s, starting 2 to 3 s
+    in), lets the lower back give 1 to 2.5 deg either way (every 5 to 9 s) and moves a little
+    elsewhere. Every amount is drawn per clip from its name; no lumbar angle set ever reaches
+    5 deg, where the curated mistakes begin."""
     out: list[ClipSpec] = []
     for pose, overrides, tag, deepen, sway, lumbar, extra, extra_max in RESTLESS_HOLDS:
         for body in drawn_phenotypes(body_seed):
