@@ -22,10 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from posecheck.checker.checker import PoseChecker  # noqa: E402
-from posecheck.labels import load_labels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
-from posecheck.sources.recording import RecordingSource  # noqa: E402
 from tools.study_output import emit, heading  # noqa: E402
+from tools.truth_trace import labelled_recording  # noqa: E402
 
 PATTERN = "glute_stretch_seated__*.landmarks.npz"
 JOINTS = {"ankle": (27, 28), "knee": (25, 26)}  # MediaPipe's left, right
@@ -42,19 +41,17 @@ def _swapped(p: np.ndarray, kp2d: dict, joint: str) -> bool:
 
 def clip_row(path: Path, pose: object) -> dict | None:
     """One side-view clip's swaps and the checker's side; None for a clip filmed from the front."""
-    labels = load_labels(path.with_name(path.name.replace(".landmarks.npz", ".labels.json")))
+    labels, frames = labelled_recording(path)
     if labels.view_kind != "side":
         return None
-    by_time = {round(t, 3): i for i, t in enumerate(labels.frame_times)}
     checker = PoseChecker(pose)  # type: ignore[arg-type]
     booked: collections.Counter[str] = collections.Counter()
     ankles, knees, crossed_higher = [], [], []
     other = "right" if labels.side == "left" else "left"
-    for frame in RecordingSource(path):
+    for frame, j in frames:
         verdict = checker.update(frame)
         if verdict.in_position and verdict.side in ("left", "right"):
             booked[verdict.side] += 1
-        j = by_time.get(round(frame.timestamp, 3))
         if frame.landmarks is None or j is None:
             continue
         p, k = frame.landmarks.image, labels.keypoints[j]

@@ -38,11 +38,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from posecheck.features.silhouette import back_curve, lower_back_bend  # noqa: E402
-from posecheck.labels import load_labels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
-from posecheck.sources.recording import RecordingSource  # noqa: E402
 from tools.study_output import emit, heading  # noqa: E402
-from tools.truth_trace import Measure, mediapipe_mid, outline_along, true_mid  # noqa: E402
+from tools.truth_trace import Measure, labelled_recording, three_ways, true_silhouettes  # noqa: E402
 
 FEATURES: dict[str, Measure] = {"back_curve": back_curve, "lower_back_bend": lower_back_bend}
 WAYS = ("posecheck", "true chord", "true silhouette + chord")
@@ -83,7 +81,7 @@ def clip_traces(landmarks: Path, truth_dir: Path | None, from_s: float) -> dict[
     None: the one the check's own-neutral level reads), keeping frames from `from_s` on (the
     neutral is taken over every neutral frame); None if it is not a lumbar session clip."""
     stem = landmarks.name.replace(".landmarks.npz", "")
-    labels = load_labels(landmarks.with_name(f"{stem}.labels.json"))
+    labels, frames = labelled_recording(landmarks)
     if len(labels.mistake_parameters) != 1:
         return None
     (check, parameter), = labels.mistake_parameters.items()
@@ -92,27 +90,15 @@ def clip_traces(landmarks: Path, truth_dir: Path | None, from_s: float) -> dict[
         return None
     shipped, sign = found
     faces_right = labels.camera_side == "right"
-    by_time = {round(t, 3): i for i, t in enumerate(labels.frame_times)}
-    truth = None
-    if truth_dir is not None:
-        path = truth_dir / f"{stem}.silhouette.npz"
-        truth = np.load(path)["mask"] if path.exists() else None
+    truth = true_silhouettes(truth_dir, landmarks)
     angles, readings, times = [], [], []
-    for i, frame in enumerate(RecordingSource(landmarks)):
-        j = by_time.get(round(frame.timestamp, 3))
+    for i, (frame, j) in enumerate(frames):
         if frame.landmarks is None or frame.mask is None or j is None:
             continue
-        p = frame.landmarks.image
-        hip, sh = true_mid(labels.keypoints[j], "hip"), true_mid(labels.keypoints[j], "shoulder")
-        size = (frame.width, frame.height)
         angles.append(abs(labels.frame_params[j][parameter]))
         times.append(frame.timestamp)
-        outlines = (
-            outline_along(frame.mask, mediapipe_mid(p, 23, 24), mediapipe_mid(p, 11, 12), faces_right, *size),
-            outline_along(frame.mask, hip, sh, faces_right, *size),
-            outline_along(truth[i].astype(np.float32) / 255.0, hip, sh, faces_right, *size)
-            if truth is not None else None,
-        )
+        silhouette = truth[i] if truth is not None else None
+        outlines = three_ways(frame, labels.keypoints[j], silhouette, faces_right)
         readings.append([[measure(o) if o is not None else math.nan for o in outlines]
                          for measure in FEATURES.values()])
     angle, reading = np.array(angles), np.array(readings, dtype=float)  # frames x features x ways

@@ -29,10 +29,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from posecheck.labels import load_labels  # noqa: E402
-from posecheck.sources.recording import RecordingSource  # noqa: E402
+from posecheck.features.silhouette import back_curve  # noqa: E402
 from tools.study_output import emit, heading  # noqa: E402
-from tools.truth_trace import curve_along, mediapipe_mid, true_mid  # noqa: E402
+from tools.truth_trace import (  # noqa: E402
+    HIPS,
+    labelled_recording,
+    mediapipe_mid,
+    three_ways,
+    true_mid,
+    true_silhouettes,
+)
 
 PATTERN = "glute_stretch_seated__forward_bend_comp_*.landmarks.npz"
 FIFTH = 5
@@ -41,31 +47,22 @@ FIFTH = 5
 def clip_row(landmarks: Path, truth_dir: Path | None) -> dict:
     """One clip's turns, within-clip r and MediaPipe's hip drift."""
     stem = landmarks.name.replace(".landmarks.npz", "")
-    labels = load_labels(landmarks.with_name(f"{stem}.labels.json"))
+    labels, frames = labelled_recording(landmarks)
     faces_right = labels.camera_side == "right"
-    by_time = {round(t, 3): i for i, t in enumerate(labels.frame_times)}
-    truth = None
-    if truth_dir is not None:
-        path = truth_dir / landmarks.name.replace(".landmarks.npz", ".silhouette.npz")
-        truth = np.load(path)["mask"] if path.exists() else None
+    truth = true_silhouettes(truth_dir, landmarks)
     rows = []
-    for i, frame in enumerate(RecordingSource(landmarks)):
-        j = by_time.get(round(frame.timestamp, 3))
+    for i, (frame, j) in enumerate(frames):
         if frame.landmarks is None or frame.mask is None or j is None:
             continue
-        p = frame.landmarks.image
-        mp_hip, mp_sh = mediapipe_mid(p, 23, 24), mediapipe_mid(p, 11, 12)
+        mp_hip = mediapipe_mid(frame.landmarks.image, *HIPS)
         hip, sh = true_mid(labels.keypoints[j], "hip"), true_mid(labels.keypoints[j], "shoulder")
-        size = (frame.width, frame.height)
         along = (sh - hip) / float(np.hypot(*(sh - hip)))
         backwards = -np.array([-along[1], along[0]]) * (1 if faces_right else -1)
         drift = float(np.dot(mp_hip - hip, backwards) / np.hypot(*(sh - hip)))
+        silhouette = truth[i] if truth is not None else None
+        outlines = three_ways(frame, labels.keypoints[j], silhouette, faces_right)
         rows.append((labels.frame_params[j]["lumbar_flexion_deg"],
-                     curve_along(frame.mask, mp_hip, mp_sh, faces_right, *size),
-                     curve_along(frame.mask, hip, sh, faces_right, *size),
-                     curve_along(truth[i].astype(np.float32) / 255.0, hip, sh, faces_right, *size)
-                     if truth is not None else math.nan,
-                     drift))
+                     *(back_curve(o) if o is not None else math.nan for o in outlines), drift))
     a = np.array(rows)
     n = max(1, len(a) // FIFTH)
     start, end = np.nanmedian(a[:n], axis=0), np.nanmedian(a[-n:], axis=0)
