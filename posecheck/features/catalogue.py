@@ -340,8 +340,9 @@ _PLAIN: dict[str, tuple[str, str, Callable[[Skeleton], float]]] = {
     "lower_back_bend": ("deg", "Person mask: bend of the back's outline between the lumbar stretch "
                         "and the mid back just above it (0.4 to 0.7 of the way up), side view. Signs "
                         "as back_curve. It follows a change of the lumbar angle more evenly across "
-                        "bodies, but its own neutral reading spreads more, so checks compare it with "
-                        "the person's own neutral (docs/spine.md).", lower_back_bend),
+                        "bodies, and breathing moves it less, but its own neutral reading spreads "
+                        "more, so checks compare it with the person's own neutral (docs/spine.md).",
+                        lower_back_bend),
     "trunk_twist": ("deg", "World: angle between the shoulder line and the hip line around the "
                     "trunk axis. 0 square, grows as the chest rotates.", trunk_twist),
     "view_yaw": ("deg", "World: how far the body is turned from side-on: 0 exactly side-on, "
