@@ -46,7 +46,7 @@ def test_clip_names_are_unique_and_match_the_committed_samples(which: str) -> No
     assert len(names) == len(set(names))
     if which not in FOLDER:  # a validation set rendered on demand (samples/ size), not committed
         assert which in ("sessions-b", "sessions-c", "bodies-a", "bodies-b", "bodies-c", "restless",
-                         "restless-b")
+                         "restless-b", "restless-c")
         return
     on_disk = {p.name.removesuffix(".labels.json") for p in FOLDER[which].glob("*.labels.json")}
     assert on_disk == set(names)
@@ -86,11 +86,12 @@ def test_the_drawn_bodies_sets_spread_new_adult_bodies_over_every_control() -> N
 def test_the_restless_sets_keep_a_flat_back_while_everything_else_moves() -> None:
     from tools.synth.clip import EVERY_PHENOTYPE, FPS, frame_params
 
-    a, b = clips(which="restless"), clips(which="restless-b")
-    assert len(a) == len(b) == 60
-    assert not {s.body for s in a} & {s.body for s in b}
-    assert all(s.body in EVERY_PHENOTYPE for s in (*a, *b))  # the renderer can build every body
-    for spec in (*a, *b):
+    a, b, c = clips(which="restless"), clips(which="restless-b"), clips(which="restless-c")
+    assert len(a) == len(b) == len(c) == 60
+    bodies = [{s.body for s in x} for x in (a, b, c)]
+    assert not bodies[0] & bodies[1] and not bodies[0] & bodies[2] and not bodies[1] & bodies[2]
+    assert all(s.body in EVERY_PHENOTYPE for s in (*a, *b, *c))  # the renderer can build every body
+    for spec in (*a, *b, *c):
         assert spec.mistake is None and spec.duration_s == 8.0
         q0, _ = frame_params(spec, 0.0)
         frames = [frame_params(spec, i / FPS)[0] for i in range(int(spec.duration_s * FPS))]

@@ -98,6 +98,7 @@ BODIES_B_SEED = 6062
 BODIES_C_SEED = 6063
 RESTLESS_SEED = 7071  # matrix.restless: correct holds by 20 more drawn bodies, never still
 RESTLESS_B_SEED = 7072  # ...and 20 others again, to check blind what was chosen on the first
+RESTLESS_C_SEED = 7073  # ...and 20 more, rendered after the first two had been looked at
 DRAWN_PER_SET = 20
 
 
@@ -112,7 +113,8 @@ def drawn_phenotypes(seed: int, n: int = DRAWN_PER_SET) -> dict[str, dict[str, f
     return {f"drawn{seed}_{i:02d}": {k: round(float(v[i]), 3) for k, v in cols.items()} for i in range(n)}
 
 
-DRAWN_SEEDS = (BODIES_A_SEED, BODIES_B_SEED, BODIES_C_SEED, RESTLESS_SEED, RESTLESS_B_SEED)
+DRAWN_SEEDS = (BODIES_A_SEED, BODIES_B_SEED, BODIES_C_SEED, RESTLESS_SEED, RESTLESS_B_SEED,
+               RESTLESS_C_SEED)
 DRAWN_PHENOTYPES = {k: v for seed in DRAWN_SEEDS for k, v in drawn_phenotypes(seed).items()}
 EVERY_PHENOTYPE = {**ALL_PHENOTYPES, **DRAWN_PHENOTYPES}
 

@@ -17,6 +17,7 @@ from tools.synth.clip import (
     BODIES_C_SEED,
     PHENOTYPES,
     RESTLESS_B_SEED,
+    RESTLESS_C_SEED,
     RESTLESS_SEED,
     ClipSpec,
     Move,
@@ -465,7 +466,7 @@ def restless(body_seed: int = RESTLESS_SEED) -> list[ClipSpec]:
 
 
 SETS = ("curated", "heldout", "recognition", "sessions", "sessions-b", "sessions-c",
-        "bodies-a", "bodies-b", "bodies-c", "restless", "restless-b")
+        "bodies-a", "bodies-b", "bodies-c", "restless", "restless-b", "restless-c")
 
 
 def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
@@ -493,8 +494,9 @@ def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
         body_seed = {"bodies-a": BODIES_A_SEED, "bodies-b": BODIES_B_SEED, "bodies-c": BODIES_C_SEED}[which]
         specs = sessions_of(tuple(drawn_phenotypes(body_seed)))
         return assign(specs, body_seed if seed is None else seed, first_side="right")
-    if which in ("restless", "restless-b"):
-        body_seed = RESTLESS_SEED if which == "restless" else RESTLESS_B_SEED
+    if which in ("restless", "restless-b", "restless-c"):
+        body_seed = {"restless": RESTLESS_SEED, "restless-b": RESTLESS_B_SEED,
+                     "restless-c": RESTLESS_C_SEED}[which]
         return assign(restless(body_seed), body_seed if seed is None else seed, first_side="left",
                       camera_phase=1)
     raise ValueError(f"unknown clip set {which!r} (one of {', '.join(SETS)})")
