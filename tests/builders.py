@@ -217,6 +217,16 @@ def back_profile(stations: np.ndarray, bend: float) -> np.ndarray:
                     kink + hi * (stations - BACK_KINK))
 
 
+def painted_lower_back_bend(bend: float) -> float:
+    """What lower_back_bend should read on the painted back: its lower line lies on the painted
+    lower stretch (bend / 2 off the chord), while its upper line (stations 0.2 to 0.8) spans the
+    painted kink, so it takes the median of the pairwise slopes of the painted profile there."""
+    t = np.arange(4, 17) * 0.05  # silhouette.MID_BACK's stations
+    d = back_profile(t, bend)
+    i, j = np.triu_indices(len(t), k=1)
+    return bend / 2 - math.degrees(math.atan(float(np.median((d[j] - d[i]) / (t[j] - t[i])))))
+
+
 def trunk_polygon(fig: Figure, bend: float) -> np.ndarray:
     """The trunk outline in frame pixels: back from below the hip to above the shoulder, then front."""
     hip = fig.mid_hip()

@@ -30,6 +30,7 @@ from builders import (
     lying_knee_to_chest,
     lying_leg_raised,
     lying_on_back,
+    painted_lower_back_bend,
     standing,
 )
 
@@ -246,7 +247,7 @@ def legs_up() -> Figure:
 
 
 MASK_DEG = 1.0  # the painted mask is anti-aliased pixels: the outline's angle is good to a degree
-MID_BACK_DEG = 2.5  # a short line with the painted kink inside it (lower_back_bend cases)
+
 
 # (feature, figure, expected). Sided features name the left_ or right_ variant.
 CASES: list[tuple[str, object, float, float]] = [
@@ -254,13 +255,11 @@ CASES: list[tuple[str, object, float, float]] = [
     ("back_curve", flat_back, 0.0, MASK_DEG),
     ("back_curve", rounded_back, 15.0, MASK_DEG),
     ("back_curve", arched_back, -35.0, MASK_DEG),
-    # lower_back_bend: the same bend, its upper line on the mid back (0.4 to 0.7). The painted kink
-    # (0.45) lies inside that short line, where the painted polygon's corner is cut off by its
-    # sampling and anti-aliasing: 2 of its 7 points sit up to 0.008 torso lengths off, so it reads
-    # up to MID_BACK_DEG shallower than the bend painted
+    # lower_back_bend: the same bends, its upper line on the middle of the back (0.2 to 0.8), which
+    # spans the painted kink (0.45): about two thirds of the bend painted
     ("lower_back_bend", flat_back, 0.0, MASK_DEG),
-    ("lower_back_bend", rounded_back, 15.0, MID_BACK_DEG),
-    ("lower_back_bend", arched_back, -35.0, MID_BACK_DEG),
+    ("lower_back_bend", rounded_back, painted_lower_back_bend(15.0), MASK_DEG),
+    ("lower_back_bend", arched_back, painted_lower_back_bend(-35.0), MASK_DEG),
     # trunk_inclination: hip-to-shoulder line from vertical, unsigned: 0 upright, 90 lying
     ("trunk_inclination", standing, 0.0, DEG),
     ("trunk_inclination", trunk_forward_345, ATAN_3_4, DEG),

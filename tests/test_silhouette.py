@@ -88,10 +88,11 @@ def test_fingertips_on_the_low_back_or_hair_on_the_shoulders(camera_side: str) -
         assert curve(fig, mask) == pytest.approx(-20.0, abs=3.0), station
 
 
-# The most each kind of mask noise above moves lower_back_bend from its reading on the clean mask.
-# Its upper line is shorter (7 stations, against 9), so blocky staircase edges move it further than
-# back_curve: tools/own_neutral_study.py takes 4 deg of mask noise for it, 3 for back_curve.
-MID_BACK_NOISE = {"speckle": 1.5, "smooth": 1.5, "blocky": 4.0, "folds": 1.5, "blob": 1.5}
+# The most each kind of mask noise above moves lower_back_bend from its reading on the clean mask
+# (largest seen: blocky 3.15, folds 1.27, smooth 0.66, speckle 0.47, blob 0.39 deg). Blocky
+# staircase edges move it a little further than back_curve: tools/own_neutral_study.py takes 3.5 deg
+# of mask noise for it, 3 for back_curve.
+MID_BACK_NOISE = {"speckle": 1.5, "smooth": 1.5, "blocky": 3.5, "folds": 1.5, "blob": 1.5}
 
 
 def noisy_masks(fig: Figure) -> dict[str, tuple[np.ndarray, np.ndarray]]:

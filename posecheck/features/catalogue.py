@@ -338,7 +338,7 @@ _PLAIN: dict[str, tuple[str, str, Callable[[Skeleton], float]]] = {
                    "about -20 (see docs/spine.md). Unseen when the outline cannot be traced.",
                    back_curve),
     "lower_back_bend": ("deg", "Person mask: bend of the back's outline between the lumbar stretch "
-                        "and the mid back just above it (0.4 to 0.7 of the way up), side view. Signs "
+                        "and the middle of the back (0.2 to 0.8 of the way up), side view. Signs "
                         "as back_curve. It follows a change of the lumbar angle more evenly across "
                         "bodies, and breathing moves it less, but its own neutral reading spreads "
                         "more, so checks compare it with the person's own neutral (docs/spine.md).",

@@ -34,7 +34,7 @@ BORDER_PX = 1.0  # an edge this close to the mask's border is the picture's edge
 MIN_CHORD_PX = 12.0  # a torso shorter than this in the mask is too small to trace
 LOWER_BACK = (0.0, 0.3)  # stations of the lumbar and sacral stretch of the back outline
 UPPER_BACK = (0.6, 1.0)  # stations of the upper back, around the shoulder blades
-MID_BACK = (0.4, 0.7)  # stations of the mid back just above the lumbar stretch (lower thoracic)
+MID_BACK = (0.2, 0.8)  # the middle of the back: from the lumbar stretch's top to the shoulder blades
 MIN_SEGMENT_POINTS = 4  # edge points a stretch needs before its direction is trusted
 
 
@@ -161,12 +161,14 @@ def back_curve(outline: TrunkOutline) -> float:
 
 
 def lower_back_bend(outline: TrunkOutline) -> float:
-    """Bend of the back outline between its lumbar stretch and the mid back just above it, degrees.
+    """Bend of the back outline between its lumbar stretch and the middle of the back, degrees.
 
-    The same two-line angle as `back_curve`, with the upper line on MID_BACK (the lower thoracic
-    spine) instead of the shoulder blades: the upper back and the shoulders' posture move it less,
-    so it follows a change of the lumbar angle more evenly across bodies and camera placements,
-    while its absolute reading spreads more between bodies (docs/spine.md). Same signs as
-    `back_curve`: positive rounded, negative hollow.
+    The same two-line angle as `back_curve`, with the upper line on MID_BACK (13 stations from the
+    top of the lumbar stretch to below the shoulder blades) instead of the shoulder blades alone:
+    breathing, the shoulders' posture and the arms move a long line through the middle of the back
+    less, so it follows a change of the lumbar angle more evenly across bodies and camera
+    placements, while its absolute reading spreads more between bodies (docs/spine.md). A bend
+    inside MID_BACK's span is read only in part. Same signs as `back_curve`: positive rounded,
+    negative hollow.
     """
     return segment_angle(outline, "back", *LOWER_BACK) - segment_angle(outline, "back", *MID_BACK)
