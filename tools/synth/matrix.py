@@ -465,6 +465,9 @@ def restless(body_seed: int = RESTLESS_SEED) -> list[ClipSpec]:
     return out
 
 
+# the drawn-bodies and restless sets by name: the seed their bodies (and by default the rest) are drawn with
+BODIES_SEEDS = {"bodies-a": BODIES_A_SEED, "bodies-b": BODIES_B_SEED, "bodies-c": BODIES_C_SEED}
+RESTLESS_SEEDS = {"restless": RESTLESS_SEED, "restless-b": RESTLESS_B_SEED, "restless-c": RESTLESS_C_SEED}
 SETS = ("curated", "heldout", "recognition", "sessions", "sessions-b", "sessions-c",
         "bodies-a", "bodies-b", "bodies-c", "restless", "restless-b", "restless-c")
 
@@ -490,13 +493,12 @@ def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
         return assign(sessions(flip=True), SESSIONS_B_SEED if seed is None else seed, first_side="left")
     if which == "sessions-c":
         return assign(sessions(), SESSIONS_C_SEED if seed is None else seed, first_side="left")
-    if which in ("bodies-a", "bodies-b", "bodies-c"):
-        body_seed = {"bodies-a": BODIES_A_SEED, "bodies-b": BODIES_B_SEED, "bodies-c": BODIES_C_SEED}[which]
+    if which in BODIES_SEEDS:
+        body_seed = BODIES_SEEDS[which]
         specs = sessions_of(tuple(drawn_phenotypes(body_seed)))
         return assign(specs, body_seed if seed is None else seed, first_side="right")
-    if which in ("restless", "restless-b", "restless-c"):
-        body_seed = {"restless": RESTLESS_SEED, "restless-b": RESTLESS_B_SEED,
-                     "restless-c": RESTLESS_C_SEED}[which]
+    if which in RESTLESS_SEEDS:
+        body_seed = RESTLESS_SEEDS[which]
         return assign(restless(body_seed), body_seed if seed is None else seed, first_side="left",
                       camera_phase=1)
     raise ValueError(f"unknown clip set {which!r} (one of {', '.join(SETS)})")
