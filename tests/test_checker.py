@@ -781,3 +781,43 @@ def test_guard_features_are_measured_and_switch_a_check_on_and_off() -> None:
     assert [g.feature for g in check.applies_if] == ["front_facing_up"]
     checker = PoseChecker(pose)
     assert "front_facing_up" in checker.feature_names
+
+
+def test_a_back_the_fixed_level_flags_from_the_start_and_that_holds_still_is_taken_as_the_neutral() -> None:
+    """A body whose correct back reads past the fixed level: told once, then judged against itself."""
+    pose = pose_by_id("hamstring_stretch")
+    check = pose.check("lumbar_rounding")
+    own = check.from_own_neutral
+    assert own is not None and own.adopt_after_s is not None
+    # rounded 10 deg past the fixed flag level from the start and held still; a few seconds after
+    # it was taken as the neutral, it rounds by 25 deg more
+    start_bend, later_bend, later_t = check.enter + 10.0, check.enter + 35.0, own.adopt_after_s + 4.0
+    times = regular_times(0.0, later_t + 3.0, 10.0)
+    hinge = heel_on_step("left", lean=40.0)
+    checker, verdicts = run(pose, frames(times, lambda t: hinge.with_back(later_bend if t >= later_t
+                                                                          else start_bend)))
+    v = by_time(verdicts)
+    first, *rest = checker.books.mistakes
+    assert first.check == "lumbar_rounding" and first.start_s < 1.5
+    confirmed = min(t for t in times if t >= first.start_s + check.min_duration_s - 1e-9)
+    # the wait starts on the first frame that reads the flag as on (the frame that confirms it
+    # still saw it pending)
+    waiting = min(t for t in times if t > confirmed)
+    adopted_at = min(t for t in times if t >= waiting + own.adopt_after_s - 1e-9)
+    assert first.end_s == pytest.approx(adopted_at)
+    (taken,) = [e for e in checker.events if e.kind == "neutral_learned"]
+    assert taken.timestamp == pytest.approx(adopted_at)
+    assert taken.message.startswith(f"{check.title}: took the back you held since the cue")
+    ended = [e for e in checker.events if e.kind == "mistake_ended"]
+    assert ended[0].timestamp == pytest.approx(adopted_at)
+    assert "held the same since the cue" in ended[0].message
+    # the neutral is the painted back's own reading, and from then on the form is good: the hold counts
+    neutral = checker.own_neutral("lumbar_rounding")
+    assert neutral == pytest.approx(painted_lower_back_bend(start_bend), abs=1.0)
+    quiet = [round(t, 9) for t in times if adopted_at < t < later_t]
+    assert all(v[t].status == "good" for t in quiet)
+    assert v[quiet[-1]].hold_s - v[quiet[0]].hold_s == pytest.approx(quiet[-1] - quiet[0], abs=1e-6)
+    # rounding further is judged against the taken neutral, not waved through
+    (second,) = rest
+    assert second.check == "lumbar_rounding" and later_t <= second.start_s < later_t + 1.0
+    assert v[round(times[-1], 9)].active_mistakes == ("lumbar_rounding",)

@@ -80,6 +80,60 @@ def test_the_neutral_is_kept_within_correct_forms_range_and_reset_forgets_it() -
     assert n.value == -10.0
 
 
+ADOPTING = SPEC.model_copy(update={"adopt_after_s": 3.0})
+
+
+def feed_flagged(n: NeutralReading, readings: list[float], dt: float = 0.1, t0: float = 0.0) -> float | None:
+    """Feed readings 0.1 s apart while the fixed level flags; the time the neutral was taken."""
+    for i, v in enumerate(readings):
+        if n.update(t0 + i * dt, v, may_learn=False, flagged=True):
+            return t0 + i * dt
+    return None
+
+
+def test_without_adopt_after_s_a_flagged_back_is_never_taken_as_the_neutral() -> None:
+    n = NeutralReading(SPEC)
+    assert feed_flagged(n, [5.0] * 200) is None and n.value is None and not n.adopted
+
+
+def test_a_flag_that_stays_on_for_adopt_after_s_adopts_the_median_back() -> None:
+    n = NeutralReading(ADOPTING)
+    assert feed_flagged(n, [-21.0, -19.0, -17.0, -20.0] * 10) == pytest.approx(3.0)
+    # (31 readings: the median)
+    assert n.adopted and n.value == pytest.approx(-19.0) and n.learned_at == pytest.approx(3.0)
+    # a back that swings while the flag stays on (mask noise, a restless body) is adopted all the same
+    n = NeutralReading(ADOPTING)
+    assert feed_flagged(n, [-25.0, -12.0, -20.0] * 11) == pytest.approx(3.0) and n.value == -20.0
+    # a flag that lapses to pending, or an unseen back, starts the wait again; a clear check learns
+    # the usual way
+    n = NeutralReading(ADOPTING)
+    feed_flagged(n, [5.0] * 20)
+    assert not n.update(2.0, 5.0, may_learn=False, flagged=False)
+    assert feed_flagged(n, [5.0] * 31, t0=2.1) == pytest.approx(5.1)
+    n.reset()
+    assert n.value is None and not n.adopted
+    feed_flagged(n, [5.0] * 20)
+    assert not n.update(2.0, math.nan, may_learn=False, flagged=True)
+    assert feed_flagged(n, [5.0] * 29, t0=2.1) is None
+    n.reset()
+    feed_flagged(n, [5.0] * 20)
+    assert feed(n, [-20.0] * 11) == pytest.approx(1.0) and not n.adopted  # learned while clear
+
+
+def test_an_adopted_back_is_judged_against_its_neutral_alone_and_kept_in_range() -> None:
+    n = NeutralReading(ADOPTING)
+    feed_flagged(n, [40.0] * 31)
+    assert n.adopted and n.value == -10.0  # within neutral_range, as a neutral learned while clear
+    # far past the fixed flag level (-13), but at the neutral: clear
+    assert n.judged(True, -13.0, -15.0, 20.0, -10.0) == pytest.approx(level_units(-10.0, -5.5, -7.5))
+    assert n.judged(True, -13.0, -15.0, 20.0, -10.0) < 0.0
+    assert n.judged(True, -13.0, -15.0, 20.0, -5.0) > 1.0  # 5 past its own neutral: flagged
+    assert math.isnan(n.judged(True, -13.0, -15.0, 20.0, math.nan))  # its own feature unseen
+    assert math.isnan(n.judged(True, -13.0, -15.0, math.nan, -10.0))
+    n.adopted = False  # a neutral learned while clear: the fixed level still applies
+    assert n.judged(True, -13.0, -15.0, 20.0, -10.0) > 1.0
+
+
 def test_level_units_read_0_at_the_clear_level_and_1_at_the_flag_level_either_way() -> None:
     assert level_units(-15.0, -13.0, -15.0) == 0.0 and level_units(-13.0, -13.0, -15.0) == 1.0
     assert level_units(-12.0, -13.0, -15.0) == pytest.approx(1.5)  # past a rising flag: above 1
@@ -370,3 +424,14 @@ def test_the_timeline_carries_the_level_against_the_persons_own_neutral() -> Non
     rows = own_level_rows(rounding)
     assert rows and min(r["time_s"] for r in rows) >= learned - 1e-3  # times are kept to the ms
     assert {r["own_level"] for r in rows} == {round(neutral + spec.flag_past, 2)}
+
+
+def test_the_lumbar_checks_take_a_flagged_back_as_the_neutral_when_the_cue_would_be_said_again() -> None:
+    """adopt_after_s is not a measured level but the coach's patience: the cue is said once and not
+    again for repeat_after_s, so that is how long a flag on a back that never clears is kept."""
+    from posecheck.live.cues import CuePicker
+
+    catalogue = load_catalogue()
+    for pose_id, (check_id, *_) in STUDIED.items():
+        spec = catalogue[pose_id].check(check_id).from_own_neutral
+        assert spec is not None and spec.adopt_after_s == CuePicker().repeat_after_s

@@ -400,9 +400,24 @@ class PoseChecker:
         """Learn the person's neutral reading of the check's neutral feature while the check is clear."""
         assert rt.neutral is not None
         c = rt.check
-        if rt.neutral.update(t, own, may_learn=not rt.latch.is_on and not rt.latch.pending):
+        if not rt.neutral.update(t, own, may_learn=not rt.latch.is_on and not rt.latch.pending,
+                                 flagged=rt.latch.is_on):
+            return
+        if not rt.neutral.adopted:
             self._emit(t, "neutral_learned", f"{c.title}: learned your own neutral reading "
                        f"({rt.neutral.value:.1f}); from now on it is also judged against it.", c.id)
+            return
+        # The fixed level has flagged a back that held still since the cue: take it as this
+        # person's own neutral rather than repeat the cue for the whole hold.
+        if rt.span is not None:
+            rt.span.end_s = t
+            self._emit(t, "mistake_ended", f"{c.title}: your back has held the same since the cue, so "
+                       "it is taken as how your back looks.", c.id)
+            rt.span = None
+        rt.latch.reset()
+        self._emit(t, "neutral_learned", f"{c.title}: took the back you held since the cue as your own "
+                   f"neutral reading ({rt.neutral.value:.1f}); from now on you are judged against it "
+                   "alone.", c.id)
 
     def _learning_neutral(self, statuses: list[CheckStatus]) -> bool:
         """A check that learns the person's neutral is judged now and has not learned it yet."""

@@ -20,37 +20,56 @@ from posecheck.poses.schema import OwnNeutral
 @dataclass
 class NeutralReading:
     """Learns one check's neutral reading: the median of the first steady `learn_s` seconds in
-    which the check was clear, kept within the spec's `neutral_range`. Forget it with `reset()`."""
+    which the check was clear, kept within the spec's `neutral_range`. With the spec's
+    `adopt_after_s`, a flag that has stayed on that long before any neutral was learned adopts the
+    median of the back over that time instead (`adopted` is then True). Forget it with `reset()`."""
 
     spec: OwnNeutral
     value: float | None = None  # the learned neutral, None while learning
     learned_at: float | None = None
-    _window: deque[tuple[float, float]] = field(default_factory=deque)
+    adopted: bool = False  # the neutral is a back the fixed level flagged: judge against it alone
+    _window: deque[tuple[float, float]] = field(default_factory=deque)  # clear and steady so far
+    _held: deque[tuple[float, float]] = field(default_factory=deque)  # flagged without a break so far
 
-    def update(self, t: float, reading: float, may_learn: bool) -> bool:
-        """Feed one frame's smoothed reading; True on the frame the neutral is learned."""
+    def update(self, t: float, reading: float, may_learn: bool, flagged: bool = False) -> bool:
+        """Feed one frame's smoothed reading; True on the frame the neutral is learned. `may_learn`:
+        the check is clear; `flagged`: it is flagged (neither: a flag is pending)."""
         if self.value is not None:
             return False
-        if not may_learn or math.isnan(reading):
-            self._window.clear()  # a steady stretch must be unbroken
+        adopting = flagged and self.spec.adopt_after_s is not None
+        if math.isnan(reading) or not (may_learn or adopting):
+            self._window.clear()  # a steady stretch, or an unbroken flag, starts again
+            self._held.clear()
             return False
-        w = self._window
-        w.append((t, reading))
-        values = [v for _, v in w]
-        while max(values) - min(values) > self.spec.steady_within:  # not steady: start later
-            w.popleft()
-            values.pop(0)
-        if t - w[0][0] < self.spec.learn_s - 1e-9:
-            return False
+        if may_learn:
+            self._held.clear()
+            self._window.append((t, reading))
+            values = [v for _, v in self._window]
+            while max(values) - min(values) > self.spec.steady_within:  # not steady: start later
+                self._window.popleft()
+                values.pop(0)
+            if t - self._window[0][0] < self.spec.learn_s - 1e-9:
+                return False
+        else:
+            assert self.spec.adopt_after_s is not None
+            self._window.clear()
+            self._held.append((t, reading))
+            if t - self._held[0][0] < self.spec.adopt_after_s - 1e-9:
+                return False
+            values = [v for _, v in self._held]
+            self.adopted = True
         low, high = self.spec.neutral_range
         self.value = float(np.clip(np.median(values), low, high))
         self.learned_at = t
-        w.clear()
+        self._window.clear()
+        self._held.clear()
         return True
 
     def reset(self) -> None:
         self.value = self.learned_at = None
+        self.adopted = False
         self._window.clear()
+        self._held.clear()
 
     def levels(self, rising: bool) -> tuple[float, float] | None:
         """The (flag, clear) levels against this person's neutral, in the neutral feature's units
@@ -64,12 +83,19 @@ class NeutralReading:
         """The check's reading in level units: 0 at a clear level, 1 at a flag level (see
         `level_units`), the larger of the pose's fixed levels on `value` and the person's own on
         `own` (the neutral feature's reading). So the own level can only make the check stricter.
-        NaN when `value` is; the fixed levels alone while no neutral is learned or `own` is NaN."""
+        NaN when `value` is; the fixed levels alone while no neutral is learned or `own` is NaN.
+        Once a back the fixed level flagged was adopted as the neutral, the own level alone (NaN
+        when `own` is)."""
         fixed = level_units(value, flag, clear)
         levels = self.levels(rising)
-        if levels is None or math.isnan(own) or math.isnan(fixed):
+        if levels is None or math.isnan(fixed):
+            return fixed
+        if self.adopted:  # the fixed level flagged this person's steady back: their own level alone
+            return level_units(own, *levels)
+        if math.isnan(own):
             return fixed
         return max(fixed, level_units(own, *levels))
+
 
 
 def level_units(value: float, flag: float, clear: float) -> float:

@@ -127,6 +127,14 @@ class OwnNeutral(_Strict):
     in the same direction as the check's): one that follows a change more evenly across bodies can
     serve the own-neutral level while the check's own feature keeps the fixed levels. The levels
     of this block are then in that feature's units.
+
+    `adopt_after_s`: a body whose correct back reads past the pose's fixed level is flagged from
+    the start of the hold, so no neutral could be learned and the cue would never stop. With this
+    set, when the fixed level's flag has stayed on this long before any neutral was learned, the
+    median of the back over that time is taken as the person's neutral (kept within
+    `neutral_range`): the flag ends and, for the rest of that hold, the back is judged against that
+    neutral alone (the fixed level no longer applies). The cost: a person who starts bent and stays
+    bent is told for this long, then no more.
     """
 
     flag_past: float = Field(gt=0.0)
@@ -135,6 +143,7 @@ class OwnNeutral(_Strict):
     neutral_range: tuple[float, float]
     learn_s: float = Field(default=1.0, gt=0.0, le=5.0)
     steady_within: float = Field(default=2.0, gt=0.0)
+    adopt_after_s: float | None = Field(default=None, gt=0.0, le=30.0)
 
     @model_validator(mode="after")
     def _consistent(self) -> OwnNeutral:
