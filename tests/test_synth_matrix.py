@@ -182,3 +182,19 @@ def test_rep_clips_are_full_or_partial_and_their_labels_count_them(which: str) -
             assert block["full_count"] == sum(c.full for c in spec.reps.cycles), spec.name
             assert block["full_count"] + block["partial_count"] == len(block["cycles"])
             assert block["direction"] == spec.reps.direction
+
+
+def test_duration_lengthens_correct_holds_only(capsys: pytest.CaptureFixture[str]) -> None:
+    from tools.synth.generate import main
+
+    assert main(["--set", "restless-c", "--only", "glute_stretch", "--match", "drawn7073_17",
+                 "--duration", "20", "--list"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert "__correct_restless_drawn7073_17" in line and line.endswith(" 20.0s")
+    held = "glute_stretch_seated__forward_bend_25deg_hold"
+    assert main(["--match", held, "--duration", "20", "--list"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    shipped = next(s for s in clips() if held in s.name)
+    assert line.endswith(f" {shipped.duration_s}s") and shipped.duration_s != 20.0
+    with pytest.raises(SystemExit):
+        main(["--set", "restless-c", "--duration", "0", "--list"])

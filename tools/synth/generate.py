@@ -1,7 +1,7 @@
 """CLI: render a clip set (mp4 + labels.json per clip): the curated matrix or the held-out set.
 
 python -m tools.synth.generate --out DIR [--set curated|heldout] [--only POSE[,POSE]]
-                               [--match TEXT] [--seed N] [--skip-existing] [--list]
+                               [--match TEXT] [--seed N] [--duration S] [--skip-existing] [--list]
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help=f"matrix seed (default: the set's own, curated {CURATED_SEED}, heldout {HELD_OUT_SEED})",
     )
+    ap.add_argument("--duration", type=float, default=None,
+                    help="render each correct hold this many seconds long instead of the set's length "
+                         "(its movements keep their times; clips with a mistake or reps keep theirs)")
     ap.add_argument("--list", action="store_true", help="list the clips and exit")
     ap.add_argument("--skip-existing", action="store_true", help="keep clips already rendered")
     a = ap.parse_args(argv)
@@ -42,6 +45,12 @@ def main(argv: list[str] | None = None) -> int:
         specs = [s for s in specs if a.match in s.name]
     if a.exclude:
         specs = [s for s in specs if a.exclude not in s.name]
+    if a.duration is not None:
+        if a.duration <= 0:
+            ap.error("--duration must be positive")
+        for s in specs:
+            if s.mistake is None and s.reps is None:
+                s.duration_s = a.duration
     if a.list:
         for s in specs:
             sev = f"{s.mistake} {s.severity:g}deg {s.timing}" if s.mistake else "correct"
