@@ -36,7 +36,7 @@ from builders import (
 
 from posecheck.checker import PoseChecker, Verdict
 from posecheck.checker import guidance as g
-from posecheck.checker.checker import MAX_CREDIT_GAP_S
+from posecheck.checker.checker import ADOPTED_NEUTRAL, ADOPTED_SHOW_S, MAX_CREDIT_GAP_S
 from posecheck.features.catalogue import MASK_FEATURES
 from posecheck.frames import PoseFrame
 from posecheck.poses import PoseDefinition, pose_by_id
@@ -816,6 +816,11 @@ def test_a_back_the_fixed_level_flags_from_the_start_and_that_holds_still_is_tak
     assert neutral == pytest.approx(painted_lower_back_bend(start_bend), abs=1.0)
     quiet = [round(t, 9) for t in times if adopted_at < t < later_t]
     assert all(v[t].status == "good" for t in quiet)
+    # the form message says so for ADOPTED_SHOW_S, then counts the hold as usual
+    assert v[round(adopted_at, 9)].message == ADOPTED_NEUTRAL
+    told = [t for t in quiet if t < adopted_at + ADOPTED_SHOW_S - 1e-9]
+    assert all(v[t].message == ADOPTED_NEUTRAL for t in told)
+    assert all(v[t].message.startswith("Good form, hold it") for t in quiet if t not in told)
     assert v[quiet[-1]].hold_s - v[quiet[0]].hold_s == pytest.approx(quiet[-1] - quiet[0], abs=1e-6)
     # rounding further is judged against the taken neutral, not waved through
     (second,) = rest

@@ -29,6 +29,8 @@ RECENT_S = 1.0  # a rep event older than this when it is judged is booked but no
 MAX_CREDIT_GAP_S = 1.0  # longest gap between two good frames that still counts towards a hold
 EXTRA_PEOPLE_AFTER_S = 1.0
 LEARNING_NEUTRAL = "Good. Hold still with your back long for a moment: learning how your back looks."
+ADOPTED_NEUTRAL = "OK: that is taken as how your back looks. Keep it there."
+ADOPTED_SHOW_S = 3.0  # how long the form message says so after a flagged back was taken as the neutral
 
 
 @dataclass
@@ -82,6 +84,7 @@ class PoseChecker:
         self._features = self._needed_features()
         self.reps = RepCounter(pose.reps) if pose.reps is not None else None
         self._rep_cue: tuple[float, str] | None = None  # (until, words) after a partial rep
+        self._adopted_at: float | None = None  # when a flagged back was last taken as a neutral
 
     # ------------------------------------------------------------------------------------------
     @staticmethod
@@ -244,6 +247,8 @@ class PoseChecker:
                 message = "Hold complete. Well done."
             elif self._learning_neutral(statuses):
                 message = LEARNING_NEUTRAL
+            elif self._adopted_at is not None and t - self._adopted_at < ADOPTED_SHOW_S - 1e-9:
+                message = ADOPTED_NEUTRAL
             else:
                 message = f"Good form, hold it: {side_book.hold_s:.0f} of {self.pose.hold.seconds:.0f} s."
         self._note_guidance(t, status == "guidance", message)
@@ -415,6 +420,7 @@ class PoseChecker:
                        "it is taken as how your back looks.", c.id)
             rt.span = None
         rt.latch.reset()
+        self._adopted_at = t
         self._emit(t, "neutral_learned", f"{c.title}: took the back you held since the cue as your own "
                    f"neutral reading ({rt.neutral.value:.1f}); from now on you are judged against it "
                    "alone.", c.id)
