@@ -807,10 +807,10 @@ def test_a_back_the_fixed_level_flags_from_the_start_and_that_holds_still_is_tak
     assert first.end_s == pytest.approx(adopted_at)
     (taken,) = [e for e in checker.events if e.kind == "neutral_learned"]
     assert taken.timestamp == pytest.approx(adopted_at)
-    assert taken.message.startswith(f"{check.title}: took the back you held since the cue")
+    assert taken.message.startswith(f"{check.title}: took your back since the cue")
     ended = [e for e in checker.events if e.kind == "mistake_ended"]
     assert ended[0].timestamp == pytest.approx(adopted_at)
-    assert "held the same since the cue" in ended[0].message
+    assert "still read this way since the cue" in ended[0].message
     # the neutral is the painted back's own reading, and from then on the form is good: the hold counts
     neutral = checker.own_neutral("lumbar_rounding")
     assert neutral == pytest.approx(painted_lower_back_bend(start_bend), abs=1.0)

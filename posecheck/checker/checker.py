@@ -412,16 +412,16 @@ class PoseChecker:
             self._emit(t, "neutral_learned", f"{c.title}: learned your own neutral reading "
                        f"({rt.neutral.value:.1f}); from now on it is also judged against it.", c.id)
             return
-        # The fixed level has flagged a back that held still since the cue: take it as this
-        # person's own neutral rather than repeat the cue for the whole hold.
+        # The fixed level has kept flagging this back since the cue: take it as this person's own
+        # neutral rather than repeat the cue for the whole hold.
         if rt.span is not None:
             rt.span.end_s = t
-            self._emit(t, "mistake_ended", f"{c.title}: your back has held the same since the cue, so "
-                       "it is taken as how your back looks.", c.id)
+            self._emit(t, "mistake_ended", f"{c.title}: still read this way since the cue, so it is "
+                       "taken as how your back looks.", c.id)
             rt.span = None
         rt.latch.reset()
         self._adopted_at = t
-        self._emit(t, "neutral_learned", f"{c.title}: took the back you held since the cue as your own "
+        self._emit(t, "neutral_learned", f"{c.title}: took your back since the cue as your own "
                    f"neutral reading ({rt.neutral.value:.1f}); from now on you are judged against it "
                    "alone.", c.id)
 

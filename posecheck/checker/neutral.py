@@ -90,7 +90,7 @@ class NeutralReading:
         levels = self.levels(rising)
         if levels is None or math.isnan(fixed):
             return fixed
-        if self.adopted:  # the fixed level flagged this person's steady back: their own level alone
+        if self.adopted:  # the fixed level kept flagging this person's back: their own level alone
             return level_units(own, *levels)
         if math.isnan(own):
             return fixed
