@@ -84,7 +84,6 @@ class PoseChecker:
         self._features = self._needed_features()
         self.reps = RepCounter(pose.reps) if pose.reps is not None else None
         self._rep_cue: tuple[float, str] | None = None  # (until, words) after a partial rep
-        self._adopted_at: float | None = None  # when a flagged back was last taken as a neutral
 
     # ------------------------------------------------------------------------------------------
     @staticmethod
@@ -247,7 +246,7 @@ class PoseChecker:
                 message = "Hold complete. Well done."
             elif self._learning_neutral(statuses):
                 message = LEARNING_NEUTRAL
-            elif self._adopted_at is not None and t - self._adopted_at < ADOPTED_SHOW_S - 1e-9:
+            elif self._just_adopted(t):
                 message = ADOPTED_NEUTRAL
             else:
                 message = f"Good form, hold it: {side_book.hold_s:.0f} of {self.pose.hold.seconds:.0f} s."
@@ -420,10 +419,14 @@ class PoseChecker:
                        "taken as how your back looks.", c.id)
             rt.span = None
         rt.latch.reset()
-        self._adopted_at = t
         self._emit(t, "neutral_learned", f"{c.title}: took your back since the cue as your own "
                    f"neutral reading ({rt.neutral.value:.1f}); from now on you are judged against it "
                    "alone.", c.id)
+
+    def _just_adopted(self, t: float) -> bool:
+        """A check took a flagged back as the person's neutral less than ADOPTED_SHOW_S ago."""
+        return any(rt.neutral is not None and rt.neutral.adopted and rt.neutral.learned_at is not None
+                   and t - rt.neutral.learned_at < ADOPTED_SHOW_S - 1e-9 for rt in self._checks)
 
     def _learning_neutral(self, statuses: list[CheckStatus]) -> bool:
         """A check that learns the person's neutral is judged now and has not learned it yet."""

@@ -97,7 +97,6 @@ class NeutralReading:
         return max(fixed, level_units(own, *levels))
 
 
-
 def level_units(value: float, flag: float, clear: float) -> float:
     """`value` rescaled so that the clear level reads 0 and the flag level 1, whichever way the
     check runs: a latch at (rising, 1, 0) on it flags and clears exactly where one at (flag, clear)
