@@ -260,6 +260,11 @@ CASES: list[tuple[str, object, float, float]] = [
     ("lower_back_bend", flat_back, 0.0, MASK_DEG),
     ("lower_back_bend", rounded_back, painted_lower_back_bend(15.0), MASK_DEG),
     ("lower_back_bend", arched_back, painted_lower_back_bend(-35.0), MASK_DEG),
+    # sacrum_back_bend: its lower line starts below the hip (-0.1 to 0.25), still on the painted lower
+    # stretch (which the painted back continues below the hip), so it reads as lower_back_bend does
+    ("sacrum_back_bend", flat_back, 0.0, MASK_DEG),
+    ("sacrum_back_bend", rounded_back, painted_lower_back_bend(15.0), MASK_DEG),
+    ("sacrum_back_bend", arched_back, painted_lower_back_bend(-35.0), MASK_DEG),
     # trunk_inclination: hip-to-shoulder line from vertical, unsigned: 0 upright, 90 lying
     ("trunk_inclination", standing, 0.0, DEG),
     ("trunk_inclination", trunk_forward_345, ATAN_3_4, DEG),
@@ -502,6 +507,7 @@ def _swap(name: str) -> str:
 NAN_CASES: list[tuple[str, object, tuple[str, ...], tuple[str, ...]]] = [
     ("back_curve", standing, ("left_hip", "right_hip"), ("left_hip", "right_hip")),
     ("lower_back_bend", standing, ("left_hip", "right_hip"), ("left_hip", "right_hip")),
+    ("sacrum_back_bend", standing, ("left_hip", "right_hip"), ("left_hip", "right_hip")),
     ("trunk_inclination", standing, ("left_shoulder", "right_shoulder"), ("left_shoulder", "right_shoulder")),
     ("trunk_lean", standing, ("left_shoulder", "right_shoulder"), ("left_shoulder", "right_shoulder")),
     ("neck_flexion", standing, ("left_ear", "right_ear"), ("left_ear", "right_ear")),

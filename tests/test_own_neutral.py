@@ -297,7 +297,8 @@ def _measured_ranges() -> dict[str, tuple[float, float]]:
 
 def test_the_pose_files_levels_are_the_ones_measured() -> None:
     """Flag and clear levels as derived on the curated clips; the neutral's range as the kept
-    measurement derived it over more bodies, and at least as wide as the committed clips alone give."""
+    measurement derived it over more bodies, or as the committed clips alone give it where that is
+    wider (the seated glute's sacrum_back_bend: -34.83 against -34.68)."""
     curated = derive(_fixed_only_traces("synth"))
     committed = derive([tr for name in ("synth", "sessions") for tr in _fixed_only_traces(name)])
     measured = _measured_ranges()
@@ -310,12 +311,14 @@ def test_the_pose_files_levels_are_the_ones_measured() -> None:
         assert d["learned"] >= 5  # the measurement rests on clips where a neutral was learned
         assert spec.flag_past == d["flag_past"] and spec.clear_within == d["clear_within"]
         assert spec.flag_past == committed[pose_id]["flag_past"]
-        assert spec.neutral_range == pytest.approx(measured[pose_id], abs=0.05)
+        # the wider of the kept measurement's bound and the committed clips' own, rounded outwards
         low, high = neutral_range_from(pose_id, committed[pose_id])
-        if check.rising:  # bounded only away from the mistake, and past every committed clip's bound
-            assert math.isinf(spec.neutral_range[1]) and spec.neutral_range[0] <= low + 0.05
+        if check.rising:  # bounded only away from the mistake
+            bound = min(measured[pose_id][0], low)
+            assert math.isinf(spec.neutral_range[1]) and bound - 0.1 <= spec.neutral_range[0] <= bound + 0.05
         else:
-            assert math.isinf(spec.neutral_range[0]) and spec.neutral_range[1] >= high - 0.05
+            bound = max(measured[pose_id][1], high)
+            assert math.isinf(spec.neutral_range[0]) and bound - 0.05 <= spec.neutral_range[1] <= bound + 0.1
 
 
 def test_the_person_is_told_to_hold_still_while_their_back_is_learned() -> None:

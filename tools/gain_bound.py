@@ -4,7 +4,8 @@ python tools/gain_bound.py SET_DIR[=TRUTH_DIR] ... [--out docs/measurements/gain
 
 Every sessions-style clip in each set (a neutral back, then one lumbar mistake ramping to 30 deg;
 `--set sessions*` and `--set bodies-*` in tools/synth) is traced three ways on the same frames, with
-the feature each pose's own-neutral level reads (`back_curve`; `lower_back_bend` for the hip flexor
+the feature each pose's own-neutral level reads (its pose file's `from_own_neutral.feature`:
+`lower_back_bend` for the hamstring and hip flexor stretches, `sacrum_back_bend` for the seated glute
 stretch):
 
 1. as posecheck does: MediaPipe's mask along MediaPipe's mid-hip to mid-shoulder chord;
@@ -37,12 +38,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from posecheck.features.silhouette import back_curve, lower_back_bend  # noqa: E402
+from posecheck.features.silhouette import back_curve, lower_back_bend, sacrum_back_bend  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from tools.study_output import emit, heading  # noqa: E402
 from tools.truth_trace import Measure, labelled_recording, three_ways, true_silhouettes  # noqa: E402
 
-FEATURES: dict[str, Measure] = {"back_curve": back_curve, "lower_back_bend": lower_back_bend}
+FEATURES: dict[str, Measure] = {"back_curve": back_curve, "lower_back_bend": lower_back_bend,
+                                "sacrum_back_bend": sacrum_back_bend}
 WAYS = ("posecheck", "true chord", "true silhouette + chord")
 
 
@@ -198,8 +200,7 @@ def main() -> int:
             c = clip_traces(path, Path(truth) if truth else None, args.from_s)
             if c is not None:
                 traced.append((Path(folder).name, c))
-    for title, feature in (("The feature each own-neutral level reads (back_curve; lower_back_bend for "
-                            "the hip flexor stretch)", None),
+    for title, feature in (("The feature each own-neutral level reads (as its pose file says)", None),
                            ("Every stretch on lower_back_bend (upper line on the mid back)",
                             "lower_back_bend")):
         lines += ["", f"## {title}", "",

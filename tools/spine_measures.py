@@ -57,7 +57,7 @@ from tools.spine_study import lumbar_angle, studied_clips
 
 STUDIED = tuple(SPINE_STUDIED)  # the poses, in table order; `towards` gives each mistake's direction
 # The shipped stations (0 to 1 in steps of 0.05) with the buttocks below the hip in front of them.
-STATIONS = np.concatenate([np.array([-0.2, -0.15, -0.1, -0.05]), silhouette.STATIONS])
+STATIONS = np.concatenate([np.array([-0.2, -0.15]), silhouette.STATIONS])
 LOWER_WINDOWS = [(-0.2, 0.05), (-0.1, 0.2), (-0.05, 0.25), (0.0, 0.3), (0.05, 0.35), (0.1, 0.4), (0.0, 0.45)]
 UPPER_WINDOWS = [(0.4, 0.7), (0.5, 0.9), (0.6, 1.0)]
 # the pairs tried as an own-neutral measure: the lower stretch from the sacrum up to the shipped one
@@ -73,14 +73,16 @@ EXTRAS = {
 }
 
 
-def _frame_measures(sk: Skeleton, working: str) -> dict[str, float]:
-    """The outline profile at STATIONS plus the landmark measures of one frame (NaN if unseen)."""
+def _frame_measures(sk: Skeleton, working: str, windows: tuple[tuple[float, float], ...] = ()
+                    ) -> dict[str, float]:
+    """The outline profile at STATIONS plus the landmark measures of one frame (NaN if unseen);
+    `windows`: more stretches of the outline to measure, beside LOWER_WINDOWS and UPPER_WINDOWS."""
     out: dict[str, float] = {}
     try:
         outline = sk.outline_at(STATIONS)
     except Unseen:
         return {}
-    for lo, hi in [*LOWER_WINDOWS, *UPPER_WINDOWS, (0.3, 0.6)]:
+    for lo, hi in [*LOWER_WINDOWS, *UPPER_WINDOWS, (0.3, 0.6), *windows]:
         out[f"seg {lo:g}..{hi:g}"] = silhouette.segment_angle(outline, "back", lo, hi)
     out["mid_back"] = out["seg 0.3..0.6"] - out["seg 0..0.3"]
     out["back_curve"] = silhouette.back_curve(sk.trunk_outline)  # the checker's own, unsmoothed
@@ -98,11 +100,15 @@ def _frame_measures(sk: Skeleton, working: str) -> dict[str, float]:
     return out
 
 
-def collect(root: Path) -> list[dict]:
-    """One row per frame that the checker traced a back outline on, in every studied clip."""
+def collect(root: Path, windows: tuple[tuple[float, float], ...] = (), pose_id: str | None = None
+            ) -> list[dict]:
+    """One row per frame that the checker traced a back outline on, in every studied clip (of
+    `pose_id` only, when given); `windows`: more stretches of the outline to measure."""
     catalogue = load_catalogue()
     rows: list[dict] = []
     for clip, labels, rec_path in studied_clips(root):
+        if pose_id is not None and labels["pose"] != pose_id:
+            continue
         pose = catalogue[labels["pose"]]
         check_id = SPINE_STUDIED[pose.id][0]
         # the fixed levels only, as tools/own_neutral_study.py learns beside them
@@ -113,7 +119,7 @@ def collect(root: Path) -> list[dict]:
                 continue
             sk = Skeleton(frame.landmarks, frame.width, frame.height, verdict.camera_side or "left",
                           frame.mask)
-            values = _frame_measures(sk, verdict.side or labels["side"])
+            values = _frame_measures(sk, verdict.side or labels["side"], windows)
             if not values:
                 continue
             status = next((c for c in verdict.checks if c.id == check_id), None)

@@ -142,6 +142,10 @@ def lower_back_bend(sk: Skeleton) -> float:
     return _traced(silhouette.lower_back_bend(sk.trunk_outline))
 
 
+def sacrum_back_bend(sk: Skeleton) -> float:
+    return _traced(silhouette.sacrum_back_bend(sk.trunk_outline))
+
+
 def trunk_twist(sk: Skeleton) -> float:
     up = sk.world_superior()
     shoulders, hips = across3(sk.world_pair("shoulder"), up), across3(sk.world_pair("hip"), up)
@@ -343,6 +347,11 @@ _PLAIN: dict[str, tuple[str, str, Callable[[Skeleton], float]]] = {
                         "bodies, and breathing moves it less, but its own neutral reading spreads "
                         "more, so checks compare it with the person's own neutral (docs/spine.md).",
                         lower_back_bend),
+    "sacrum_back_bend": ("deg", "Person mask: lower_back_bend with its lower line from the sacrum "
+                         "(0.1 torso lengths below hip level) to a quarter of the way up, side view. "
+                         "Signs as back_curve. On a seated body its change from the person's own "
+                         "neutral follows the lumbar angle more closely (docs/spine.md).",
+                         sacrum_back_bend),
     "trunk_twist": ("deg", "World: angle between the shoulder line and the hip line around the "
                     "trunk axis. 0 square, grows as the chest rotates.", trunk_twist),
     "view_yaw": ("deg", "World: how far the body is turned from side-on: 0 exactly side-on, "
@@ -366,7 +375,7 @@ def _build() -> dict[str, Feature]:
 
 FEATURES: dict[str, Feature] = _build()
 # read the person mask, not only landmarks
-MASK_FEATURES: frozenset[str] = frozenset({"back_curve", "lower_back_bend"})
+MASK_FEATURES: frozenset[str] = frozenset({"back_curve", "lower_back_bend", "sacrum_back_bend"})
 SIDED_FEATURES: tuple[str, ...] = tuple(_SIDED)
 PLAIN_FEATURES: tuple[str, ...] = tuple(_PLAIN)
 

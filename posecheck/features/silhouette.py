@@ -7,7 +7,8 @@ across the shoulder-hip chord and reduces them to size-free shape numbers. It kn
 stretches or thresholds.
 
 Geometry (image plane, pixels of the mask):
-- The chord runs from mid-hip (station t=0) to mid-shoulder (t=1). At each station a ray leaves
+- The chord runs from mid-hip (station t=0) to mid-shoulder (t=1); two stations continue it a
+  little past the hip (t=-0.1, -0.05), where the back outline is the sacrum's. At each station a ray leaves
   the chord at right angles, towards the back (posterior) or the front (anterior); the outline
   point is where the mask probability falls through 0.5, found to a fraction of a pixel by linear
   interpolation. Distances are divided by the chord length (the torso length).
@@ -29,12 +30,15 @@ import numpy as np
 WORK_SIDE = 320  # masks are traced at this longest side (recordings store them at this size too)
 EDGE_LEVEL = 0.5  # mask probability taken as the body's edge
 SEARCH_RADIUS = 0.9  # torso lengths searched along each ray
-STATIONS = np.linspace(0.0, 1.0, 21)  # from the hip (0) to the shoulder (1)
+# from just below the hip (-0.1: the sacrum) to the shoulder (1) in steps of 0.05; the stations from 0
+# on are exactly np.linspace(0, 1, 21), so a stretch at or above the hip reads as it always has
+STATIONS = np.concatenate([[-0.1, -0.05], np.linspace(0.0, 1.0, 21)])
 BORDER_PX = 1.0  # an edge this close to the mask's border is the picture's edge, not the body's
 MIN_CHORD_PX = 12.0  # a torso shorter than this in the mask is too small to trace
 LOWER_BACK = (0.0, 0.3)  # stations of the lumbar and sacral stretch of the back outline
 UPPER_BACK = (0.6, 1.0)  # stations of the upper back, around the shoulder blades
 MID_BACK = (0.2, 0.8)  # the middle of the back: from the lumbar stretch's top to the shoulder blades
+SACRUM_UP = (-0.1, 0.25)  # from the sacrum, just below hip level, up the lumbar stretch
 MIN_SEGMENT_POINTS = 4  # edge points a stretch needs before its direction is trusted
 
 
@@ -172,3 +176,14 @@ def lower_back_bend(outline: TrunkOutline) -> float:
     negative hollow.
     """
     return segment_angle(outline, "back", *LOWER_BACK) - segment_angle(outline, "back", *MID_BACK)
+
+
+def sacrum_back_bend(outline: TrunkOutline) -> float:
+    """Bend of the back outline between the sacrum-and-lumbar stretch and the middle of the back, degrees.
+
+    `lower_back_bend` with its lower line on SACRUM_UP (from 0.1 torso lengths below hip level to a
+    quarter of the way up) instead of LOWER_BACK. On the seated glute stretch's renders its change
+    from the person's own neutral follows the lumbar angle more closely than lower_back_bend's, and
+    flat backs drift less from it (docs/measurements/back_lines.md). Same signs as `back_curve`.
+    """
+    return segment_angle(outline, "back", *SACRUM_UP) - segment_angle(outline, "back", *MID_BACK)
