@@ -39,12 +39,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from posecheck.checker.neutral import NeutralReading
-from posecheck.checker.smoothing import TimeEMA
 from posecheck.features import silhouette
 from posecheck.poses import load_catalogue
 from posecheck.poses.schema import OwnNeutral
-from tools.spine_measures import _r, collect
+from tools.spine_measures import _bend, _r, collect, learned_rows
 from tools.spine_study import STUDIED
 from tools.study_output import emit, heading
 
@@ -60,11 +58,6 @@ MISTAKE_DEG, FLAT_DEG, LEAN_MOVED_DEG = 15.0, 5.0, 4.0
 WINDOWS = tuple(sorted({w for pair in [*itertools.product(LOWERS, UPPERS), *NAMES] for w in pair}))
 
 
-def _bend(row: dict, pair: Pair) -> float:
-    (lo, up) = pair
-    return row[f"seg {lo[0]:g}..{lo[1]:g}"] - row[f"seg {up[0]:g}..{up[1]:g}"]
-
-
 def _clips(rows: list[dict]) -> list[list[dict]]:
     """The rows of each clip (sets may hold clips of the same name: build/restless-c-long)."""
     out: dict[tuple[str, str], list[dict]] = {}
@@ -77,17 +70,8 @@ def rises(clip: list[dict], pair: Pair, tau_s: float, spec: OwnNeutral
           ) -> list[tuple[float, float, float, float]]:
     """(t, rise past the learned neutral, lumbar angle set, trunk lean) on the in-position frames
     once a neutral is learned; the rise is taken towards the mistake (forward bend: up)."""
-    ema, learner = TimeEMA(tau_s), NeutralReading(spec)
-    out = []
-    for r in clip:
-        value = ema.update(r["t"], _bend(r, pair))
-        if not r["in_position"]:
-            learner.reset()
-            continue
-        learner.update(r["t"], value, may_learn=r["clear"])
-        if learner.value is not None and math.isfinite(value):
-            out.append((r["t"], value - learner.value, r["truth"], r["trunk_lean"]))
-    return out
+    return [(r["t"], change, r["truth"], r["trunk_lean"])
+            for r, change in learned_rows(clip, pair, tau_s, spec)]
 
 
 def held_max(t: np.ndarray, x: np.ndarray, hold_s: float) -> float:

@@ -300,9 +300,9 @@ def _bend(row: dict, key: Pair) -> float:
     return row[f"seg {lo[0]:g}..{lo[1]:g}"] - row[f"seg {up[0]:g}..{up[1]:g}"]
 
 
-def _learned_changes(clip_rows: list[dict], key: Pair, tau_s: float, spec: OwnNeutral
-                     ) -> list[tuple[float, float]]:
-    """(change from the learned neutral, lumbar angle) on the in-position frames after a neutral was
+def learned_rows(clip_rows: list[dict], key: Pair, tau_s: float, spec: OwnNeutral
+                 ) -> list[tuple[dict, float]]:
+    """(row, change from the learned neutral) on the in-position frames after a neutral was
     learned, the pair's bend smoothed and learned exactly as the checker does its own."""
     ema, learner = TimeEMA(tau_s), NeutralReading(spec)
     out = []
@@ -313,8 +313,14 @@ def _learned_changes(clip_rows: list[dict], key: Pair, tau_s: float, spec: OwnNe
             continue
         learner.update(r["t"], value, may_learn=r["clear"])
         if learner.value is not None and math.isfinite(value):
-            out.append((value - learner.value, r["truth"]))
+            out.append((r, value - learner.value))
     return out
+
+
+def _learned_changes(clip_rows: list[dict], key: Pair, tau_s: float, spec: OwnNeutral
+                     ) -> list[tuple[float, float]]:
+    """(change from the learned neutral, lumbar angle): `learned_rows` for the correlation."""
+    return [(change, r["truth"]) for r, change in learned_rows(clip_rows, key, tau_s, spec)]
 
 
 def _zero_changes(clip_rows: list[dict], key: Pair) -> list[tuple[float, float, bool]]:
