@@ -80,6 +80,59 @@ def test_the_neutral_is_kept_within_correct_forms_range_and_reset_forgets_it() -
     assert n.value == -10.0
 
 
+SETTLING = SPEC.model_copy(update={"settles_for_s": 4.0})
+
+
+def feed_on(n: NeutralReading, readings: list[float], dt: float = 0.1) -> float | None:
+    """`feed`, but every reading is fed, also after the neutral is learned."""
+    learned = [i * dt for i, v in enumerate(readings) if n.update(i * dt, v, True)]
+    return learned[0] if learned else None
+
+
+def test_a_learned_neutral_settles_on_the_clear_frames_of_the_next_settles_for_s() -> None:
+    n = NeutralReading(SETTLING)
+    # learned at 1.0 s from eleven readings of -20, then the body sinks 1 deg deeper into the stretch
+    assert feed_on(n, [-20.0] * 11 + [-19.0] * 29) == pytest.approx(1.0)
+    assert n.value == pytest.approx(-19.0)  # (11 of -20, 29 of -19: the median)
+    assert n.learned_at == pytest.approx(1.0)  # still when it was first learned
+    # frames on which the check was flagged or pending, or the back was unseen, do not count
+    n = NeutralReading(SETTLING)
+    feed(n, [-20.0] * 11)
+    for i in range(20):
+        n.update(1.1 + i * 0.1, -19.0, may_learn=False)
+        n.update(1.15 + i * 0.1, math.nan, may_learn=True)
+    assert n.value == pytest.approx(-20.0)
+    # after settles_for_s it stays put
+    n = NeutralReading(SETTLING)
+    feed(n, [-20.0] * 11)
+    for i in range(50):
+        n.update(5.1 + i * 0.1, -19.0, may_learn=True)
+    assert n.value == pytest.approx(-20.0)
+
+
+def test_a_settling_neutral_stays_within_steady_within_of_its_first_value_and_the_range() -> None:
+    # a back that rounds from the moment it is learned while still read as clear: the neutral
+    # follows it 2 deg at most, so the flag level moves out by no more than steady_within
+    n = NeutralReading(SETTLING)
+    feed_on(n, [-20.0] * 11 + [-20.0 + 0.3 * i for i in range(1, 41)])
+    assert n.value == pytest.approx(-18.0)
+    n = NeutralReading(SETTLING)
+    feed_on(n, [-11.0] * 11 + [-9.0] * 40)
+    assert n.value == pytest.approx(-10.0)  # the median -9 is past neutral_range's -10
+    # without settles_for_s (the default) nothing settles; an adopted neutral does not settle
+    n = NeutralReading(SPEC)
+    feed_on(n, [-20.0] * 11 + [-19.0] * 29)
+    assert n.value == pytest.approx(-20.0)
+    n = NeutralReading(SETTLING.model_copy(update={"adopt_after_s": 3.0}))
+    feed_flagged(n, [-20.0] * 31)
+    for i in range(30):
+        n.update(3.1 + i * 0.1, -19.0, may_learn=True)
+    assert n.adopted and n.value == pytest.approx(-20.0)
+    n.reset()
+    feed_on(n, [-15.0] * 11 + [-14.0] * 29)  # reset forgets what it settled on
+    assert n.value == pytest.approx(-14.0)
+
+
 ADOPTING = SPEC.model_copy(update={"adopt_after_s": 3.0})
 
 
@@ -183,6 +236,8 @@ def test_the_schema_rejects_inconsistent_levels() -> None:
         OwnNeutral(flag_past=3.0, clear_within=3.0, neutral_range=(-30.0, -10.0))
     with pytest.raises(ValidationError, match="neutral_range"):
         OwnNeutral(flag_past=3.0, clear_within=1.0, neutral_range=(-10.0, -30.0))
+    with pytest.raises(ValidationError, match="settles_for_s"):
+        OwnNeutral(flag_past=3.0, clear_within=1.0, neutral_range=(-30.0, -10.0), settles_for_s=-1.0)
     # a range reaching past the flag level is allowed (a user's stricter pose file): a neutral is
     # only learned while the check is clear, and it can only tighten the levels
     check = Check(id="lumbar_rounding", title="Rounded lower back", feature="back_curve", flag_above=-13,
@@ -407,7 +462,8 @@ def test_the_what_if_tool_moves_only_the_named_checks_levels(tmp_path: Path) -> 
 
 def test_the_timeline_carries_the_level_against_the_persons_own_neutral() -> None:
     """The recorded-video chart draws where the check flags against the learned neutral: nothing before
-    it is learned, then the neutral plus the pose file's flag_past, on the feature it is learned on."""
+    it is learned, then the neutral plus the pose file's flag_past, on the feature it is learned on
+    (moving while the neutral settles)."""
     from posecheck.sinks.timeline import key_measures, own_level_rows
 
     clip = "hamstring_stretch__lumbar_rounding_30deg_session_male_average__rr"
@@ -426,7 +482,11 @@ def test_the_timeline_carries_the_level_against_the_persons_own_neutral() -> Non
     assert rounding.label.endswith(check.neutral_feature) and math.isnan(rounding.flag_level)
     rows = own_level_rows(rounding)
     assert rows and min(r["time_s"] for r in rows) >= learned - 1e-3  # times are kept to the ms
-    assert {r["own_level"] for r in rows} == {round(neutral + spec.flag_past, 2)}
+    # it moves while the neutral settles, within steady_within of where it started; the last is
+    # the neutral the checker ended on
+    first = rows[0]["own_level"]
+    assert all(abs(r["own_level"] - first) <= spec.steady_within + 0.01 for r in rows)
+    assert rows[-1]["own_level"] == round(neutral + spec.flag_past, 2)
 
 
 def test_the_lumbar_checks_take_a_flagged_back_as_the_neutral_when_the_cue_would_be_said_again() -> None:

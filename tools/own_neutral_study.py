@@ -8,7 +8,7 @@ posecheck/checker/neutral.py) and flags a change past it. This script:
 1. **Derives** that level on the calibration clips (the curated set, `root`). The lumbar checks
    run with their fixed levels only. A neutral is learned from each clip's smoothed reading of
    the check's neutral feature (back_curve, or the pose file's `feature:`) the way the checker
-   learns it (first steady `learn_s` while the check is clear). Then:
+   learns it (first steady `learn_s` while the check is clear, then settling for `settles_for_s`). Then:
    - `neutral_range` bounds a learned neutral on the side away from the mistake, at the 1st
      percentile (99th for an arch) of the neutral feature on correct-form frames (severity <=
      SILENT_DEG); towards the mistake it is open (the fixed level still applies there);
@@ -84,6 +84,14 @@ def fixed_only(pose: PoseDefinition) -> PoseDefinition:
     return pose.model_copy(update={"checks": checks})
 
 
+def unbounded(shipped: OwnNeutral | None) -> OwnNeutral:
+    """An own-neutral spec that learns (and settles) as `shipped` does, or with the defaults when
+    there is none, but keeps any neutral: for measuring the change from it before levels exist."""
+    learning = {} if shipped is None else {"learn_s": shipped.learn_s, "steady_within": shipped.steady_within,
+                                           "settles_for_s": shipped.settles_for_s}
+    return OwnNeutral(flag_past=1.0, clear_within=0.0, neutral_range=(-math.inf, math.inf), **learning)
+
+
 def trace(root: Path, shipped: bool) -> list[ClipTrace]:
     """Every studied clip under `root`. With `shipped` the pose files run as they are and the
     neutral is the checker's own; otherwise the checks run on their fixed levels and the neutral
@@ -97,9 +105,7 @@ def trace(root: Path, shipped: bool) -> list[ClipTrace]:
         own_feature = neutral_feature(pose.id)
         learner = None
         if not shipped:
-            learn = {"learn_s": spec.learn_s, "steady_within": spec.steady_within} if spec else {}
-            learner = NeutralReading(OwnNeutral(flag_past=1.0, clear_within=0.0,
-                                                neutral_range=(-math.inf, math.inf), **learn))
+            learner = NeutralReading(unbounded(spec))
             pose = fixed_only(pose)
         checker = PoseChecker(pose, side=labels["side"], also_measure=(own_feature,))
         tr = ClipTrace(clip, pose.id, labels["body"]["phenotype"]["name"], bool(labels.get("compensated")))

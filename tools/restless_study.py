@@ -12,16 +12,19 @@ the shipped pose files and reports:
 - how far the reading the neutral is learned on rises past that neutral, towards the mistake;
 - what moves that reading: a least-squares fit, within each clip, of the reading on every angle the
   clip moves (the lumbar angle set among them), pooled per stretch;
-- with `--sessions`, what a wider own-neutral level would cost: false alarms on the restless clips
-  against the mistakes caught on clips that start neutral (the sessions and drawn-bodies sets).
+- with `--sessions`, what a wider own-neutral level would cost, and what a neutral that settles for
+  longer or shorter would: false alarms on the restless clips against the mistakes caught on clips
+  that start neutral (the sessions and drawn-bodies sets).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from posecheck.labels import ClipLabels, load_labels
 from posecheck.poses import load_catalogue
-from posecheck.poses.schema import PoseDefinition
+from posecheck.poses.schema import OwnNeutral, PoseDefinition
 from posecheck.regress import run_clip
 from tools.own_neutral_study import ClipTrace, towards, trace
 from tools.spine_study import STUDIED, studied_clips
@@ -159,26 +162,54 @@ def clip_table(traces: list[ClipTrace]) -> str:
 
 
 WIDER_BY = (0.0, 1.0, 2.0, 4.0)  # deg added to each own-neutral flag (and clear) level in the what-if
+SETTLES_FOR = (0.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)  # s a learned neutral keeps settling, in the what-if
+# one row of a what-if: its label, the pose changed that way, and whether that is the shipped pose
+Variant = tuple[str, Callable[[PoseDefinition], PoseDefinition], bool]
 
 
-def widened(pose: PoseDefinition, by: float) -> PoseDefinition:
-    """The pose with its lumbar check's own-neutral flag and clear levels moved `by` deg outwards."""
+def _own_neutral_changed(pose: PoseDefinition, **update: float) -> PoseDefinition:
+    """The pose with its lumbar check's `from_own_neutral` fields set as in `update`."""
     check_id = STUDIED[pose.id][0]
     checks = []
     for c in pose.checks:
-        if c.id == check_id and c.from_own_neutral is not None and by:
-            own = c.from_own_neutral
-            c = c.model_copy(update={"from_own_neutral": own.model_copy(
-                update={"flag_past": own.flag_past + by, "clear_within": own.clear_within + by})})
+        if c.id == check_id and c.from_own_neutral is not None:
+            c = c.model_copy(update={"from_own_neutral": c.from_own_neutral.model_copy(update=update)})
         checks.append(c)
     return pose.model_copy(update={"checks": checks})
 
 
-def what_if_table(restless: list[Path], sessions: list[Path]) -> str:
-    """Per stretch and level: restless clips falsely flagged, and mistakes of 15 deg or more caught on
-    the sessions sets (`posecheck regress` scoring, from the recorded landmarks)."""
+def widened(pose: PoseDefinition, by: float) -> PoseDefinition:
+    """The pose with its lumbar check's own-neutral flag and clear levels moved `by` deg outwards."""
+    own = pose.check(STUDIED[pose.id][0]).from_own_neutral
+    if own is None or not by:
+        return pose
+    return _own_neutral_changed(pose, flag_past=own.flag_past + by, clear_within=own.clear_within + by)
+
+
+def settling(pose: PoseDefinition, seconds: float) -> PoseDefinition:
+    """The pose with its lumbar check's neutral settling for `seconds` after it is learned."""
+    return _own_neutral_changed(pose, settles_for_s=seconds)
+
+
+def wider_variants(own: OwnNeutral) -> list[Variant]:
+    """The what-if's rows for the own-neutral flag / clear level moved outwards."""
+    return [(f"{own.flag_past + by:g} / {own.clear_within + by:g}", functools.partial(widened, by=by),
+             by == 0) for by in WIDER_BY]
+
+
+def settling_variants(own: OwnNeutral) -> list[Variant]:
+    """The what-if's rows for the learned neutral settling for longer or shorter."""
+    values = sorted({*SETTLES_FOR, own.settles_for_s})
+    return [(f"{s:g} s", functools.partial(settling, seconds=s), s == own.settles_for_s) for s in values]
+
+
+def what_if_table(restless: list[Path], sessions: list[Path], column: str,
+                  variants: Callable[[OwnNeutral], list[Variant]]) -> str:
+    """Per stretch and variant of its own-neutral level: restless clips falsely flagged, and mistakes
+    of 15 deg or more caught on the sessions sets (`posecheck regress` scoring, from the recorded
+    landmarks)."""
     catalogue = load_catalogue()
-    rows = ["| stretch | own-neutral flag / clear level | restless clips flagged (seconds) | "
+    rows = [f"| stretch | {column} | restless clips flagged (seconds) | "
             "mistakes caught on the sessions sets (compensated) | onset after 15 deg: median (s) |",
             "|---|---|---|---|---|"]
     clips: dict[str, list[tuple[bool, ClipLabels]]] = defaultdict(list)
@@ -190,8 +221,8 @@ def what_if_table(restless: list[Path], sessions: list[Path]) -> str:
         own = shipped.check(STUDIED[pose_id][0]).from_own_neutral
         if own is None:
             continue
-        for by in WIDER_BY:
-            pose = widened(shipped, by)
+        for label, change, is_shipped in variants(own):
+            pose = change(shipped)
             flagged, seconds, caught, must, comp_caught, comp_must, onsets = 0, 0.0, 0, 0, 0, 0, []
             for is_restless, labels in clips[pose_id]:
                 outcome = run_clip(labels, pose)
@@ -208,10 +239,9 @@ def what_if_table(restless: list[Path], sessions: list[Path]) -> str:
                         onsets.append(c.onset_error_s)
             n_restless = sum(r for r, _ in clips[pose_id])
             onset = f"{np.median(onsets):+.2f}" if onsets else "-"
-            mark = " (shipped)" if by == 0 else ""
-            rows.append(f"| {pose_id} | {own.flag_past + by:g} / {own.clear_within + by:g}{mark} | "
-                        f"{flagged} of {n_restless} ({seconds:.1f}) | {caught} of {must} "
-                        f"({comp_caught} of {comp_must}) | {onset} |")
+            mark = " (shipped)" if is_shipped else ""
+            rows.append(f"| {pose_id} | {label}{mark} | {flagged} of {n_restless} ({seconds:.1f}) | "
+                        f"{caught} of {must} ({comp_caught} of {comp_must}) | {onset} |")
     return "\n".join(rows)
 
 
@@ -255,7 +285,15 @@ def main(argv: list[str] | None = None) -> int:
                   f"`posecheck regress` scores: restless clips ({', '.join(map(str, args.roots))}) flagged "
                   f"at all, and mistakes of 15 deg or more caught on {', '.join(map(str, args.sessions))}. "
                   f"Those clips hold the full mistake for only 1 s.", "",
-                  what_if_table(args.roots, args.sessions), ""]
+                  what_if_table(args.roots, args.sessions, "own-neutral flag / clear level", wider_variants),
+                  "", "## How long the neutral should settle", "",
+                  "The lumbar checks' learned neutral left to settle for longer or shorter after it is "
+                  "learned (`settles_for_s`: the median of the frames it was learned from and every clear "
+                  "frame since, within `steady_within` of its first value), everything else as shipped, "
+                  "scored the same way. A neutral taken in the first steady second can catch the body "
+                  "before it has settled into the stretch: the restless clips sink 3 to 10 deg deeper "
+                  "with a flat back between 2 and 5.5 s in.", "",
+                  what_if_table(args.roots, args.sessions, "neutral settles for", settling_variants), ""]
     return emit(lines, args.out)
 
 

@@ -51,7 +51,7 @@ from posecheck.poses import load_catalogue
 from posecheck.poses.schema import OwnNeutral
 from posecheck.regress import SILENT_DEG as CORRECT_DEG
 from posecheck.sources.recording import RecordingSource
-from tools.own_neutral_study import FLAT_DEG, HYSTERESIS_DEG, fixed_only, flag_past_from, towards
+from tools.own_neutral_study import FLAT_DEG, HYSTERESIS_DEG, fixed_only, flag_past_from, towards, unbounded
 from tools.spine_study import STUDIED as SPINE_STUDIED
 from tools.spine_study import lumbar_angle, studied_clips
 
@@ -352,8 +352,7 @@ def neutral_rows(rows: list[dict], validate: list[dict], pose: str) -> list[tupl
     definition = load_catalogue()[pose]
     spec = definition.check(SPINE_STUDIED[pose][0]).from_own_neutral
     tau = definition.smoothing_s
-    learn = {"learn_s": spec.learn_s, "steady_within": spec.steady_within} if spec else {}
-    free = OwnNeutral(flag_past=1.0, clear_within=0.0, neutral_range=(-math.inf, math.inf), **learn)
+    free = unbounded(spec)
     cal_clips, val_clips = list(_clips(rows, pose).values()), list(_clips(validate, pose).values())
     correct_rows = [r for r in rows
                     if r["pose"] == pose and r["in_position"] and sign * r["truth"] <= CORRECT_DEG]
@@ -366,8 +365,8 @@ def neutral_rows(rows: list[dict], validate: list[dict], pose: str) -> list[tupl
                  for c, a in _learned_changes(clip, key, tau, free) if abs(a) <= FLAT_DEG]
         p99 = float(np.percentile(drift, 99)) if drift else math.nan
         flag = flag_past_from(p99)
-        clipped = OwnNeutral(flag_past=flag, clear_within=flag - HYSTERESIS_DEG, neutral_range=(low, high),
-                             **learn)
+        clipped = free.model_copy(update={"flag_past": flag, "clear_within": flag - HYSTERESIS_DEG,
+                                          "neutral_range": (low, high)})
         cells = []
         for spec_ in (clipped, free):
             pairs = [p for clip in val_clips for p in _learned_changes(clip, key, tau, spec_)]

@@ -22,7 +22,10 @@ class NeutralReading:
     """Learns one check's neutral reading: the median of the first steady `learn_s` seconds in
     which the check was clear, kept within the spec's `neutral_range`. With the spec's
     `adopt_after_s`, a flag that has stayed on that long before any neutral was learned adopts the
-    median of the back over that time instead (`adopted` is then True). Forget it with `reset()`."""
+    median of the back over that time instead (`adopted` is then True). With `settles_for_s`, a
+    learned (not adopted) neutral keeps settling for that long: the median of the frames it was
+    learned from and every clear frame since, within `steady_within` of its first value. Forget it
+    with `reset()`."""
 
     spec: OwnNeutral
     value: float | None = None  # the learned neutral, None while learning
@@ -30,11 +33,14 @@ class NeutralReading:
     adopted: bool = False  # the neutral is a back the fixed level flagged: judge against it alone
     _window: deque[tuple[float, float]] = field(default_factory=deque)  # clear and steady so far
     _held: deque[tuple[float, float]] = field(default_factory=deque)  # flagged without a break so far
+    _settling: list[float] = field(default_factory=list)  # what a learned neutral is the median of
+    _first: float = math.nan  # the neutral as first learned, which settling stays near
 
     def update(self, t: float, reading: float, may_learn: bool, flagged: bool = False) -> bool:
         """Feed one frame's smoothed reading; True on the frame the neutral is learned. `may_learn`:
         the check is clear; `flagged`: it is flagged (neither: a flag is pending)."""
         if self.value is not None:
+            self._settle(t, reading, may_learn)
             return False
         adopting = flagged and self.spec.adopt_after_s is not None
         if math.isnan(reading) or not (may_learn or adopting):
@@ -59,15 +65,29 @@ class NeutralReading:
             values = [v for _, v in self._held]
             self.adopted = True
         low, high = self.spec.neutral_range
-        self.value = float(np.clip(np.median(values), low, high))
+        self.value = self._first = float(np.clip(np.median(values), low, high))
         self.learned_at = t
+        self._settling = [] if self.adopted else values
         self._window.clear()
         self._held.clear()
         return True
 
+    def _settle(self, t: float, reading: float, may_learn: bool) -> None:
+        """A clear frame within `settles_for_s` of learning joins the frames the neutral is the median of."""
+        if (self.adopted or not may_learn or math.isnan(reading) or self.learned_at is None
+                or t - self.learned_at > self.spec.settles_for_s + 1e-9):
+            return
+        self._settling.append(reading)
+        low, high = self.spec.neutral_range
+        near = self.spec.steady_within
+        median = float(np.clip(np.median(self._settling), low, high))
+        self.value = float(np.clip(median, self._first - near, self._first + near))
+
     def reset(self) -> None:
         self.value = self.learned_at = None
         self.adopted = False
+        self._settling = []
+        self._first = math.nan
         self._window.clear()
         self._held.clear()
 

@@ -135,6 +135,15 @@ class OwnNeutral(_Strict):
     `neutral_range`): the flag ends and, for the rest of that hold, the back is judged against that
     neutral alone (the fixed level no longer applies). The cost: a person who starts bent and stays
     bent is told for this long, then no more.
+
+    `settles_for_s`: people settle into a stretch over its first seconds (they sink a little deeper,
+    find their balance, breathe), and a neutral taken in the first steady second can catch one
+    moment of that. With this set, for this long after the neutral is learned, every frame on
+    which the check is clear (neither level flagged nor pending) joins the frames it was learned
+    from, and the neutral is their median. It stays within `steady_within` of the value first
+    learned, so the flag level moves out by that much at most: a back that starts rounding as
+    soon as the neutral is learned is flagged no more than `steady_within` further on than
+    without settling. An adopted neutral does not settle.
     """
 
     flag_past: float = Field(gt=0.0)
@@ -144,6 +153,7 @@ class OwnNeutral(_Strict):
     learn_s: float = Field(default=1.0, gt=0.0, le=5.0)
     steady_within: float = Field(default=2.0, gt=0.0)
     adopt_after_s: float | None = Field(default=None, gt=0.0, le=30.0)
+    settles_for_s: float = Field(default=0.0, ge=0.0, le=30.0)
 
     @model_validator(mode="after")
     def _consistent(self) -> OwnNeutral:
