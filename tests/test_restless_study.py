@@ -20,7 +20,10 @@ from tools.restless_study import (  # noqa: E402
     main,
     moved_params,
     rise,
+    settling,
+    settling_variants,
     summary_table,
+    wider_variants,
 )
 
 
@@ -75,3 +78,30 @@ def test_a_folder_without_restless_clips_is_a_clear_error(tmp_path: Path,
     shutil.copy(ROOT / "samples" / "synth" / f"{clip}.labels.json", tmp_path / f"{clip}.labels.json")
     assert main([str(tmp_path)]) == 2  # a label file but no landmarks: nothing to trace
     assert "render and extract them first" in capsys.readouterr().err
+
+
+def test_the_what_ifs_change_only_the_lumbar_checks_own_neutral() -> None:
+    from posecheck.poses import load_catalogue
+
+    pose = load_catalogue()["glute_stretch"]
+    own = pose.check("forward_bend").from_own_neutral
+    assert own is not None and own.settles_for_s > 0
+    longer = settling(pose, 10.0)
+    changed = longer.check("forward_bend").from_own_neutral
+    assert changed is not None and changed.settles_for_s == 10.0
+    assert changed.model_copy(update={"settles_for_s": own.settles_for_s}) == own
+    others = [c for c in pose.checks if c.id != "forward_bend"]
+    assert [c for c in longer.checks if c.id != "forward_bend"] == others
+    # one row per value, the shipped one marked, and each row's pose settles for what its label says
+    rows = settling_variants(own)
+    assert [label for label, _, shipped in rows if shipped] == [f"{own.settles_for_s:g} s"]
+    for label, change, _ in rows:
+        got = change(pose).check("forward_bend").from_own_neutral
+        assert got is not None and f"{got.settles_for_s:g} s" == label
+    # the wider levels keep the settling and move flag and clear together
+    for label, change, shipped in wider_variants(own):
+        got = change(pose).check("forward_bend").from_own_neutral
+        assert got is not None and got.settles_for_s == own.settles_for_s
+        assert label == f"{got.flag_past:g} / {got.clear_within:g}"
+        assert got.flag_past - got.clear_within == own.flag_past - own.clear_within
+        assert shipped == (got == own)
