@@ -102,11 +102,21 @@ def test_a_learned_neutral_settles_on_the_clear_frames_of_the_next_settles_for_s
         n.update(1.1 + i * 0.1, -19.0, may_learn=False)
         n.update(1.15 + i * 0.1, math.nan, may_learn=True)
     assert n.value == pytest.approx(-20.0)
-    # after settles_for_s it stays put
+    # the frames it was learned from stay in: 11 of -20 and 9 of -19 settle on -20, not -19
+    n = NeutralReading(SETTLING)
+    assert feed_on(n, [-20.0] * 11 + [-19.0] * 9) == pytest.approx(1.0) and n.value == pytest.approx(-20.0)
+    # settles_for_s counts from when it was learned (1.0 s): frames up to 5.0 s still settle, later
+    # ones and any stamped before it was learned do not
+    n = NeutralReading(SETTLING)
+    feed(n, [-20.0] * 11)
+    for i in range(30):
+        n.update(4.1 + i * 0.03, -19.0, may_learn=True)
+    assert n.value == pytest.approx(-19.0)
     n = NeutralReading(SETTLING)
     feed(n, [-20.0] * 11)
     for i in range(50):
         n.update(5.1 + i * 0.1, -19.0, may_learn=True)
+        n.update(0.5, -19.0, may_learn=True)
     assert n.value == pytest.approx(-20.0)
 
 
@@ -236,8 +246,9 @@ def test_the_schema_rejects_inconsistent_levels() -> None:
         OwnNeutral(flag_past=3.0, clear_within=3.0, neutral_range=(-30.0, -10.0))
     with pytest.raises(ValidationError, match="neutral_range"):
         OwnNeutral(flag_past=3.0, clear_within=1.0, neutral_range=(-10.0, -30.0))
-    with pytest.raises(ValidationError, match="settles_for_s"):
-        OwnNeutral(flag_past=3.0, clear_within=1.0, neutral_range=(-30.0, -10.0), settles_for_s=-1.0)
+    for settles in (-1.0, 31.0):
+        with pytest.raises(ValidationError, match="settles_for_s"):
+            OwnNeutral(flag_past=3.0, clear_within=1.0, neutral_range=(-30.0, -10.0), settles_for_s=settles)
     # a range reaching past the flag level is allowed (a user's stricter pose file): a neutral is
     # only learned while the check is clear, and it can only tighten the levels
     check = Check(id="lumbar_rounding", title="Rounded lower back", feature="back_curve", flag_above=-13,
@@ -319,6 +330,18 @@ def test_leaving_position_or_pausing_forgets_the_neutral() -> None:
 def _fixed_only_traces(name: str) -> list[ClipTrace]:
     """A committed set's lumbar clips run on the fixed levels only (traced once per test run)."""
     return trace(ROOT / "samples" / name, shipped=False)
+
+
+def test_the_studies_learn_and_settle_the_neutral_as_the_checker_does() -> None:
+    """The studies learn beside the fixed levels alone (StudyNeutral); the neutral they settle on
+    must be the checker's, which skips the frames its own-neutral level flags or holds pending."""
+    shipped = {tr.clip: tr for tr in trace(SESSIONS, shipped=True)}
+    beside = {tr.clip: tr for tr in _fixed_only_traces("sessions")}
+    assert shipped.keys() == beside.keys() and len(shipped) == 21
+    gaps = [abs(a - b) for clip, tr in shipped.items()
+            for a, b in zip(tr.neutral, beside[clip].neutral, strict=True)
+            if not (math.isnan(a) or math.isnan(b))]
+    assert len(gaps) > 500 and max(gaps) < 0.1  # (a frame's difference in when the latch is read)
 
 
 def test_the_fixed_levels_clear_every_committed_clips_flat_back() -> None:

@@ -72,14 +72,15 @@ def test_an_arch_is_caught_below_the_flag_level() -> None:
 
 
 def _session(offset: float, gain: float, compensated: bool = False) -> list[dict]:
-    """A clip at 15 fps: 1.8 s of neutral back, then the lumbar angle ramps to 30 deg; the
+    """A hamstring clip at 15 fps: 1.8 s of neutral back, then the lumbar angle ramps to 30 deg; the
     lower-minus-upper bend reads `offset` + `gain` x the angle, everywhere the same."""
     rows = []
     for i in range(60):
         t = i / 15
         truth = 0.0 if t < 1.8 else min(30.0, (t - 1.8) * 20.0)
         rows.append({"seg -0.1..0.2": offset + gain * truth, "seg 0.5..0.9": 0.0, "t": t, "truth": truth,
-                     "in_position": t >= 0.2, "clear": truth < 10.0, "compensated": compensated})
+                     "in_position": t >= 0.2, "clear": truth < 10.0, "compensated": compensated,
+                     "pose": "hamstring_stretch"})
     return rows
 
 

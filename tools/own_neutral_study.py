@@ -42,6 +42,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from posecheck.checker.checker import PoseChecker
+from posecheck.checker.latch import Latch
 from posecheck.checker.neutral import NeutralReading
 from posecheck.poses import load_catalogue
 from posecheck.poses.schema import Check, OwnNeutral, PoseDefinition
@@ -92,6 +93,39 @@ def unbounded(shipped: OwnNeutral | None) -> OwnNeutral:
     return OwnNeutral(flag_past=1.0, clear_within=0.0, neutral_range=(-math.inf, math.inf), **learning)
 
 
+class StudyNeutral:
+    """A neutral learned beside checks that run on their fixed levels only, as the checker would learn
+    it: the settling (`settles_for_s`) skips the frames on which the pose's own-neutral level would
+    be flagged or pending, told by a latch at the shipped levels on the change from the neutral.
+    `spec`: how to learn (default `unbounded` of the shipped one)."""
+
+    def __init__(self, pose_id: str, spec: OwnNeutral | None = None) -> None:
+        check = _studied_check(pose_id)
+        shipped = check.from_own_neutral
+        self.learner = NeutralReading(spec or unbounded(shipped))
+        self._sign = towards(pose_id)
+        self._own = (None if shipped is None else
+                     Latch(True, shipped.flag_past, shipped.clear_within, check.min_duration_s,
+                           check.clear_duration_s))
+
+    @property
+    def value(self) -> float | None:
+        return self.learner.value
+
+    def update(self, t: float, reading: float, fixed_clear: bool) -> None:
+        """One frame's smoothed reading; `fixed_clear`: the fixed levels are clear."""
+        own = self._own
+        own_clear = own is None or self.learner.value is None or not (own.is_on or own.pending)
+        self.learner.update(t, reading, may_learn=fixed_clear and own_clear)
+        if own is not None and self.learner.value is not None:
+            own.update(t, self._sign * (reading - self.learner.value))
+
+    def reset(self) -> None:
+        self.learner.reset()
+        if self._own is not None:
+            self._own.reset()
+
+
 def trace(root: Path, shipped: bool) -> list[ClipTrace]:
     """Every studied clip under `root`. With `shipped` the pose files run as they are and the
     neutral is the checker's own; otherwise the checks run on their fixed levels and the neutral
@@ -101,11 +135,10 @@ def trace(root: Path, shipped: bool) -> list[ClipTrace]:
     for clip, labels, rec_path in studied_clips(root):
         pose = catalogue[labels["pose"]]
         check_id = STUDIED[pose.id][0]
-        spec = pose.check(check_id).from_own_neutral
         own_feature = neutral_feature(pose.id)
         learner = None
         if not shipped:
-            learner = NeutralReading(unbounded(spec))
+            learner = StudyNeutral(pose.id)
             pose = fixed_only(pose)
         checker = PoseChecker(pose, side=labels["side"], also_measure=(own_feature,))
         tr = ClipTrace(clip, pose.id, labels["body"]["phenotype"]["name"], bool(labels.get("compensated")))
@@ -116,7 +149,7 @@ def trace(root: Path, shipped: bool) -> list[ClipTrace]:
                 continue
             own = verdict.features.get(own_feature, math.nan)
             if learner is not None:
-                learner.update(verdict.timestamp, own, may_learn=status.state == "ok")
+                learner.update(verdict.timestamp, own, fixed_clear=status.state == "ok")
                 neutral = learner.value
             else:
                 neutral = checker.own_neutral(check_id)

@@ -42,7 +42,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from posecheck.checker.checker import PoseChecker
-from posecheck.checker.neutral import NeutralReading
 from posecheck.checker.smoothing import TimeEMA
 from posecheck.features import silhouette
 from posecheck.features.catalogue import measure
@@ -51,7 +50,15 @@ from posecheck.poses import load_catalogue
 from posecheck.poses.schema import OwnNeutral
 from posecheck.regress import SILENT_DEG as CORRECT_DEG
 from posecheck.sources.recording import RecordingSource
-from tools.own_neutral_study import FLAT_DEG, HYSTERESIS_DEG, fixed_only, flag_past_from, towards, unbounded
+from tools.own_neutral_study import (
+    FLAT_DEG,
+    HYSTERESIS_DEG,
+    StudyNeutral,
+    fixed_only,
+    flag_past_from,
+    towards,
+    unbounded,
+)
 from tools.spine_study import STUDIED as SPINE_STUDIED
 from tools.spine_study import lumbar_angle, studied_clips
 
@@ -303,15 +310,17 @@ def _bend(row: dict, key: Pair) -> float:
 def learned_rows(clip_rows: list[dict], key: Pair, tau_s: float, spec: OwnNeutral
                  ) -> list[tuple[dict, float]]:
     """(row, change from the learned neutral) on the in-position frames after a neutral was
-    learned, the pair's bend smoothed and learned exactly as the checker does its own."""
-    ema, learner = TimeEMA(tau_s), NeutralReading(spec)
+    learned, the pair's bend smoothed and learned as the checker does its own (`StudyNeutral`)."""
+    if not clip_rows:
+        return []
+    ema, learner = TimeEMA(tau_s), StudyNeutral(clip_rows[0]["pose"], spec)
     out = []
     for r in clip_rows:
         value = ema.update(r["t"], _bend(r, key))
         if not r["in_position"]:
             learner.reset()
             continue
-        learner.update(r["t"], value, may_learn=r["clear"])
+        learner.update(r["t"], value, fixed_clear=r["clear"])
         if learner.value is not None and math.isfinite(value):
             out.append((r, value - learner.value))
     return out

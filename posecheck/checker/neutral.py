@@ -75,7 +75,8 @@ class NeutralReading:
     def _settle(self, t: float, reading: float, may_learn: bool) -> None:
         """A clear frame within `settles_for_s` of learning joins the frames the neutral is the median of."""
         if (self.adopted or not may_learn or math.isnan(reading) or self.learned_at is None
-                or t - self.learned_at > self.spec.settles_for_s + 1e-9):
+                or not 0.0 <= t - self.learned_at <= self.spec.settles_for_s + 1e-9
+                or self.spec.settles_for_s <= 0.0):
             return
         self._settling.append(reading)
         low, high = self.spec.neutral_range
