@@ -23,6 +23,7 @@ from tools.restless_study import (  # noqa: E402
     settling,
     settling_variants,
     summary_table,
+    what_if_table,
     wider_variants,
 )
 
@@ -105,3 +106,10 @@ def test_the_what_ifs_change_only_the_lumbar_checks_own_neutral() -> None:
         assert label == f"{got.flag_past:g} / {got.clear_within:g}"
         assert got.flag_past - got.clear_within == own.flag_past - own.clear_within
         assert shipped == (got == own)
+
+
+def test_a_stretch_without_restless_clips_gets_no_what_if_rows(tmp_path: Path) -> None:
+    # the sessions clips score the catches, but none of their stretches has a restless hold here
+    sessions = ROOT / "samples" / "sessions"
+    table = what_if_table([tmp_path], [sessions], "neutral settles for", settling_variants)
+    assert table.splitlines()[2:] == []

@@ -219,8 +219,8 @@ def what_if_table(restless: list[Path], sessions: list[Path], column: str,
     for pose_id in sorted(clips):
         shipped = catalogue[pose_id]
         own = shipped.check(STUDIED[pose_id][0]).from_own_neutral
-        if own is None:
-            continue
+        if own is None or not any(is_restless for is_restless, _ in clips[pose_id]):
+            continue  # (a stretch with no restless clip says nothing about false alarms)
         for label, change, is_shipped in variants(own):
             pose = change(shipped)
             flagged, seconds, caught, must, comp_caught, comp_must, onsets = 0, 0.0, 0, 0, 0, 0, []
