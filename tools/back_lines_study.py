@@ -46,7 +46,7 @@ from posecheck.features import silhouette
 from posecheck.poses import load_catalogue
 from posecheck.poses.schema import OwnNeutral
 from tools.own_neutral_study import unbounded
-from tools.spine_measures import _bend, _r, collect, learned_rows
+from tools.spine_measures import _r, _zero_changes, collect, learned_rows
 from tools.spine_study import STUDIED
 from tools.study_output import emit, heading
 
@@ -140,18 +140,8 @@ def validation_table(sets: dict[str, list[dict]]) -> str:
         cells = []
         clips = _clips(rows)
         for pair in pairs:
-            change, angle = [], []
-            for clip in clips:
-                rs = [r for r in clip if r["in_position"]]
-                b = np.array([_bend(r, pair) for r in rs])
-                a = np.array([r["truth"] for r in rs])
-                zero = (np.abs(a) < 0.5) & np.isfinite(b)
-                if zero.sum() < 3:
-                    continue
-                ok = np.isfinite(b)
-                change += list(b[ok] - b[zero].mean())
-                angle += list(a[ok])
-            c, a = np.array(change), np.array(angle)
+            changes = [(c, a) for clip in clips for c, a, _ in _zero_changes(clip, pair, min_swing_deg=0.0)]
+            c, a = np.array([c for c, _ in changes]), np.array([a for _, a in changes])
             flat = c[np.abs(a) <= FLAT_DEG]
             cells.append(f"{_r(a, c):+.2f} / {np.std(flat):.1f}" if len(c) else "-")
         lines.append(f"| {name} | {len(clips)} | " + " | ".join(cells) + " |")

@@ -332,13 +332,16 @@ def _learned_changes(clip_rows: list[dict], key: Pair, tau_s: float, spec: OwnNe
     return [(change, r["truth"]) for r, change in learned_rows(clip_rows, key, tau_s, spec)]
 
 
-def _zero_changes(clip_rows: list[dict], key: Pair) -> list[tuple[float, float, bool]]:
-    """(change from the clip's own mean reading at a lumbar angle of 0, lumbar angle, compensated)."""
+def _zero_changes(clip_rows: list[dict], key: Pair, min_swing_deg: float = MUST_FLAG_DEG
+                  ) -> list[tuple[float, float, bool]]:
+    """(change from the clip's own mean reading at a lumbar angle of 0, lumbar angle, compensated)
+    on its in-position frames; none for a clip whose angle swings less than `min_swing_deg` (by
+    default, one too still to tell a gain) or that has too few frames at 0."""
     rs = [r for r in clip_rows if r["in_position"]]
     b = np.array([_bend(r, key) for r in rs])
     t = np.array([r["truth"] for r in rs])
     zero = (np.abs(t) < 0.5) & np.isfinite(b)
-    if zero.sum() < 3 or np.ptp(t) < MUST_FLAG_DEG:
+    if zero.sum() < 3 or np.ptp(t) < min_swing_deg:
         return []
     return [(v - b[zero].mean(), a, r["compensated"]) for v, a, r in zip(b, t, rs, strict=True)
             if math.isfinite(v)]
