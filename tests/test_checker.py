@@ -39,7 +39,9 @@ from posecheck.checker import guidance as g
 from posecheck.checker.checker import ADOPTED_NEUTRAL, ADOPTED_SHOW_S, MAX_CREDIT_GAP_S
 from posecheck.features.catalogue import MASK_FEATURES
 from posecheck.frames import PoseFrame
+from posecheck.live.programme import verdict_cue
 from posecheck.poses import PoseDefinition, pose_by_id
+from posecheck.sinks.timeline import fixed_level_rows, key_measures
 
 SIDES = ("left", "right")
 FEET = ("left_ankle", "right_ankle", "left_heel", "right_heel", "left_foot_index", "right_foot_index")
@@ -822,6 +824,19 @@ def test_a_back_the_fixed_level_flags_from_the_start_and_that_holds_still_is_tak
     assert all(v[t].message == ADOPTED_NEUTRAL for t in told)
     assert all(v[t].message.startswith("Good form, hold it") for t in quiet if t not in told)
     assert v[quiet[-1]].hold_s - v[quiet[0]].hold_s == pytest.approx(quiet[-1] - quiet[0], abs=1e-6)
+    # the frames say when the fixed level stopped judging the check, and the timeline draws its
+    # level only up to then
+    applies = {round(u.timestamp, 9): next(c for c in u.checks if c.id == check.id).fixed_applies
+               for u in verdicts}
+    assert all(applies[round(t, 9)] for t in times if t < adopted_at - 1e-9)
+    assert not any(applies[round(t, 9)] for t in times if t >= adopted_at - 1e-9)
+    (fixed_series,) = [s for s in key_measures(verdicts, pose) if s.check_id == check.id
+                       and s.label.endswith(check.feature)]
+    (drawn,) = fixed_level_rows(fixed_series)
+    assert drawn == {"start_s": round(times[0], 3), "end_s": round(adopted_at, 3), "flag": check.enter}
+    # and the coach says it, not "Good form": the cue it says for that frame is the message
+    said = verdict_cue(v[round(adopted_at, 9)])
+    assert said.text == said.say == ADOPTED_NEUTRAL
     # rounding further is judged against the taken neutral, not waved through
     (second,) = rest
     assert second.check == "lumbar_rounding" and later_t <= second.start_s < later_t + 1.0

@@ -8,7 +8,7 @@ from pathlib import Path
 from posecheck.checker.checker import PoseChecker
 from posecheck.checker.events import Verdict
 from posecheck.poses import load_catalogue
-from posecheck.sinks.timeline import mistake_rows, stretch_timelines
+from posecheck.sinks.timeline import MeasureSeries, fixed_level_rows, mistake_rows, stretch_timelines
 from posecheck.sources.recording import RecordingSource
 
 SESSIONS = Path(__file__).resolve().parents[1] / "samples" / "sessions"
@@ -61,3 +61,16 @@ def test_mistake_rows_name_the_stretch_they_belong_to() -> None:
     assert row["end_s"] == 1.0  # still open at the end: drawn from its start
     (row,) = mistake_rows({"pose": {"id": "hamstring_stretch"}, "mistakes": [mistake]})
     assert (row["pose"], row["mistake"]) == ("hamstring_stretch", "Rounded back")
+
+
+def test_the_fixed_level_is_drawn_only_while_it_judged_the_check() -> None:
+    times = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
+    values = (1.0,) * len(times)
+    throughout = MeasureSeries("c", "C: f", 4.0, times, values)
+    assert fixed_level_rows(throughout) == [{"start_s": 0.0, "end_s": 3.0, "flag": 4.0}]
+    # taken as the neutral at 1.0; a new hold from 2.5 is judged by the fixed level again
+    gap = dataclasses.replace(throughout, fixed_applies=(True, True, False, False, False, True, True))
+    assert fixed_level_rows(gap) == [{"start_s": 0.0, "end_s": 1.0, "flag": 4.0},
+                                     {"start_s": 2.5, "end_s": 3.0, "flag": 4.0}]
+    # a measure with no fixed level (the own-neutral feature's series) draws none
+    assert fixed_level_rows(dataclasses.replace(throughout, flag_level=float("nan"))) == []

@@ -30,7 +30,10 @@ MAX_CREDIT_GAP_S = 1.0  # longest gap between two good frames that still counts 
 EXTRA_PEOPLE_AFTER_S = 1.0
 LEARNING_NEUTRAL = "Good. Hold still with your back long for a moment: learning how your back looks."
 ADOPTED_NEUTRAL = "OK: that is taken as how your back looks. Keep it there."
-ADOPTED_SHOW_S = 3.0  # how long the form message says so after a flagged back was taken as the neutral
+# how long the form message says so after a flagged back was taken as the neutral: the coach
+# speaks it (live/programme.py), and its 11 words take about 4 s at a speaking rate of 160 words
+# a minute; the next cue spoken would cut it off
+ADOPTED_SHOW_S = 5.0
 
 
 @dataclass
@@ -396,8 +399,9 @@ class PoseChecker:
                 state = "ok"
             levels = rt.neutral.levels(c.rising) if rt.neutral is not None else None
             own_flag = levels[0] if levels is not None else math.nan
+            fixed_applies = rt.neutral is None or not rt.neutral.adopted
             out.append(CheckStatus(c.id, c.title, c.severity, state, value, c.cue,  # type: ignore[arg-type]
-                                   own_flag))
+                                   own_flag, fixed_applies))
         return out
 
     def _learn_neutral(self, rt: _CheckRuntime, t: float, own: float) -> None:

@@ -26,6 +26,9 @@ class CheckStatus:
     # the flag level against this person's own neutral, in the units of the check's neutral feature
     # (`Check.neutral_feature`, else its feature); NaN while none is learned or the check has none
     own_flag: float = math.nan
+    # False once the person's own neutral was adopted (the fixed level kept flagging their back):
+    # for the rest of that hold the pose file's fixed level no longer judges this check
+    fixed_applies: bool = True
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ class MeasureSeries:
     # the flag level against the person's own neutral at each time (NaN before one is learned);
     # empty when the check learns none on this measure
     own_levels: tuple[float, ...] = ()
+    # whether the fixed level judged the check at each time: False once a back it kept flagging was
+    # taken as the person's own neutral; empty when it applied throughout
+    fixed_applies: tuple[bool, ...] = ()
 
 
 def key_measures(verdicts: list[Verdict], pose: PoseDefinition) -> list[MeasureSeries]:
@@ -41,13 +44,14 @@ def key_measures(verdicts: list[Verdict], pose: PoseDefinition) -> list[MeasureS
         if own_feature is not None and own_feature != check.feature:
             measures.append(own_feature)
         for feature in measures:
-            times, values, own = [], [], []
+            times, values, own, fixed = [], [], [], []
             for v in verdicts:
                 name = limb_feature(feature, check.limb, v.side)
                 status = next((c for c in v.checks if c.id == check.id and c.state != "not_checked"), None)
                 times.append(round(v.timestamp, 3))
                 values.append(v.features.get(name, math.nan) if name and status else math.nan)
                 own.append(status.own_flag if status is not None else math.nan)
+                fixed.append(status is None or status.fixed_applies)
             if not any(math.isfinite(x) for x in values):
                 continue
             limb = "working " if check.limb == "working" else ""
@@ -56,7 +60,8 @@ def key_measures(verdicts: list[Verdict], pose: PoseDefinition) -> list[MeasureS
             else:
                 label, level = f"{check.title}, against your own neutral: {limb}{feature}", math.nan
             out.append(MeasureSeries(check.id, label, level, tuple(times), tuple(values),
-                                     tuple(own) if feature == own_feature else ()))
+                                     tuple(own) if feature == own_feature else (),
+                                     () if all(fixed) else tuple(fixed)))
     return out
 
 
@@ -92,6 +97,24 @@ def stretch_timelines(verdicts: list[Verdict], report: dict[str, Any],
             heading = span["name"] if span.get("whole") else f"{span['name']}, {when}"
             out.append(StretchTimeline(span["pose"], heading, start, end, tuple(measures)))
     return out
+
+
+def fixed_level_rows(series: MeasureSeries) -> list[dict[str, Any]]:
+    """The fixed flag level as spans (start, end, level) over the times it judged the check: the
+    whole series, or up to where the person's own neutral was adopted and again from the next hold
+    on. None when the measure has no fixed level."""
+    if not math.isfinite(series.flag_level) or not series.times:
+        return []
+    applies = series.fixed_applies or (True,) * len(series.times)
+    rows: list[dict[str, Any]] = []
+    start: float | None = None
+    for i, (t, on) in enumerate(zip(series.times, applies, strict=True)):
+        if on and start is None:
+            start = t
+        if start is not None and (not on or i == len(series.times) - 1):
+            rows.append({"start_s": start, "end_s": t, "flag": series.flag_level})
+            start = None
+    return rows
 
 
 def own_level_rows(series: MeasureSeries) -> list[dict[str, Any]]:

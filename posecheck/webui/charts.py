@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import altair as alt
 
-from posecheck.sinks.timeline import MeasureSeries, measure_rows, own_level_rows
+from posecheck.sinks.timeline import MeasureSeries, fixed_level_rows, measure_rows, own_level_rows
 
 
 def measure_chart(series: MeasureSeries, spans: list[dict[str, Any]]) -> alt.LayerChart:
-    """Line of one measure; red dashed rule at its fixed flag level; orange dashed steps at the level
-    against the person's own neutral, once learned; red bands where its mistake was flagged."""
+    """Line of one measure; red dashed rule at its fixed flag level while that judged the check;
+    orange dashed steps at the level against the person's own neutral, once learned; red bands where
+    its mistake was flagged."""
     rows = measure_rows([series])
     base = alt.Chart(alt.Data(values=rows)).mark_line(color="#2c3e50").encode(
         x=alt.X("time_s:Q", title="time (s)"),
@@ -23,9 +23,10 @@ def measure_chart(series: MeasureSeries, spans: list[dict[str, Any]]) -> alt.Lay
         layers.append(alt.Chart(alt.Data(values=mine)).mark_rect(color="#e74c3c", opacity=0.18).encode(
             x="start_s:Q", x2="end_s:Q"))
     layers.append(base)
-    if math.isfinite(series.flag_level):
-        layers.append(alt.Chart(alt.Data(values=[{"flag": series.flag_level}])).mark_rule(
-            color="#e74c3c", strokeDash=[6, 4]).encode(y="flag:Q"))
+    fixed = fixed_level_rows(series)
+    if fixed:  # only while the fixed level judged the check (not once the back was adopted)
+        layers.append(alt.Chart(alt.Data(values=fixed)).mark_rule(
+            color="#e74c3c", strokeDash=[6, 4]).encode(x="start_s:Q", x2="end_s:Q", y="flag:Q"))
     own = own_level_rows(series)
     if own:
         layers.append(alt.Chart(alt.Data(values=own)).mark_line(
