@@ -65,7 +65,7 @@ def clip_row(landmarks: Path, truth_dir: Path | None) -> dict:
                      *(back_curve(o) if o is not None else math.nan for o in outlines), drift))
     a = np.array(rows)
     n = max(1, len(a) // FIFTH)
-    start, end = np.nanmedian(a[:n], axis=0), np.nanmedian(a[-n:], axis=0)
+    start, end = _column_medians(a[:n]), _column_medians(a[-n:])
 
     def r(col: int) -> float:
         ok = np.isfinite(a[:, col])
@@ -76,6 +76,11 @@ def clip_row(landmarks: Path, truth_dir: Path | None) -> dict:
             "far_side": labels.camera_side != labels.side,
             "turn": [float(end[c] - start[c]) for c in (1, 2, 3)], "r": [r(c) for c in (1, 2, 3)],
             "drift": float(end[4] - start[4])}
+
+
+def _column_medians(a: np.ndarray) -> np.ndarray:
+    """Each column's median over its finite values (NaN for a column with none: a way not traced)."""
+    return np.array([float(np.median(c[np.isfinite(c)])) if np.isfinite(c).any() else math.nan for c in a.T])
 
 
 def _fmt(x: float, spec: str = "+.1f") -> str:
