@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 from posecheck.labels import load_labels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from tools.synth.body import Pose, euler, euler_angles  # noqa: E402
+from tools.synth.clip import CREEP_S, SESSION_NEUTRAL_S, activation, plateau  # noqa: E402
 from tools.synth.matrix import SETS, clips  # noqa: E402
 from tools.synth.poses import STRETCHES, drop_hip  # noqa: E402
 from tools.synth.reps import FULL_MIN, PARTIAL_MAX  # noqa: E402
@@ -45,7 +46,7 @@ def test_clip_names_are_unique_and_match_the_committed_samples(which: str) -> No
     names = [s.name for s in clips(which=which)]
     assert len(names) == len(set(names))
     if which not in FOLDER:  # a validation set rendered on demand (samples/ size), not committed
-        assert which in ("sessions-b", "sessions-c", "bodies-a", "bodies-b", "bodies-c", "restless",
+        assert which in ("sessions-b", "sessions-c", "creep", "bodies-a", "bodies-b", "bodies-c", "restless",
                          "restless-b", "restless-c")
         return
     on_disk = {p.name.removesuffix(".labels.json") for p in FOLDER[which].glob("*.labels.json")}
@@ -198,3 +199,19 @@ def test_duration_lengthens_correct_holds_only(capsys: pytest.CaptureFixture[str
     assert line.endswith(f" {shipped.duration_s}s") and shipped.duration_s != 20.0
     with pytest.raises(SystemExit):
         main(["--set", "restless-c", "--duration", "0", "--list"])
+
+
+def test_a_creep_clip_starts_neutral_and_grows_its_mistake_slowly() -> None:
+    specs = clips(which="creep")
+    sessions = clips(which="sessions")
+    assert len(specs) == 21 and {(s.pose, s.body, s.compensated) for s in specs} == {
+        (s.pose, s.body, s.compensated) for s in sessions}
+    dur = specs[0].duration_s
+    assert all(s.timing == "creep" and s.duration_s == dur for s in specs)
+    assert dur == pytest.approx(SESSION_NEUTRAL_S + CREEP_S + 1.0)
+    assert activation("creep", SESSION_NEUTRAL_S, dur) == 0.0
+    assert activation("creep", SESSION_NEUTRAL_S + CREEP_S / 2, dur) == pytest.approx(0.5)
+    # 15 deg of a 30 deg mistake 5 s after the neutral start: 3 deg a second
+    assert activation("creep", SESSION_NEUTRAL_S + 5.0, dur) * specs[0].severity == pytest.approx(15.0)
+    assert plateau("creep", dur) == (SESSION_NEUTRAL_S + CREEP_S, dur)
+    assert activation("creep", dur, dur) == 1.0

@@ -118,8 +118,11 @@ DRAWN_SEEDS = (BODIES_A_SEED, BODIES_B_SEED, BODIES_C_SEED, RESTLESS_SEED, RESTL
 DRAWN_PHENOTYPES = {k: v for seed in DRAWN_SEEDS for k, v in drawn_phenotypes(seed).items()}
 EVERY_PHENOTYPE = {**ALL_PHENOTYPES, **DRAWN_PHENOTYPES}
 
-TIMINGS = ("hold", "ramp", "pulse", "session")
+TIMINGS = ("hold", "ramp", "pulse", "session", "creep")
 SESSION_NEUTRAL_S = 1.8  # a "session" clip holds a neutral back this long before the mistake ramps in
+# a "creep" clip: the same neutral start, then the mistake grows slowly, over this long (30 deg at
+# 3 deg a second), so the back is still rounding while the learned neutral settles
+CREEP_S = 10.0
 VIEWS = ("side", "front")
 FRONT_YAW_MAX_DEG = 12.0  # a front camera sits up to this far off straight-on, towards camera_side
 
@@ -190,13 +193,15 @@ def activation(timing: str, t: float, dur: float) -> float:
         return (2.5 - t) / 0.3
     if timing == "session":  # neutral for SESSION_NEUTRAL_S (the checker learns it), 1.5 s ramp, hold
         return float(np.clip((t - SESSION_NEUTRAL_S) / 1.5, 0.0, 1.0))
+    if timing == "creep":  # the same neutral start, then a slow ramp over CREEP_S, hold
+        return float(np.clip((t - SESSION_NEUTRAL_S) / CREEP_S, 0.0, 1.0))
     raise ValueError(timing)
 
 
 def plateau(timing: str, dur: float) -> tuple[float, float]:
     """When the severity is at its plateau: (start_s, end_s)."""
     return {"hold": (0.0, dur), "ramp": (dur - 1.0, dur), "pulse": (1.3, 2.2),
-            "session": (SESSION_NEUTRAL_S + 1.5, dur)}[timing]
+            "session": (SESSION_NEUTRAL_S + 1.5, dur), "creep": (SESSION_NEUTRAL_S + CREEP_S, dur)}[timing]
 
 
 def frame_params(spec: ClipSpec, t: float) -> tuple[dict[str, float], float]:
