@@ -120,12 +120,21 @@ def test_a_learned_neutral_settles_on_the_clear_frames_of_the_next_settles_for_s
     assert n.value == pytest.approx(-20.0)
 
 
-def test_a_settling_neutral_stays_within_steady_within_of_its_first_value_and_the_range() -> None:
+def test_a_settling_neutral_stays_within_its_reach_of_its_first_value_and_the_range() -> None:
     # a back that rounds from the moment it is learned while still read as clear: the neutral
     # follows it 2 deg at most, so the flag level moves out by no more than steady_within
     n = NeutralReading(SETTLING)
     feed_on(n, [-20.0] * 11 + [-20.0 + 0.3 * i for i in range(1, 41)])
     assert n.value == pytest.approx(-18.0)
+    # with settles_within it may follow further than steady_within, and no further than that
+    wider = SETTLING.model_copy(update={"settles_within": 3.5})
+    assert wider.settling_reach == 3.5 and SETTLING.settling_reach == SETTLING.steady_within
+    n = NeutralReading(wider)
+    feed_on(n, [-20.0] * 11 + [-20.0 + 0.3 * i for i in range(1, 41)])
+    assert n.value == pytest.approx(-16.5)
+    n = NeutralReading(wider)
+    feed_on(n, [-20.0] * 11 + [-17.0] * 29)  # settled 3 deg deeper: within reach, followed fully
+    assert n.value == pytest.approx(-17.0)
     n = NeutralReading(SETTLING)
     feed_on(n, [-11.0] * 11 + [-9.0] * 40)
     assert n.value == pytest.approx(-10.0)  # the median -9 is past neutral_range's -10

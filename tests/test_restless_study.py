@@ -19,6 +19,7 @@ from tools.restless_study import (  # noqa: E402
     gains_table,
     main,
     moved_params,
+    reach_variants,
     rise,
     settling,
     settling_variants,
@@ -99,6 +100,15 @@ def test_the_what_ifs_change_only_the_lumbar_checks_own_neutral() -> None:
     for label, change, _ in rows:
         got = change(pose).check("forward_bend").from_own_neutral
         assert got is not None and f"{got.settles_for_s:g} s" == label
+    # the reach rows change how far the neutral may settle, and nothing else
+    reach = reach_variants(own)
+    assert [label for label, _, shipped in reach if shipped] == [
+        f"{own.settles_for_s:g} s, {own.settling_reach:g} deg"]
+    for label, change, _ in reach:
+        got = change(pose).check("forward_bend").from_own_neutral
+        assert got is not None and f"{got.settles_for_s:g} s, {got.settling_reach:g} deg" == label
+        assert got.model_copy(update={"settles_within": own.settles_within,
+                                      "settles_for_s": own.settles_for_s}) == own
     # the wider levels keep the settling and move flag and clear together
     for label, change, shipped in wider_variants(own):
         got = change(pose).check("forward_bend").from_own_neutral

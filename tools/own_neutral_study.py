@@ -89,7 +89,8 @@ def unbounded(shipped: OwnNeutral | None) -> OwnNeutral:
     """An own-neutral spec that learns (and settles) as `shipped` does, or with the defaults when
     there is none, but keeps any neutral: for measuring the change from it before levels exist."""
     learning = {} if shipped is None else {"learn_s": shipped.learn_s, "steady_within": shipped.steady_within,
-                                           "settles_for_s": shipped.settles_for_s}
+                                           "settles_for_s": shipped.settles_for_s,
+                                           "settles_within": shipped.settles_within}
     return OwnNeutral(flag_past=1.0, clear_within=0.0, neutral_range=(-math.inf, math.inf), **learning)
 
 

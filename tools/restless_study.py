@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import itertools
 import math
 import sys
 from collections import defaultdict
@@ -163,6 +164,9 @@ def clip_table(traces: list[ClipTrace]) -> str:
 
 WIDER_BY = (0.0, 1.0, 2.0, 4.0)  # deg added to each own-neutral flag (and clear) level in the what-if
 SETTLES_FOR = (0.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)  # s a learned neutral keeps settling, in the what-if
+# the grid of the second settling what-if: s of settling, and deg it may move the neutral from its first value
+GRID_SETTLES_FOR = (2.0, 3.0, 4.0, 6.0)
+GRID_SETTLES_WITHIN = (2.0, 3.0, 4.0)
 # one row of a what-if: its label, the pose changed that way, and whether that is the shipped pose
 Variant = tuple[str, Callable[[PoseDefinition], PoseDefinition], bool]
 
@@ -191,6 +195,12 @@ def settling(pose: PoseDefinition, seconds: float) -> PoseDefinition:
     return _own_neutral_changed(pose, settles_for_s=seconds)
 
 
+def settling_reach(pose: PoseDefinition, seconds: float, deg: float) -> PoseDefinition:
+    """The pose with its lumbar check's neutral settling for `seconds`, and allowed to move `deg`
+    from its first value."""
+    return _own_neutral_changed(pose, settles_for_s=seconds, settles_within=deg)
+
+
 def wider_variants(own: OwnNeutral) -> list[Variant]:
     """The what-if's rows for the own-neutral flag / clear level moved outwards."""
     return [(f"{own.flag_past + by:g} / {own.clear_within + by:g}", functools.partial(widened, by=by),
@@ -201,6 +211,15 @@ def settling_variants(own: OwnNeutral) -> list[Variant]:
     """The what-if's rows for the learned neutral settling for longer or shorter."""
     values = sorted({*SETTLES_FOR, own.settles_for_s})
     return [(f"{s:g} s", functools.partial(settling, seconds=s), s == own.settles_for_s) for s in values]
+
+
+def reach_variants(own: OwnNeutral) -> list[Variant]:
+    """The what-if's rows for the neutral settling for longer or shorter and allowed to move
+    further or less far (a grid, with the shipped pair in it)."""
+    pairs = sorted({*itertools.product(GRID_SETTLES_FOR, GRID_SETTLES_WITHIN),
+                    (own.settles_for_s, own.settling_reach)})
+    return [(f"{s:g} s, {d:g} deg", functools.partial(settling_reach, seconds=s, deg=d),
+             (s, d) == (own.settles_for_s, own.settling_reach)) for s, d in pairs]
 
 
 def what_if_table(restless: list[Path], sessions: list[Path], column: str,
@@ -289,11 +308,19 @@ def main(argv: list[str] | None = None) -> int:
                   "", "## How long the neutral should settle", "",
                   "The lumbar checks' learned neutral left to settle for longer or shorter after it is "
                   "learned (`settles_for_s`: the median of the frames it was learned from and every clear "
-                  "frame since, within `steady_within` of its first value), everything else as shipped, "
+                  "frame since, within `settles_within` of its first value), everything else as shipped, "
                   "scored the same way. A neutral taken in the first steady second can catch the body "
                   "before it has settled into the stretch: the restless clips sink 3 to 10 deg deeper "
                   "with a flat back between 2 and 5.5 s in.", "",
-                  what_if_table(args.roots, args.sessions, "neutral settles for", settling_variants), ""]
+                  what_if_table(args.roots, args.sessions, "neutral settles for", settling_variants), "",
+                  "## How long and how far the neutral should settle", "",
+                  "The neutral settling for longer or shorter (`settles_for_s`) and allowed to move further "
+                  "or less far from the value first learned (`settles_within`), everything else as "
+                  "shipped, scored the same way. The longer and further it settles, the later a back that "
+                  "starts rounding slowly as soon as the neutral is learned is flagged (a creep set among "
+                  "the sessions sets shows it, in the onset column).",
+                  "", what_if_table(args.roots, args.sessions, "neutral settles for, within",
+                                    reach_variants), ""]
     return emit(lines, args.out)
 
 

@@ -24,7 +24,7 @@ class NeutralReading:
     `adopt_after_s`, a flag that has stayed on that long before any neutral was learned adopts the
     median of the back over that time instead (`adopted` is then True). With `settles_for_s`, a
     learned (not adopted) neutral keeps settling for that long: the median of the frames it was
-    learned from and every clear frame since, within `steady_within` of its first value. Forget it
+    learned from and every clear frame since, within `settling_reach` of its first value. Forget it
     with `reset()`."""
 
     spec: OwnNeutral
@@ -80,7 +80,7 @@ class NeutralReading:
             return
         self._settling.append(reading)
         low, high = self.spec.neutral_range
-        near = self.spec.steady_within
+        near = self.spec.settling_reach
         median = float(np.clip(np.median(self._settling), low, high))
         self.value = float(np.clip(median, self._first - near, self._first + near))
 

@@ -140,10 +140,10 @@ class OwnNeutral(_Strict):
     find their balance, breathe), and a neutral taken in the first steady second can catch one
     moment of that. With this set, for this long after the neutral is learned, every frame on
     which the check is clear (neither level flagged nor pending) joins the frames it was learned
-    from, and the neutral is their median. It stays within `steady_within` of the value first
-    learned, so the flag level moves out by that much at most: a back that starts rounding as
-    soon as the neutral is learned is flagged no more than `steady_within` further on than
-    without settling. An adopted neutral does not settle.
+    from, and the neutral is their median. It stays within `settles_within` (by default
+    `steady_within`) of the value first learned, so the flag level moves out by that much at most:
+    a back that starts rounding as soon as the neutral is learned is flagged no more than that
+    further on than without settling. An adopted neutral does not settle.
     """
 
     flag_past: float = Field(gt=0.0)
@@ -154,6 +154,13 @@ class OwnNeutral(_Strict):
     steady_within: float = Field(default=2.0, gt=0.0)
     adopt_after_s: float | None = Field(default=None, gt=0.0, le=30.0)
     settles_for_s: float = Field(default=0.0, ge=0.0, le=30.0)
+    settles_within: float | None = Field(default=None, gt=0.0)
+
+    @property
+    def settling_reach(self) -> float:
+        """How far settling may move the neutral from its first value (`settles_within`, by
+        default `steady_within`)."""
+        return self.steady_within if self.settles_within is None else self.settles_within
 
     @model_validator(mode="after")
     def _consistent(self) -> OwnNeutral:
