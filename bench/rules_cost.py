@@ -6,18 +6,18 @@ mask) on every frame, and times it; then replays the same pose frames through th
 `PoseChecker` (features, smoothing, gate, checks, reps) and times each `update` call.
 
 Issue 7 budgets the two parts separately: 0.3 ms per frame for the rules, 3 ms for the silhouette
-features. The stretches whose checks read the person mask (`back_curve`) spend part of each update
-in the silhouette module, so this bench measures that part inside the same `update` calls: while
-the checker is replayed, the silhouette module's three entry points that the checker reaches
-(`working_mask`, which shrinks the mask to its working size, `trace`, which traces the trunk's
-outlines, and `back_curve`, which reduces them to the feature) are wrapped in timers. Per frame:
+features. The stretches whose checks read the person mask (`catalogue.MASK_FEATURES`: the back
+outline's bends) spend part of each update on the outline, so this bench measures that part inside
+the same `update` calls: while the checker is replayed, each mask feature's function in the
+feature catalogue is wrapped in a timer. The first one measured in a frame also shrinks the mask
+and traces the trunk's outlines (the skeleton keeps them for the frame), so the timers cover the
+whole outline. Per frame:
 
 - checker: the whole `update` call;
-- outline: the time spent inside those three functions during that call (0 for the landmark-only
-  stretches, which never call them);
-- rules: checker minus outline, for that call. Everything else the mask feature does (the skeleton,
-  the midpoints, scaling the chord to the mask) stays in the rules, and so does the timers' own
-  overhead (well under a microsecond a frame).
+- outline: the time spent inside the mask features during that call (0 for the landmark-only
+  stretches, which never read them);
+- rules: checker minus outline, for that call. The timers' own overhead (well under a microsecond
+  a frame) stays in the rules.
 
 `bench/silhouette_cost.py` times the same outline work on its own, plus building a skeleton, on
 its own clips. The table gives per-frame medians, the rules' 95th percentile, and the ratios of
@@ -30,6 +30,7 @@ Usage: python bench/rules_cost.py [POSE ...]   (default: every stretch with a cl
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -42,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from posecheck.checker.checker import PoseChecker
 from posecheck.estimators import make_estimator
-from posecheck.features import silhouette, skeleton
+from posecheck.features import catalogue as feature_catalogue
 from posecheck.poses import load_catalogue
 from posecheck.sources.video import VideoFileSource
 
@@ -63,7 +64,7 @@ def clip_for(pose_id: str) -> Path | None:
 
 
 class OutlineClock:
-    """Adds up the time spent in the silhouette module's entry points while it is installed."""
+    """Adds up the time spent in the mask features (the back outline) while it is installed."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
@@ -79,17 +80,14 @@ class OutlineClock:
 
     @contextlib.contextmanager
     def installed(self) -> Iterator[OutlineClock]:
-        # where the checker looks them up: the skeleton module imported working_mask and trace by
-        # name; the catalogue calls silhouette.back_curve through the module
-        places = [(skeleton, "working_mask"), (skeleton, "trace"), (silhouette, "back_curve")]
-        originals = [getattr(module, name) for module, name in places]
-        for (module, name), fn in zip(places, originals, strict=True):
-            setattr(module, name, self._timed(fn))
+        # the checker measures every feature through the catalogue's FEATURES table
+        originals = {name: feature_catalogue.FEATURES[name] for name in feature_catalogue.MASK_FEATURES}
+        for name, feature in originals.items():
+            feature_catalogue.FEATURES[name] = dataclasses.replace(feature, fn=self._timed(feature.fn))
         try:
             yield self
         finally:
-            for (module, name), fn in zip(places, originals, strict=True):
-                setattr(module, name, fn)
+            feature_catalogue.FEATURES.update(originals)
 
 
 def main() -> int:
