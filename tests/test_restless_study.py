@@ -123,3 +123,36 @@ def test_a_stretch_without_restless_clips_gets_no_what_if_rows(tmp_path: Path) -
     sessions = ROOT / "samples" / "sessions"
     table = what_if_table([tmp_path], [sessions], "neutral settles for", settling_variants)
     assert table.splitlines()[2:] == []
+
+
+def test_the_what_if_counts_restless_flags_and_catches_and_gives_each_sets_onset(tmp_path: Path) -> None:
+    # stand-ins: three hamstring mistakes copied as "restless" holds (each must count as flagged),
+    # and the sessions set itself, in two folders, for the catches and the onsets per set
+    sessions = ROOT / "samples" / "sessions"
+    restless, again = tmp_path / "restless", tmp_path / "again"
+    restless.mkdir()
+    again.mkdir()
+    clips = sorted(p.name.removesuffix(".labels.json")
+                   for p in sessions.glob("hamstring_stretch__*.labels.json"))
+    for i, clip in enumerate(clips):
+        for suffix in (".labels.json", ".landmarks.npz"):
+            if i < 3:
+                (restless / f"{clip}{suffix}").symlink_to(sessions / f"{clip}{suffix}")
+            (again / f"{clip}{suffix}").symlink_to(sessions / f"{clip}{suffix}")
+
+    def as_shipped(own: object) -> list:
+        return [("as shipped", lambda pose: pose, True)]
+
+    table = what_if_table([restless], [sessions, again], "variant", as_shipped)
+    header, _, *rows = table.splitlines()
+    assert "median (sessions / again) and latest (s)" in header
+    (row,) = rows  # only the hamstring stretch has restless holds here
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[0] == "hamstring_stretch" and cells[1] == "as shipped (shipped)"
+    assert cells[2].startswith("3 of 3 (")
+    n, comp = 2 * len(clips), 2 * sum("_comp_" in clip for clip in clips)
+    assert cells[3] == f"{n} of {n} ({comp} of {comp})"  # every sessions mistake is caught
+    medians, latest = cells[4].split("; ")
+    first, second = (float(x) for x in medians.split(" / "))
+    assert first == second  # the same clips in both folders
+    assert float(latest) >= first

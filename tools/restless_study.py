@@ -229,24 +229,26 @@ def what_if_table(restless: list[Path], sessions: list[Path], column: str,
     landmarks)."""
     catalogue = load_catalogue()
     rows = [f"| stretch | {column} | restless clips flagged (seconds) | "
-            "mistakes caught on the sessions sets (compensated) | onset after 15 deg: median (s) |",
+            "mistakes caught on the sessions sets (compensated) | onset after 15 deg: median "
+            f"({' / '.join(p.name for p in sessions)}) and latest (s) |",
             "|---|---|---|---|---|"]
-    clips: dict[str, list[tuple[bool, ClipLabels]]] = defaultdict(list)
+    clips: dict[str, list[tuple[Path, ClipLabels]]] = defaultdict(list)
     for root in [*restless, *sessions]:
         for labels in studied_labels(root):
-            clips[labels.pose].append((root in restless, labels))
+            clips[labels.pose].append((root, labels))
     for pose_id in sorted(clips):
         shipped = catalogue[pose_id]
         own = shipped.check(STUDIED[pose_id][0]).from_own_neutral
-        if own is None or not any(is_restless for is_restless, _ in clips[pose_id]):
+        if own is None or not any(root in restless for root, _ in clips[pose_id]):
             continue  # (a stretch with no restless clip says nothing about false alarms)
         for label, change, is_shipped in variants(own):
             pose = change(shipped)
-            flagged, seconds, caught, must, comp_caught, comp_must, onsets = 0, 0.0, 0, 0, 0, 0, []
-            for is_restless, labels in clips[pose_id]:
+            flagged, seconds, caught, must, comp_caught, comp_must = 0, 0.0, 0, 0, 0, 0
+            onsets: dict[Path, list[float]] = {root: [] for root in sessions}
+            for root, labels in clips[pose_id]:
                 outcome = run_clip(labels, pose)
                 c = next(c for c in outcome.checks if c.check == STUDIED[pose_id][0])
-                if is_restless:
+                if root in restless:
                     flagged += c.flagged
                     seconds += c.false_alarm_s
                 elif c.expected == "flag":
@@ -255,9 +257,11 @@ def what_if_table(restless: list[Path], sessions: list[Path], column: str,
                     comp_must += c.compensated
                     comp_caught += c.flagged and c.compensated
                     if c.onset_error_s is not None:
-                        onsets.append(c.onset_error_s)
-            n_restless = sum(r for r, _ in clips[pose_id])
-            onset = f"{np.median(onsets):+.2f}" if onsets else "-"
+                        onsets[root].append(c.onset_error_s)
+            n_restless = sum(root in restless for root, _ in clips[pose_id])
+            every = [x for xs in onsets.values() for x in xs]
+            onset = " / ".join(f"{np.median(xs):+.2f}" if xs else "-" for xs in onsets.values())
+            onset += f"; {max(every):+.2f}" if every else ""
             mark = " (shipped)" if is_shipped else ""
             rows.append(f"| {pose_id} | {label}{mark} | {flagged} of {n_restless} ({seconds:.1f}) | "
                         f"{caught} of {must} ({comp_caught} of {comp_must}) | {onset} |")
