@@ -102,7 +102,7 @@ def stretch_timelines(verdicts: list[Verdict], report: dict[str, Any],
 def fixed_level_rows(series: MeasureSeries) -> list[dict[str, Any]]:
     """The fixed flag level as spans (start, end, level) over the times it judged the check: the
     whole series, or up to where the person's own neutral was adopted and again from the next hold
-    on. None when the measure has no fixed level."""
+    on. Empty when the measure has no fixed level."""
     if not math.isfinite(series.flag_level) or not series.times:
         return []
     applies = series.fixed_applies or (True,) * len(series.times)
