@@ -29,7 +29,6 @@ import argparse
 import functools
 import math
 import sys
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +40,13 @@ sys.path.insert(0, str(ROOT))
 from posecheck.features.silhouette import back_curve, lower_back_bend, sacrum_back_bend  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from tools.study_output import emit, heading  # noqa: E402
-from tools.truth_trace import Measure, labelled_recording, three_ways, true_silhouettes  # noqa: E402
+from tools.truth_trace import (  # noqa: E402
+    Measure,
+    labelled_recording,
+    median_by_way,
+    three_ways,
+    true_silhouettes,
+)
 
 FEATURES: dict[str, Measure] = {"back_curve": back_curve, "lower_back_bend": lower_back_bend,
                                 "sacrum_back_bend": sacrum_back_bend}
@@ -107,9 +112,7 @@ def clip_traces(landmarks: Path, truth_dir: Path | None, from_s: float) -> dict[
     neutral = angle == 0
     if not neutral.any() or not (~neutral).any():
         return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a way with no truth is all NaN
-        base = np.nanmedian(reading[neutral], axis=0)
+    base = median_by_way(reading[neutral])
     kept = np.array(times) >= from_s
     change = sign * (reading[kept] - base)
     traces: dict[str | None, ClipTrace] = {

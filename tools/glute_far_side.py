@@ -34,6 +34,7 @@ from tools.study_output import emit, heading  # noqa: E402
 from tools.truth_trace import (  # noqa: E402
     HIPS,
     labelled_recording,
+    median_by_way,
     mediapipe_mid,
     three_ways,
     true_mid,
@@ -65,7 +66,7 @@ def clip_row(landmarks: Path, truth_dir: Path | None) -> dict:
                      *(back_curve(o) if o is not None else math.nan for o in outlines), drift))
     a = np.array(rows)
     n = max(1, len(a) // FIFTH)
-    start, end = _column_medians(a[:n]), _column_medians(a[-n:])
+    start, end = median_by_way(a[:n]), median_by_way(a[-n:])
 
     def r(col: int) -> float:
         ok = np.isfinite(a[:, col])
@@ -76,11 +77,6 @@ def clip_row(landmarks: Path, truth_dir: Path | None) -> dict:
             "far_side": labels.camera_side != labels.side,
             "turn": [float(end[c] - start[c]) for c in (1, 2, 3)], "r": [r(c) for c in (1, 2, 3)],
             "drift": float(end[4] - start[4])}
-
-
-def _column_medians(a: np.ndarray) -> np.ndarray:
-    """Each column's median over its finite values (NaN for a column with none: a way not traced)."""
-    return np.array([float(np.median(c[np.isfinite(c)])) if np.isfinite(c).any() else math.nan for c in a.T])
 
 
 def _fmt(x: float, spec: str = "+.1f") -> str:

@@ -8,6 +8,7 @@ tell what the mask, the landmarks and the rendered body each contribute to an er
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -33,6 +34,14 @@ def outline_along(mask: np.ndarray, hip: np.ndarray, shoulder: np.ndarray, faces
     along = (shoulder - hip) / float(np.hypot(*(shoulder - hip)))
     normal = np.array([-along[1], along[0]])  # towards the front for a person facing image-right
     return trace(m, hip, shoulder, normal if faces_right else -normal)
+
+
+def median_by_way(a: np.ndarray) -> np.ndarray:
+    """Median over the first axis, ignoring NaN; NaN, without numpy's warning, for a way that was
+    not traced on any of those frames (no true silhouette given)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmedian(a, axis=0)
 
 
 def true_mid(kp2d: dict, joint: str) -> np.ndarray:
