@@ -87,11 +87,12 @@ def fixed_only(pose: PoseDefinition) -> PoseDefinition:
 
 def unbounded(shipped: OwnNeutral | None) -> OwnNeutral:
     """An own-neutral spec that learns (and settles) as `shipped` does, or with the defaults when
-    there is none, but keeps any neutral: for measuring the change from it before levels exist."""
-    learning = {} if shipped is None else {"learn_s": shipped.learn_s, "steady_within": shipped.steady_within,
-                                           "settles_for_s": shipped.settles_for_s,
-                                           "settles_within": shipped.settles_within}
-    return OwnNeutral(flag_past=1.0, clear_within=0.0, neutral_range=(-math.inf, math.inf), **learning)
+    there is none, but keeps any neutral and adopts none: for measuring the change from it before
+    levels exist. Every learning field of `shipped` carries over, whatever fields it gains."""
+    free = {"flag_past": 1.0, "clear_within": 0.0, "neutral_range": (-math.inf, math.inf)}
+    if shipped is None:
+        return OwnNeutral(**free)
+    return shipped.model_copy(update={**free, "adopt_after_s": None})
 
 
 class StudyNeutral:
