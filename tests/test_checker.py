@@ -841,3 +841,100 @@ def test_a_back_the_fixed_level_flags_from_the_start_and_that_holds_still_is_tak
     (second,) = rest
     assert second.check == "lumbar_rounding" and later_t <= second.start_s < later_t + 1.0
     assert v[round(times[-1], 9)].active_mistakes == ("lumbar_rounding",)
+
+
+def _holds_after_an_adoption(later: Callable[[float], Figure | None], start: float
+                             ) -> tuple[PoseChecker, list[Verdict], float]:
+    """The hamstring stretch: a first hold whose back reads 10 deg past the fixed flag level from the
+    start, so it is adopted as the neutral; out of the picture for 2 s; then `later` from `start`.
+    Returns the checker, the later frames' verdicts, and when the first hold's back was adopted."""
+    pose = pose_by_id("hamstring_stretch")
+    check = pose.check("lumbar_rounding")
+    own = check.from_own_neutral
+    assert own is not None and own.adopt_after_s is not None
+    first_hold = heel_on_step("left", lean=40.0).with_back(check.enter + 10.0)
+    times = regular_times(0.0, start + 12.0, 10.0)
+    checker, verdicts = run(pose, frames(times, lambda t: first_hold if t < start - 2.0 - 1e-9
+                                         else None if t < start - 1e-9 else later(t)))
+    (taken,) = [e for e in checker.events if e.kind == "neutral_learned" and e.timestamp < start]
+    assert taken.timestamp < start - 2.0 and "since the cue" in taken.message
+    return checker, [v for v in verdicts if v.timestamp >= start - 1e-9], taken.timestamp
+
+
+def test_a_back_adopted_on_one_hold_is_taken_at_once_on_the_next() -> None:
+    """The person who was told for adopt_after_s on the first hold is not told again on the next
+    hold for the same back; rounding past it on that hold is still flagged."""
+    pose = pose_by_id("hamstring_stretch")
+    check = pose.check("lumbar_rounding")
+    own = check.from_own_neutral
+    assert own is not None
+    start, rounds_at = 15.0, 21.0
+    hinge = heel_on_step("left", lean=40.0)
+    checker, later, adopted_at = _holds_after_an_adoption(
+        lambda t: hinge.with_back(check.enter + (35.0 if t >= rounds_at else 10.0)), start)
+    first_neutral = painted_lower_back_bend(check.enter + 10.0)
+    # the second hold: the same back is taken as the neutral on the first frame the check would
+    # flag it, so no cue starts and nothing says a cue stopped
+    recalled = [e for e in checker.events if e.kind == "neutral_learned" and e.timestamp >= start]
+    (taken,) = recalled
+    assert "as on an earlier hold" in taken.message
+    in_position = min(e.timestamp for e in checker.events
+                      if e.kind == "position_entered" and e.timestamp >= start)
+    assert taken.timestamp < in_position + 0.5
+    assert checker.own_neutral("lumbar_rounding") == pytest.approx(first_neutral, abs=1.0)
+    quiet = [v for v in later if in_position <= v.timestamp < rounds_at]
+    assert quiet and all(v.status == "good" for v in quiet)
+    assert all(v.message.startswith("Good form, hold it") for v in quiet if v.timestamp >= taken.timestamp)
+    assert not any(e.kind == "mistake_ended" and e.timestamp >= start for e in checker.events)
+    # the hold counts from the start, where the first hold waited adopt_after_s
+    assert quiet[-1].hold_s - quiet[0].hold_s == pytest.approx(quiet[-1].timestamp - quiet[0].timestamp,
+                                                               abs=1e-6)
+    # rounding 25 deg further is flagged against that neutral
+    (first, second) = checker.books.mistakes
+    assert first.end_s == pytest.approx(adopted_at)
+    assert second.check == "lumbar_rounding" and rounds_at <= second.start_s < rounds_at + 1.0
+    assert later[-1].active_mistakes == ("lumbar_rounding",)
+
+
+@pytest.mark.parametrize("later_hold", ["other side facing the camera", "rounded past the adopted back"])
+def test_an_adopted_back_is_not_taken_for_another_edge_or_a_rounder_back(later_hold: str) -> None:
+    """The outline of the other edge of the body is not the back that was adopted, and a back that
+    reads past the adopted neutral's own flag level is flagged as on any first hold."""
+    pose = pose_by_id("hamstring_stretch")
+    check = pose.check("lumbar_rounding")
+    own = check.from_own_neutral
+    assert own is not None and own.adopt_after_s is not None
+    start = 15.0
+    hinge = heel_on_step("left", lean=40.0)
+    if later_hold == "other side facing the camera":
+        other = "right" if hinge.camera_side == "left" else "left"
+        figure = hinge.facing(other).with_back(check.enter + 10.0)
+    else:
+        figure = hinge.with_back(check.enter + 10.0 + 2.0 * own.flag_past + 5.0)
+    checker, later, _ = _holds_after_an_adoption(lambda t: figure, start)
+    (second,) = [m for m in checker.books.mistakes if m.start_s >= start]
+    assert second.check == "lumbar_rounding" and second.start_s < start + 2.0
+    assert not any("as on an earlier hold" in e.message for e in checker.events)
+    # until adopt_after_s has passed on this hold too
+    flagged = [v.timestamp for v in later if "lumbar_rounding" in v.active_mistakes]
+    assert max(flagged) - min(flagged) == pytest.approx(own.adopt_after_s, abs=0.25)
+
+
+def test_a_checker_given_the_sessions_adopted_neutrals_recalls_one_adopted_by_another() -> None:
+    """A guided routine starts a checker for each hold: they share the session's adopted neutrals."""
+    pose = pose_by_id("hamstring_stretch")
+    check = pose.check("lumbar_rounding")
+    back = heel_on_step("left", lean=40.0).with_back(check.enter + 10.0)
+    first = PoseChecker(pose, side="left")
+    for f in frames(regular_times(0.0, 13.0, 10.0), lambda t: back):
+        first.update(f)
+    assert [e.kind for e in first.events].count("neutral_learned") == 1
+    assert set(first.adopted) == {c.id for c in pose.checks}
+    (kept,) = first.adopted["lumbar_rounding"].values()
+    assert kept == first.own_neutral("lumbar_rounding")
+    later, alone = PoseChecker(pose, side="left", adopted=first.adopted), PoseChecker(pose, side="left")
+    for checker in (later, alone):
+        for f in frames(regular_times(20.0, 26.0, 10.0), lambda t: back):
+            checker.update(f)
+    assert later.books.mistakes == [] and later.own_neutral("lumbar_rounding") == kept
+    assert [m.check for m in alone.books.mistakes] == ["lumbar_rounding"]

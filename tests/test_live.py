@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from live_helpers import frames_of, looped
 
+from posecheck.checker.checker import PoseChecker
 from posecheck.errors import RoutineDefinitionError
 from posecheck.live.cues import CueCandidate, CuePicker
 from posecheck.live.meter import RateMeter
@@ -232,6 +233,28 @@ def test_routine_books_a_mistake_and_gives_up_on_an_unreached_hold(tmp_path: Pat
     # gave up after 3 x 2 s and moved on to the right side, which was done well
     assert first_hold[2] - first_hold[1] == pytest.approx(6.0, abs=0.1)
     assert [h.achieved for h in summary.holds] == [False, True, True] and summary.finished
+
+
+def test_routine_holds_of_one_stretch_share_the_backs_adopted_on_earlier_holds(tmp_path: Path) -> None:
+    """Each hold has its own checker; the neutrals adopted on one hold reach the next hold of the
+    same stretch (PoseChecker's `adopted`), and no other stretch's."""
+    player = _routine(tmp_path, ROUTINE_YAML.replace(
+        "  - {pose: towel_decompression, hold_s: 2}",
+        "  - {pose: towel_decompression, hold_s: 2}\n  - {pose: hip_flexor_stretch, hold_s: 2, sides: each}"))
+    checkers: dict[int, PoseChecker] = {}
+    frames = looped(frames_of(CLIPS[("hip_flexor_stretch", "left")]), 0.0)
+    while player.phase != "done" and len(checkers) < 5:
+        player.update(next(frames))
+        if player.checker is not None:
+            checkers.setdefault(player.index, player.checker)
+        if player.phase in ("get_ready", "switch_sides", "rest"):
+            player.skip()
+    assert sorted(checkers) == [0, 1, 2, 3, 4]
+    hip = [checkers[i] for i in (0, 1, 3, 4)]
+    assert all(c.pose.id == "hip_flexor_stretch" for c in hip)
+    assert all(c.adopted is hip[0].adopted for c in hip) and "arched_lower_back" in hip[0].adopted
+    assert checkers[2].pose.id == "towel_decompression" and checkers[2].adopted is not hip[0].adopted
+    assert len({id(c) for c in checkers.values()}) == 5
 
 
 def test_skip_cuts_a_countdown_short_and_pain_stops_the_routine(tmp_path: Path) -> None:

@@ -192,6 +192,30 @@ def test_a_flag_that_stays_on_for_adopt_after_s_adopts_the_median_back() -> None
     assert feed(n, [-20.0] * 11) == pytest.approx(1.0) and not n.adopted  # learned while clear
 
 
+def test_a_neutral_adopted_on_an_earlier_hold_is_recalled_for_a_back_short_of_its_flag_level() -> None:
+    # ADOPTING flags 4.5 past the neutral: a rounding check (rising) flags at -15.5 around -20
+    n = NeutralReading(ADOPTING)
+    assert n.recall(0.5, -20.0, -16.0, rising=True)
+    assert n.value == -20.0 and n.adopted and n.recalled and n.learned_at == 0.5
+    assert n.judged(True, -13.0, -15.0, -10.0, -16.0) < 1.0  # past the fixed flag, not its own
+    assert not n.recall(0.6, -25.0, -16.0, rising=True)  # one neutral a hold: the first stays
+    assert n.value == -20.0
+    n.update(1.0, -18.0, may_learn=True)  # a recalled neutral, as an adopted one, does not settle
+    assert n.value == -20.0
+    n.reset()
+    assert n.value is None and not n.adopted and not n.recalled
+    # at or past its flag level: not this back, so the usual wait for adopt_after_s
+    assert not n.recall(0.5, -20.0, -15.5, rising=True) and n.value is None
+    assert not n.recall(0.5, -20.0, -10.0, rising=True) and n.value is None
+    assert not n.recall(0.5, -20.0, math.nan, rising=True) and n.value is None
+    # an arching check (falling) flags at -24.5 around -20
+    assert n.recall(0.5, -20.0, -24.0, rising=False) and n.value == -20.0
+    n.reset()
+    assert not n.recall(0.5, -20.0, -25.0, rising=False) and n.value is None
+    # a check that never adopts never recalls
+    assert not NeutralReading(SPEC).recall(0.5, -20.0, -20.0, rising=True)
+
+
 def test_an_adopted_back_is_judged_against_its_neutral_alone_and_kept_in_range() -> None:
     n = NeutralReading(ADOPTING)
     feed_flagged(n, [40.0] * 31)

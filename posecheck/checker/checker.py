@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from posecheck.checker import guidance
 from posecheck.checker.books import Books
@@ -36,24 +36,40 @@ ADOPTED_NEUTRAL = "OK: that is taken as how your back looks. Keep it there."
 ADOPTED_SHOW_S = 5.0
 
 
+# the neutrals a session's checks adopted (see OwnNeutral.adopt_after_s): check id -> (working side,
+# side facing the camera) -> neutral; kept for the rest of the session, and shared by the checkers
+# a guided routine starts for each of its holds
+AdoptedNeutrals = dict[str, dict[tuple[str, str | None], float]]
+
+
 @dataclass
 class _CheckRuntime:
     check: Check
     latch: Latch
     span: MistakeSpan | None = None
     neutral: NeutralReading | None = None  # the person's own neutral, for a check that learns one
+    # neutrals adopted on earlier holds, by (working side, side facing the camera): kept for the session
+    adopted_before: dict[tuple[str, str | None], float] = field(default_factory=dict)
+    told_adopted_at: float | None = None  # when a cue last stopped because its back was adopted
+
+    def forget_neutral(self) -> None:
+        """Learn this hold's neutral afresh (the neutrals adopted on earlier holds are kept)."""
+        if self.neutral is not None:
+            self.neutral.reset()
+        self.told_adopted_at = None
 
 
 class PoseChecker:
     """Judges one stretch for one person. Feed it `PoseFrame`s in time order; read verdicts and events.
 
-    Pass `side="left"|"right"` to fix the working side instead of detecting it, and `also_measure`
+    Pass `side="left"|"right"` to fix the working side instead of detecting it, `also_measure`
     to have features the pose does not read measured and smoothed beside it (studies read them
-    from `Verdict.features`).
+    from `Verdict.features`), and `adopted` to share the neutrals adopted on earlier holds of the
+    same session with the checker that judged them (by default the checker keeps its own).
     """
 
     def __init__(self, pose: PoseDefinition, side: Side | None = None,
-                 also_measure: tuple[str, ...] = ()) -> None:
+                 also_measure: tuple[str, ...] = (), adopted: AdoptedNeutrals | None = None) -> None:
         self.pose = pose
         self._also = also_measure
         self.forced_side = side
@@ -70,9 +86,11 @@ class PoseChecker:
         self._gate_parts = [Latch(c.rising, c.enter, c.exit) for c in pose.position.when]
         self._gate = Latch(True, 0.5, 0.5, pose.position.settle_s, pose.position.leave_s)
         self._extra = Latch(True, 0.5, 0.5, EXTRA_PEOPLE_AFTER_S, 0.5)
+        self.adopted: AdoptedNeutrals = {} if adopted is None else adopted
         self._checks = [
             _CheckRuntime(c, self._check_latch(c),
-                          neutral=NeutralReading(c.from_own_neutral) if c.from_own_neutral else None)
+                          neutral=NeutralReading(c.from_own_neutral) if c.from_own_neutral else None,
+                          adopted_before=self.adopted.setdefault(c.id, {}))
             for c in pose.checks]
         self._camera_side_seen: str | None = None
         self._not_checked = tuple(CheckStatus(c.id, c.title, c.severity, "not_checked", math.nan, c.cue)
@@ -405,32 +423,50 @@ class PoseChecker:
         return out
 
     def _learn_neutral(self, rt: _CheckRuntime, t: float, own: float) -> None:
-        """Learn the person's neutral reading of the check's neutral feature while the check is clear."""
+        """Learn the person's neutral reading of the check's neutral feature while the check is
+        clear; take a back the fixed level keeps flagging as the neutral (see `OwnNeutral`)."""
         assert rt.neutral is not None
         c = rt.check
-        if not rt.neutral.update(t, own, may_learn=not rt.latch.is_on and not rt.latch.pending,
-                                 flagged=rt.latch.is_on):
+        where = (self.working_side, self._camera_side_seen)
+        known = rt.adopted_before.get(where)
+        flagging = rt.latch.is_on or rt.latch.pending
+        if flagging and known is not None and rt.neutral.recall(t, known, own, c.rising):
+            # this back was adopted on an earlier hold: judge it against that at once, not after
+            # another adopt_after_s of the cue
+            self._adopt(rt, t, "reads as it did on an earlier hold, so it is taken as how your back "
+                        "looks", f"{c.title}: took your back as your own neutral reading ({known:.1f}), "
+                        "as on an earlier hold; you are judged against it alone.")
+            return
+        if not rt.neutral.update(t, own, may_learn=not flagging, flagged=rt.latch.is_on):
             return
         if not rt.neutral.adopted:
             self._emit(t, "neutral_learned", f"{c.title}: learned your own neutral reading "
                        f"({rt.neutral.value:.1f}); from now on it is also judged against it.", c.id)
             return
         # The fixed level has kept flagging this back since the cue: take it as this person's own
-        # neutral rather than repeat the cue for the whole hold.
+        # neutral rather than repeat the cue for the whole hold, and on later holds.
+        assert rt.neutral.value is not None
+        rt.adopted_before[where] = rt.neutral.value
+        self._adopt(rt, t, "still read this way since the cue, so it is taken as how your back looks",
+                    f"{c.title}: took your back since the cue as your own neutral reading "
+                    f"({rt.neutral.value:.1f}); from now on you are judged against it alone.")
+
+    def _adopt(self, rt: _CheckRuntime, t: float, why_ended: str, taken: str) -> None:
+        """A back the fixed level flags was taken as the neutral at t: end the cue (saying why) and
+        judge afresh."""
+        c = rt.check
         if rt.span is not None:
             rt.span.end_s = t
-            self._emit(t, "mistake_ended", f"{c.title}: still read this way since the cue, so it is "
-                       "taken as how your back looks.", c.id)
+            self._emit(t, "mistake_ended", f"{c.title}: {why_ended}.", c.id)
             rt.span = None
+            rt.told_adopted_at = t
         rt.latch.reset()
-        self._emit(t, "neutral_learned", f"{c.title}: took your back since the cue as your own "
-                   f"neutral reading ({rt.neutral.value:.1f}); from now on you are judged against it "
-                   "alone.", c.id)
+        self._emit(t, "neutral_learned", taken, c.id)
 
     def _just_adopted(self, t: float) -> bool:
-        """A check took a flagged back as the person's neutral less than ADOPTED_SHOW_S ago."""
-        return any(rt.neutral is not None and rt.neutral.adopted and rt.neutral.learned_at is not None
-                   and t - rt.neutral.learned_at < ADOPTED_SHOW_S - 1e-9 for rt in self._checks)
+        """A cue stopped less than ADOPTED_SHOW_S ago because its back was taken as the neutral."""
+        return any(rt.neutral is not None and rt.neutral.adopted and rt.told_adopted_at is not None
+                   and t - rt.told_adopted_at < ADOPTED_SHOW_S - 1e-9 for rt in self._checks)
 
     def _learning_neutral(self, statuses: list[CheckStatus]) -> bool:
         """A check that learns the person's neutral is judged now and has not learned it yet."""
@@ -440,8 +476,7 @@ class PoseChecker:
     def _forget_neutrals(self) -> None:
         """Learn every neutral afresh (until then the checks judge on their fixed levels alone)."""
         for rt in self._checks:
-            if rt.neutral is not None:
-                rt.neutral.reset()
+            rt.forget_neutral()
 
     def _end_all(self, t: float) -> None:
         """Close every open mistake span (leaving position, losing the person, switching side)."""
@@ -455,8 +490,7 @@ class PoseChecker:
             self._emit(t, "mistake_ended", f"{rt.check.title}: no longer judged.", rt.check.id)
             rt.span = None
         rt.latch.reset()
-        if rt.neutral is not None:  # out of position, other side, not applicable: learn it afresh
-            rt.neutral.reset()
+        rt.forget_neutral()  # out of position, other side, not applicable: learn it afresh
 
     def _note_guidance(self, t: float, is_guidance: bool, message: str) -> None:
         if is_guidance and message != self._last_guidance:

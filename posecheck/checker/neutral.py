@@ -22,15 +22,18 @@ class NeutralReading:
     """Learns one check's neutral reading: the median of the first steady `learn_s` seconds in
     which the check was clear, kept within the spec's `neutral_range`. With the spec's
     `adopt_after_s`, a flag that has stayed on that long before any neutral was learned adopts the
-    median of the back over that time instead (`adopted` is then True). With `settles_for_s`, a
-    learned (not adopted) neutral keeps settling for that long: the median of the frames it was
-    learned from and every clear frame since, within `settling_reach` of its first value. Forget it
-    with `reset()`."""
+    median of the back over that time instead (`adopted` is then True). `recall` takes a neutral
+    adopted on an earlier hold (the checker keeps those) again at once, when the check would flag a
+    back short of that neutral's own flag level (`recalled` is then True too).
+    With `settles_for_s`, a learned (not adopted) neutral keeps settling for that long: the median
+    of the frames it was learned from and every clear frame since, within `settling_reach` of its
+    first value. Forget it with `reset()`."""
 
     spec: OwnNeutral
     value: float | None = None  # the learned neutral, None while learning
     learned_at: float | None = None
     adopted: bool = False  # the neutral is a back the fixed level flagged: judge against it alone
+    recalled: bool = False  # adopted again from an earlier hold, not after a flag of its own
     _window: deque[tuple[float, float]] = field(default_factory=deque)  # clear and steady so far
     _held: deque[tuple[float, float]] = field(default_factory=deque)  # flagged without a break so far
     _settling: list[float] = field(default_factory=list)  # what a learned neutral is the median of
@@ -84,9 +87,25 @@ class NeutralReading:
         median = float(np.clip(np.median(self._settling), low, high))
         self.value = float(np.clip(median, self._first - near, self._first + near))
 
+    def recall(self, t: float, known: float, reading: float, rising: bool) -> bool:
+        """While no neutral is learned, take `known` (a neutral adopted on an earlier hold) as this
+        hold's adopted neutral if the back reads short of its flag level; True if it was taken. The
+        checker calls this only while the check would flag the back or is about to."""
+        if self.value is not None or self.spec.adopt_after_s is None or math.isnan(reading):
+            return False
+        if level_units(reading, *self._levels_around(known, rising)) >= 1.0:
+            return False
+        self.value = self._first = known
+        self.learned_at = t
+        self.adopted = self.recalled = True
+        self._settling = []
+        self._window.clear()
+        self._held.clear()
+        return True
+
     def reset(self) -> None:
         self.value = self.learned_at = None
-        self.adopted = False
+        self.adopted = self.recalled = False
         self._settling = []
         self._first = math.nan
         self._window.clear()
@@ -95,10 +114,11 @@ class NeutralReading:
     def levels(self, rising: bool) -> tuple[float, float] | None:
         """The (flag, clear) levels against this person's neutral, in the neutral feature's units
         (None while none is learned)."""
-        if self.value is None:
-            return None
+        return None if self.value is None else self._levels_around(self.value, rising)
+
+    def _levels_around(self, neutral: float, rising: bool) -> tuple[float, float]:
         sign = 1.0 if rising else -1.0
-        return self.value + sign * self.spec.flag_past, self.value + sign * self.spec.clear_within
+        return neutral + sign * self.spec.flag_past, neutral + sign * self.spec.clear_within
 
     def judged(self, rising: bool, flag: float, clear: float, value: float, own: float) -> float:
         """The check's reading in level units: 0 at a clear level, 1 at a flag level (see

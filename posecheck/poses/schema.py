@@ -134,7 +134,10 @@ class OwnNeutral(_Strict):
     median of the back over that time is taken as the person's neutral (kept within
     `neutral_range`): the flag ends and, for the rest of that hold, the back is judged against that
     neutral alone (the fixed level no longer applies). The cost: a person who starts bent and stays
-    bent is told for this long, then no more.
+    bent is told for this long, then no more. The adopted neutral is kept for the rest of the
+    session (one per working side and side facing the camera): on a later hold, a back the fixed
+    level would flag but that is short of the adopted neutral's own flag level is judged against
+    that neutral at once, so the person is not told the same thing for this long on every hold.
 
     `settles_for_s`: people settle into a stretch over its first seconds (they sink a little deeper,
     find their balance, breathe), and a neutral taken in the first steady second can catch one

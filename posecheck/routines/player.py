@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from posecheck.checker.checker import PoseChecker
+from posecheck.checker.checker import AdoptedNeutrals, PoseChecker
 from posecheck.checker.events import Verdict
 from posecheck.frames import PoseFrame
 from posecheck.landmarks import Side
@@ -84,6 +84,9 @@ class RoutineProgramme:
         self._mistakes: list[MistakeRecord] = []
         self._pain: list[PainNote] = []
         self._hold_started: float = 0.0
+        # backs taken as the person's neutral on earlier holds, by stretch: a later hold of the same
+        # stretch and side judges the same back against them at once (OwnNeutral.adopt_after_s)
+        self._adopted: dict[str, AdoptedNeutrals] = {}
 
     # ------------------------------------------------------------------------------------------
     @property
@@ -144,7 +147,7 @@ class RoutineProgramme:
 
     def _start_hold(self, t: float) -> None:
         seg = self.segment
-        self.checker = PoseChecker(seg.pose, side=seg.side)
+        self.checker = PoseChecker(seg.pose, side=seg.side, adopted=self._adopted.setdefault(seg.pose.id, {}))
         self.phase = "hold"
         self._phase_t = self._hold_started = t
 
