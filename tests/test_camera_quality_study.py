@@ -1,0 +1,78 @@
+"""tools/camera_quality_study.py: the poor-camera conditions, one committed clip run through the
+estimator, and its tables."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from posecheck.poses import load_catalogue  # noqa: E402
+from tools import camera_quality_study as study  # noqa: E402
+
+SESSIONS = ROOT / "samples" / "sessions"
+
+
+def _picture() -> np.ndarray:
+    """A 640x480 test picture: a grey ramp with a dark figure on it."""
+    rgb = np.tile(np.linspace(40, 220, 640, dtype=np.uint8)[None, :, None], (480, 1, 3))
+    rgb[100:400, 250:350] = 30
+    return rgb
+
+
+@pytest.mark.parametrize("name", list(study.CONDITIONS))
+def test_each_condition_keeps_the_frame_and_repeats_with_the_same_seed(name: str) -> None:
+    change = study.CONDITIONS[name]
+    rgb = _picture()
+    a = change(rgb.copy(), np.random.default_rng(1))
+    assert a.shape == rgb.shape and a.dtype == np.uint8
+    assert np.array_equal(a, change(rgb.copy(), np.random.default_rng(1)))
+
+
+def test_the_conditions_do_what_they_say() -> None:
+    rgb = _picture()
+    rng = np.random.default_rng(0)
+    assert study.as_rendered(rgb, rng) is rgb
+    flat = np.full((480, 640, 3), 100, np.uint8)
+    grainy = study.dim(flat, rng).astype(float)
+    # the gain restores the brightness (100 x 0.4 x 2.5) and lifts the noise with it (5 x 2.5)
+    assert grainy.mean() == pytest.approx(100.0, abs=0.5) and grainy.std() == pytest.approx(12.5, rel=0.05)
+    washed = study.washed_out(rgb, rng).astype(float)
+    assert np.ptp(washed) == pytest.approx(0.5 * float(np.ptp(rgb)), abs=1.0) and washed.min() >= 110.0
+    # the soft picture loses the sharp edge of the figure: the step is spread over several pixels
+    edge = study.soft(rgb, rng)[250, 240:260, 0].astype(float)
+    steps = np.abs(np.diff(edge))
+    assert steps.max() < 0.8 * abs(float(rgb[250, 249, 0]) - float(rgb[250, 250, 0]))
+
+
+def test_a_sessions_mistake_is_flagged_through_the_estimator_after_its_labelled_onset() -> None:
+    video = sorted(SESSIONS.glob("hamstring_stretch__lumbar_rounding_30deg_session_*.mp4"))[0]
+    run = study.run_clip(video, "as rendered", load_catalogue())
+    assert run is not None and run.stretch == "hamstring_stretch" and run.condition == "as rendered"
+    # the labels: 1.8 s of neutral back, then 30 deg over 1.5 s (15 deg after 0.75 s), held 1 s
+    assert run.passes_onset_s == pytest.approx(1.8 + 0.75, abs=0.1)
+    assert run.first_flag_s is not None and abs(run.first_flag_s - run.passes_onset_s) < 1.0
+    assert 0.0 < run.flagged_s <= run.in_position_s
+
+
+def test_the_tables_count_flat_backs_flagged_and_mistakes_caught() -> None:
+    runs = [study.Run("a.mp4", "glute_stretch", "as rendered", 0.0, None, 8.0, None),
+            study.Run("a.mp4", "glute_stretch", "dim", 1.5, 3.0, 8.0, None),
+            study.Run("b.mp4", "glute_stretch", "as rendered", 0.0, None, 7.0, None),
+            study.Run("b.mp4", "glute_stretch", "dim", 0.0, None, 7.0, None)]
+    text = "\n".join(study.flat_rows(runs))
+    assert "| glute_stretch | as rendered | 0 of 2 | 0.0 / 15 |" in text
+    assert "| glute_stretch | dim | 1 of 2 | 1.5 / 15 |" in text
+    assert study.flagged_clips(runs)[2] == "| a | 0.0 | 1.5 | - | - |"
+    assert study.flagged_clips(runs[2:]) == ["No flat back is flagged under any condition."]
+    caught = [study.Run("c.mp4", "hamstring_stretch", "soft", 2.0, 2.9, 4.0, 2.5),
+              study.Run("d.mp4", "hamstring_stretch", "soft", 0.0, None, 4.0, 2.5),
+              study.Run("e.mp4", "hamstring_stretch", "soft", 2.0, 2.3, 4.0, 2.6)]
+    assert "| hamstring_stretch | soft | 2 of 3 | +0.05 | +0.40 |" in "\n".join(study.mistake_rows(caught))
+    assert study.missed_clips(caught)[2:] == ["- d: soft"]
+    assert study.missed_clips([caught[0]]) == ["Every mistake is flagged under every condition."]

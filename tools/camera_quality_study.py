@@ -1,0 +1,222 @@
+"""Does a poor laptop camera make the lumbar checks flag a flat back, or miss a bent one?
+
+python tools/camera_quality_study.py SET_DIR ... [--sessions DIR ...] [--only STRETCH] [--out FILE]
+
+The renders are clean: even light, sharp edges, mild compression. A laptop camera in a living
+room is not. Each clip's video is run again through MediaPipe and the checker as it is, and as a
+poor camera would give it (CONDITIONS, applied to every decoded frame before the model sees it):
+- dim: a room lit by one lamp; the camera's gain lifts the picture back to its brightness and the
+  sensor noise with it (exposure x0.4, noise of 5 levels in 255 before the gain);
+- soft: a cheap lens and a starved video link; the picture is captured at 320x240, scaled back up
+  and sent as a JPEG of quality 25;
+- washed out: a bright window behind the person: the picture loses half its contrast and is
+  lifted towards white.
+Each condition's noise is drawn from a generator seeded by the clip's name, so a run repeats.
+
+SET_DIR holds correct holds (the restless sets): a flag of a lumbar check there is a false alarm.
+--sessions DIR holds sessions-style clips (a correct start, then a 30 deg mistake): each should be
+flagged, and the onset is timed from where the labelled lumbar angle passes 15 deg.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from tqdm import tqdm
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from posecheck.checker.checker import PoseChecker  # noqa: E402
+from posecheck.estimators import make_estimator  # noqa: E402
+from posecheck.estimators.base import quiet_native_logs  # noqa: E402
+from posecheck.frames import ImageFrame  # noqa: E402
+from posecheck.labels import load_labels  # noqa: E402
+from posecheck.poses import load_catalogue  # noqa: E402
+from posecheck.sources.video import VideoFileSource  # noqa: E402
+from tools.study_output import emit, heading  # noqa: E402
+
+LUMBAR = {"hamstring_stretch": "lumbar_rounding", "hip_flexor_stretch": "arched_lower_back",
+          "glute_stretch": "forward_bend"}
+ONSET_DEG = 15.0  # a mistake's onset is timed from where the labelled angle passes this
+
+Condition = Callable[[np.ndarray, np.random.Generator], np.ndarray]
+
+
+def as_rendered(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    return rgb
+
+
+def dim(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Under-exposed by 0.4, sensor noise of 5 levels, then the gain of 2.5 that restores the brightness."""
+    dark = rgb.astype(np.float32) * 0.4 + rng.normal(0.0, 5.0, rgb.shape).astype(np.float32)
+    return np.clip(dark * 2.5, 0, 255).astype(np.uint8)
+
+
+def soft(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Captured at 320x240, scaled back to the frame's size, and sent as a JPEG of quality 25."""
+    h, w = rgb.shape[:2]
+    small = cv2.resize(rgb, (320, 240), interpolation=cv2.INTER_AREA)
+    big = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+    ok, jpeg = cv2.imencode(".jpg", big, [cv2.IMWRITE_JPEG_QUALITY, 25])
+    assert ok
+    return cv2.imdecode(jpeg, cv2.IMREAD_UNCHANGED)
+
+
+def washed_out(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Half the contrast, lifted towards white (a window behind the person)."""
+    return np.clip(rgb.astype(np.float32) * 0.5 + 110.0, 0, 255).astype(np.uint8)
+
+
+CONDITIONS: dict[str, Condition] = {"as rendered": as_rendered, "dim": dim, "soft": soft,
+                                    "washed out": washed_out}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One clip under one condition: the lumbar check's flagged seconds and first flag, the
+    seconds in position, and (for a mistake clip) when the labelled angle passed ONSET_DEG."""
+
+    clip: str
+    stretch: str
+    condition: str
+    flagged_s: float
+    first_flag_s: float | None
+    in_position_s: float
+    passes_onset_s: float | None
+
+
+def run_clip(video: Path, condition: str, catalogue: dict) -> Run | None:
+    """Run one clip through the estimator and the checker under `condition`; None for a clip
+    that is not of a lumbar stretch."""
+    labels = load_labels(video.with_name(video.name.replace(".mp4", ".labels.json")))
+    check_id = LUMBAR.get(labels.pose)
+    if check_id is None:
+        return None
+    change = CONDITIONS[condition]
+    rng = np.random.default_rng(zlib.crc32(f"{video.name}:{condition}".encode()))
+    checker = PoseChecker(catalogue[labels.pose])
+    estimator = make_estimator(segmentation=True)
+    in_position = 0.0
+    last_t: float | None = None
+    try:
+        for image in VideoFileSource(video):
+            frame = estimator.estimate(ImageFrame(image.timestamp, change(image.rgb, rng)))
+            verdict = checker.update(frame)
+            if last_t is not None and verdict.in_position:
+                in_position += image.timestamp - last_t
+            last_t = image.timestamp
+    finally:
+        estimator.close()
+    checker.finish()
+    spans = [m for m in checker.books.mistakes if m.check == check_id]
+    flagged = sum((m.end_s if m.end_s is not None else (last_t or 0.0)) - m.start_s for m in spans)
+    passes = next((t for i, t in enumerate(labels.frame_times)
+                   if labels.severity_at(i, check_id) >= ONSET_DEG), None)
+    return Run(video.name, labels.pose, condition, flagged, min((m.start_s for m in spans), default=None),
+               in_position, passes)
+
+
+def _groups(runs: list[Run]) -> Iterator[tuple[str, str, list[Run]]]:
+    """The runs of each stretch under each condition, in table order (empty groups left out)."""
+    for stretch in LUMBAR:
+        for condition in CONDITIONS:
+            rs = [r for r in runs if r.stretch == stretch and r.condition == condition]
+            if rs:
+                yield stretch, condition, rs
+
+
+def flat_rows(runs: list[Run]) -> list[str]:
+    lines = ["| stretch | condition | flat backs flagged | seconds flagged / in position |",
+             "|---|---|---|---|"]
+    for stretch, condition, rs in _groups(runs):
+        n = sum(r.flagged_s > 0 for r in rs)
+        lines.append(f"| {stretch} | {condition} | {n} of {len(rs)} | "
+                     f"{sum(r.flagged_s for r in rs):.1f} / {sum(r.in_position_s for r in rs):.0f} |")
+    return lines
+
+
+def mistake_rows(runs: list[Run]) -> list[str]:
+    lines = ["| stretch | condition | mistakes caught | median onset after 15 deg (s) | latest (s) |",
+             "|---|---|---|---|---|"]
+    for stretch, condition, rs in _groups(runs):
+        onsets = [r.first_flag_s - r.passes_onset_s for r in rs
+                  if r.first_flag_s is not None and r.passes_onset_s is not None]
+        caught = sum(r.first_flag_s is not None for r in rs)
+        median = f"{statistics.median(onsets):+.2f}" if onsets else "-"
+        latest = f"{max(onsets):+.2f}" if onsets else "-"
+        lines.append(f"| {stretch} | {condition} | {caught} of {len(rs)} | {median} | {latest} |")
+    return lines
+
+
+def missed_clips(runs: list[Run]) -> list[str]:
+    """The mistakes never flagged under some condition."""
+    missed = [r for r in runs if r.first_flag_s is None]
+    if not missed:
+        return ["Every mistake is flagged under every condition."]
+    return ["Never flagged:", "", *(f"- {r.clip.removesuffix('.mp4')}: {r.condition}"
+                                    for r in sorted(missed, key=lambda r: (r.clip, r.condition)))]
+
+
+def flagged_clips(runs: list[Run]) -> list[str]:
+    """The flat backs flagged under some condition, with their seconds under each."""
+    by_clip: dict[str, dict[str, float]] = {}
+    for r in runs:
+        by_clip.setdefault(r.clip, {})[r.condition] = r.flagged_s
+    flagged = {c: v for c, v in by_clip.items() if any(s > 0 for s in v.values())}
+    if not flagged:
+        return ["No flat back is flagged under any condition."]
+    lines = ["| clip | " + " | ".join(CONDITIONS) + " |", "|---|" + "---|" * len(CONDITIONS)]
+    for clip, v in sorted(flagged.items()):
+        lines.append(f"| {clip.removesuffix('.mp4')} | "
+                     + " | ".join(f"{v[c]:.1f}" if c in v else "-" for c in CONDITIONS) + " |")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("sets", nargs="*", type=Path, help="folders of correct holds (mp4 + labels)")
+    ap.add_argument("--sessions", nargs="*", type=Path, default=[], help="folders of sessions-style clips")
+    ap.add_argument("--only", help="one stretch id (hamstring_stretch, hip_flexor_stretch, glute_stretch)")
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args(argv)
+    quiet_native_logs()
+    catalogue = load_catalogue()
+
+    def runs_of(dirs: list[Path], what: str) -> list[Run]:
+        videos = [v for d in dirs for v in sorted(d.glob("*.mp4"))
+                  if args.only is None or v.name.startswith(args.only)]
+        jobs = [(v, c) for v in videos for c in CONDITIONS]
+        out = []
+        for video, condition in tqdm(jobs, desc=what, unit="run"):
+            r = run_clip(video, condition, catalogue)
+            if r is not None:
+                out.append(r)
+        return out
+
+    flat, mistakes = runs_of(args.sets, "flat backs"), runs_of(args.sessions, "mistakes")
+    command = "python tools/camera_quality_study.py " + " ".join(map(str, args.sets))
+    if args.sessions:
+        command += " --sessions " + " ".join(map(str, args.sessions))
+    if args.only:
+        command += f" --only {args.only}"
+    lines = heading("The lumbar checks through a poor camera", command, args.out)
+    lines += [(__doc__ or "").split("\n\n", 1)[1].strip(), ""]
+    if flat:
+        lines += ["## Flat backs (must stay silent)", "", *flat_rows(flat), "", *flagged_clips(flat), ""]
+    if mistakes:
+        lines += ["## Mistakes (must be flagged)", "", *mistake_rows(mistakes), "",
+                  *missed_clips(mistakes), ""]
+    return emit(lines, args.out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
