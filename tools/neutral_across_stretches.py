@@ -12,8 +12,9 @@ The sets are sessions-style renders (tools/synth: `--set sessions`, `bodies-a`, 
 every body does each of the three lumbar stretches once, starting with a correct back. Each
 clip's neutral reading is the median of its smoothed reading, as the checker measures it, over
 the frames from LEARN_FROM_S until the labelled mistake begins. Across bodies, the table gives
-how far each stretch's neutral spreads, and how far it still spreads (the residual standard
-deviation of a least-squares fit, in sample) once it is predicted from:
+how far each stretch's neutral spreads, and how far it still spreads once each body is predicted
+by a least-squares fit on the other bodies (the root mean square of the leave-one-out residuals)
+from:
 - the camera's view of that clip (|yaw| and elevation);
 - the body's neutral in the other two stretches (what the best calibration from two other poses
   could give), and those with the view;
@@ -37,11 +38,12 @@ sys.path.insert(0, str(ROOT))
 
 from posecheck.checker.checker import PoseChecker  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
+from tools.spine_study import STUDIED  # noqa: E402
 from tools.study_output import emit, heading  # noqa: E402
 from tools.truth_trace import labelled_recording  # noqa: E402
 
 FEATURES = ("back_curve", "lower_back_bend", "sacrum_back_bend")
-STRETCHES = ("hamstring_stretch", "hip_flexor_stretch", "glute_stretch")
+STRETCHES = tuple(STUDIED)  # the three lumbar stretches, in the studies' table order
 PHENOTYPE = ("gender", "age", "muscle", "weight", "height", "proportions")
 LEARN_FROM_S = 0.5  # the smoothed readings settle over the first half second
 
@@ -125,13 +127,13 @@ def spread_rows(clips: list[ClipNeutral]) -> list[Spread]:
     for f in FEATURES:
         bodies = [b for b in by_body.values() if all(s in b and not math.isnan(b[s].reading[f])
                                                      for s in STRETCHES)]
+        if not bodies:
+            continue
         for s in STRETCHES:
             y = np.array([b[s].reading[f] for b in bodies])
             view = np.array([[abs(b[s].yaw_deg), b[s].elevation_deg] for b in bodies])
             others = np.array([[b[o].reading[f] for o in STRETCHES if o != s] for b in bodies])
             build = np.array([b[s].phenotype for b in bodies])
-            if not bodies:
-                continue
             rows.append(Spread(
                 f, s, len(bodies), float(np.std(y)), residual_sd(view, y), residual_sd(others, y),
                 residual_sd(np.column_stack([others, view]), y), residual_sd(build, y),

@@ -465,8 +465,9 @@ class PoseChecker:
 
     def _just_adopted(self, t: float) -> bool:
         """A cue stopped less than ADOPTED_SHOW_S ago because its back was taken as the neutral."""
-        return any(rt.neutral is not None and rt.neutral.adopted and rt.told_adopted_at is not None
-                   and t - rt.told_adopted_at < ADOPTED_SHOW_S - 1e-9 for rt in self._checks)
+        # (told_adopted_at is forgotten with the neutral, so it is set only while the neutral is adopted)
+        return any(rt.told_adopted_at is not None and t - rt.told_adopted_at < ADOPTED_SHOW_S - 1e-9
+                   for rt in self._checks)
 
     def _learning_neutral(self, statuses: list[CheckStatus]) -> bool:
         """A check that learns the person's neutral is judged now and has not learned it yet."""

@@ -418,8 +418,8 @@ def sessions_of(bodies: tuple[str, ...], flip: bool = False, timing: str = "sess
 
 # The creep set (21 clips): the sessions set's clips with the mistake growing slowly (tools/synth/
 # clip.py, CREEP_S: 30 deg over 10 s after the same 1.8 s of neutral back), for what the own neutral's
-# settling costs (it keeps taking clear frames into the neutral for 6 s after it is learned, so a
-# back rounding from then on drags it along, by 2 deg of reading at most). A new seed. Not
+# settling costs (it keeps taking clear frames into the neutral for some seconds after it is
+# learned, so a back rounding from then on drags it along, by its settles_within at most). A new seed. Not
 # committed; rendered to build/ on demand (tools/synth/README.md).
 CREEP_SEED = 5054
 
