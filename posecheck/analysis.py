@@ -45,7 +45,7 @@ def is_recording(path: str | Path) -> bool:
     return str(path).endswith(".npz")
 
 
-def estimate_frames(video: VideoFileSource, estimator: PoseEstimator
+def estimate_frames(video: Iterable[ImageFrame], estimator: PoseEstimator
                     ) -> Iterator[tuple[ImageFrame, PoseFrame]]:
     """Run the estimator over every decoded frame, yielding the image with its pose."""
     for image in video:

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from posecheck.checker.checker import PoseChecker
 from posecheck.errors import PosecheckError, PoseDefinitionError
-from posecheck.frames import PoseFrame
+from posecheck.frames import ImageFrame, PoseFrame
 from posecheck.labels import ClipLabels, load_labels
 from posecheck.poses import load_catalogue
 from posecheck.poses.schema import PoseDefinition
@@ -72,10 +74,14 @@ class ClipOutcome:
     direction_found: str | None = None
 
 
-def _frames(clip_labels: ClipLabels, from_landmarks: bool, max_side: int | None = None
-            ) -> Iterator[PoseFrame]:
+# a change made to every decoded picture before the model sees it (RGB uint8 in, the same out)
+Picture = Callable[[np.ndarray], np.ndarray]
+
+
+def _frames(clip_labels: ClipLabels, from_landmarks: bool, max_side: int | None = None,
+            picture: Picture | None = None) -> Iterator[PoseFrame]:
     """The clip's pose frames: replayed from its recording, or estimated from its video (shrunk to
-    `max_side` pixels first, when given)."""
+    `max_side` pixels first, when given, then changed by `picture`, when given)."""
     rec = clip_labels.path.with_name(clip_labels.path.name.replace(".labels.json", ".landmarks.npz"))
     if from_landmarks:
         from posecheck.sources.recording import RecordingSource
@@ -88,20 +94,24 @@ def _frames(clip_labels: ClipLabels, from_landmarks: bool, max_side: int | None 
     from posecheck.sources.video import VideoFileSource
 
     estimator = make_estimator()
+    images: Iterable[ImageFrame] = VideoFileSource(video, max_side=max_side)
+    if picture is not None:
+        images = (ImageFrame(image.timestamp, picture(image.rgb)) for image in images)
     try:
-        for _, pose_frame in estimate_frames(VideoFileSource(video, max_side=max_side), estimator):
+        for _, pose_frame in estimate_frames(images, estimator):
             yield pose_frame
     finally:
         estimator.close()
 
 
 def run_clip(clip_labels: ClipLabels, pose: PoseDefinition, from_landmarks: bool = True,
-             stride: int = 1, max_side: int | None = None) -> ClipOutcome:
-    """Judge one labelled clip and score every check of its pose."""
+             stride: int = 1, max_side: int | None = None, picture: Picture | None = None) -> ClipOutcome:
+    """Judge one labelled clip and score every check of its pose. From its video
+    (`from_landmarks=False`), `picture` changes every decoded picture first (a poorer camera)."""
     checker = PoseChecker(pose)
     flags: dict[str, list[float]] = defaultdict(list)  # check -> times it was flagged
     times: list[float] = []
-    for n, frame in enumerate(_frames(clip_labels, from_landmarks, max_side)):
+    for n, frame in enumerate(_frames(clip_labels, from_landmarks, max_side, picture)):
         if n % stride:  # --stride: judge every Nth frame only, as a slow machine would
             continue
         verdict = checker.update(frame)

@@ -13,9 +13,11 @@ poor camera would give it (CONDITIONS, applied to every decoded frame before the
   lifted towards white.
 Each condition's noise is drawn from a generator seeded by the clip's name, so a run repeats.
 
-SET_DIR holds correct holds (the restless sets): a flag of a lumbar check there is a false alarm.
---sessions DIR holds sessions-style clips (a correct start, then a 30 deg mistake): each should be
-flagged, and the onset is timed from where the labelled lumbar angle passes 15 deg.
+Each run is scored as `posecheck regress` scores a clip (posecheck/regress.py run_clip, with the
+picture changed before the model sees it). SET_DIR holds correct holds (the restless sets): a flag
+of a lumbar check there is a false alarm, and its seconds are regress's false-alarm seconds.
+--sessions DIR holds sessions-style clips (a correct start, then a 30 deg mistake): each must be
+flagged, and the onset is regress's, timed from where the labelled lumbar angle passes 15 deg.
 """
 
 from __future__ import annotations
@@ -35,18 +37,12 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from posecheck.checker.checker import PoseChecker  # noqa: E402
-from posecheck.estimators import make_estimator  # noqa: E402
+from posecheck import regress  # noqa: E402
 from posecheck.estimators.base import quiet_native_logs  # noqa: E402
-from posecheck.frames import ImageFrame  # noqa: E402
 from posecheck.labels import load_labels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
-from posecheck.sources.video import VideoFileSource  # noqa: E402
+from tools.spine_study import STUDIED  # noqa: E402
 from tools.study_output import emit, heading  # noqa: E402
-
-LUMBAR = {"hamstring_stretch": "lumbar_rounding", "hip_flexor_stretch": "arched_lower_back",
-          "glute_stretch": "forward_bend"}
-ONSET_DEG = 15.0  # a mistake's onset is timed from where the labelled angle passes this
 
 Condition = Callable[[np.ndarray, np.random.Generator], np.ndarray]
 
@@ -82,52 +78,37 @@ CONDITIONS: dict[str, Condition] = {"as rendered": as_rendered, "dim": dim, "sof
 
 @dataclass(frozen=True)
 class Run:
-    """One clip under one condition: the lumbar check's flagged seconds and first flag, the
-    seconds in position, and (for a mistake clip) when the labelled angle passed ONSET_DEG."""
+    """One clip under one condition, scored by regress on the stretch's lumbar check: flagged (for a
+    mistake clip, within the tolerance of its must-flag frames), the false-alarm seconds, the onset
+    after the labelled angle passed 15 deg (None unless flagged there), and the seconds in position."""
 
     clip: str
     stretch: str
     condition: str
-    flagged_s: float
-    first_flag_s: float | None
+    flagged: bool
+    false_alarm_s: float
+    onset_s: float | None
     in_position_s: float
-    passes_onset_s: float | None
 
 
 def run_clip(video: Path, condition: str, catalogue: dict) -> Run | None:
-    """Run one clip through the estimator and the checker under `condition`; None for a clip
-    that is not of a lumbar stretch."""
+    """Run one clip through the estimator and the checker under `condition` and score it; None
+    for a clip that is not of a lumbar stretch."""
     labels = load_labels(video.with_name(video.name.replace(".mp4", ".labels.json")))
-    check_id = LUMBAR.get(labels.pose)
-    if check_id is None:
+    if labels.pose not in STUDIED:
         return None
     change = CONDITIONS[condition]
     rng = np.random.default_rng(zlib.crc32(f"{video.name}:{condition}".encode()))
-    checker = PoseChecker(catalogue[labels.pose])
-    estimator = make_estimator(segmentation=True)
-    in_position = 0.0
-    last_t: float | None = None
-    try:
-        for image in VideoFileSource(video):
-            frame = estimator.estimate(ImageFrame(image.timestamp, change(image.rgb, rng)))
-            verdict = checker.update(frame)
-            if last_t is not None and verdict.in_position:
-                in_position += image.timestamp - last_t
-            last_t = image.timestamp
-    finally:
-        estimator.close()
-    checker.finish()
-    spans = [m for m in checker.books.mistakes if m.check == check_id]
-    flagged = sum((m.end_s if m.end_s is not None else (last_t or 0.0)) - m.start_s for m in spans)
-    passes = next((t for i, t in enumerate(labels.frame_times)
-                   if labels.severity_at(i, check_id) >= ONSET_DEG), None)
-    return Run(video.name, labels.pose, condition, flagged, min((m.start_s for m in spans), default=None),
-               in_position, passes)
+    outcome = regress.run_clip(labels, catalogue[labels.pose], from_landmarks=False,
+                               picture=lambda rgb: change(rgb, rng))
+    c = next(c for c in outcome.checks if c.check == STUDIED[labels.pose][0])
+    return Run(video.name, labels.pose, condition, c.flagged, c.false_alarm_s, c.onset_error_s,
+               outcome.in_position_s)
 
 
 def _groups(runs: list[Run]) -> Iterator[tuple[str, str, list[Run]]]:
     """The runs of each stretch under each condition, in table order (empty groups left out)."""
-    for stretch in LUMBAR:
+    for stretch in STUDIED:
         for condition in CONDITIONS:
             rs = [r for r in runs if r.stretch == stretch and r.condition == condition]
             if rs:
@@ -138,9 +119,9 @@ def flat_rows(runs: list[Run]) -> list[str]:
     lines = ["| stretch | condition | flat backs flagged | seconds flagged / in position |",
              "|---|---|---|---|"]
     for stretch, condition, rs in _groups(runs):
-        n = sum(r.flagged_s > 0 for r in rs)
+        n = sum(r.flagged for r in rs)
         lines.append(f"| {stretch} | {condition} | {n} of {len(rs)} | "
-                     f"{sum(r.flagged_s for r in rs):.1f} / {sum(r.in_position_s for r in rs):.0f} |")
+                     f"{sum(r.false_alarm_s for r in rs):.1f} / {sum(r.in_position_s for r in rs):.0f} |")
     return lines
 
 
@@ -148,9 +129,8 @@ def mistake_rows(runs: list[Run]) -> list[str]:
     lines = ["| stretch | condition | mistakes caught | median onset after 15 deg (s) | latest (s) |",
              "|---|---|---|---|---|"]
     for stretch, condition, rs in _groups(runs):
-        onsets = [r.first_flag_s - r.passes_onset_s for r in rs
-                  if r.first_flag_s is not None and r.passes_onset_s is not None]
-        caught = sum(r.first_flag_s is not None for r in rs)
+        onsets = [r.onset_s for r in rs if r.onset_s is not None]
+        caught = sum(r.flagged for r in rs)
         median = f"{statistics.median(onsets):+.2f}" if onsets else "-"
         latest = f"{max(onsets):+.2f}" if onsets else "-"
         lines.append(f"| {stretch} | {condition} | {caught} of {len(rs)} | {median} | {latest} |")
@@ -158,11 +138,12 @@ def mistake_rows(runs: list[Run]) -> list[str]:
 
 
 def missed_clips(runs: list[Run]) -> list[str]:
-    """The mistakes never flagged under some condition."""
-    missed = [r for r in runs if r.first_flag_s is None]
+    """The mistakes not caught (no flag within regress's tolerance of their must-flag frames)
+    under some condition."""
+    missed = [r for r in runs if not r.flagged]
     if not missed:
-        return ["Every mistake is flagged under every condition."]
-    return ["Never flagged:", "", *(f"- {r.clip.removesuffix('.mp4')}: {r.condition}"
+        return ["Every mistake is caught under every condition."]
+    return ["Not caught:", "", *(f"- {r.clip.removesuffix('.mp4')}: {r.condition}"
                                     for r in sorted(missed, key=lambda r: (r.clip, r.condition)))]
 
 
@@ -170,7 +151,7 @@ def flagged_clips(runs: list[Run]) -> list[str]:
     """The flat backs flagged under some condition, with their seconds under each."""
     by_clip: dict[str, dict[str, float]] = {}
     for r in runs:
-        by_clip.setdefault(r.clip, {})[r.condition] = r.flagged_s
+        by_clip.setdefault(r.clip, {})[r.condition] = r.false_alarm_s
     flagged = {c: v for c, v in by_clip.items() if any(s > 0 for s in v.values())}
     if not flagged:
         return ["No flat back is flagged under any condition."]
