@@ -105,10 +105,13 @@ def _frames(clip_labels: ClipLabels, from_landmarks: bool, max_side: int | None 
 
 
 def run_clip(clip_labels: ClipLabels, pose: PoseDefinition, from_landmarks: bool = True,
-             stride: int = 1, max_side: int | None = None, picture: Picture | None = None) -> ClipOutcome:
+             stride: int = 1, max_side: int | None = None, picture: Picture | None = None,
+             checker: PoseChecker | None = None) -> ClipOutcome:
     """Judge one labelled clip and score every check of its pose. From its video
-    (`from_landmarks=False`), `picture` changes every decoded picture first (a poorer camera)."""
-    checker = PoseChecker(pose)
+    (`from_landmarks=False`), `picture` changes every decoded picture first (a poorer camera).
+    `checker`: a new checker of `pose` to judge with (by default one is made), for a caller that
+    reads its events afterwards."""
+    checker = PoseChecker(pose) if checker is None else checker
     flags: dict[str, list[float]] = defaultdict(list)  # check -> times it was flagged
     times: list[float] = []
     for n, frame in enumerate(_frames(clip_labels, from_landmarks, max_side, picture)):

@@ -60,6 +60,8 @@ def test_a_sessions_mistake_is_flagged_through_the_estimator_after_its_labelled_
     # a 4.3 s clip; flagged within a second of passing 15 deg, and in position most of the clip
     assert run.flagged and run.onset_s is not None and abs(run.onset_s) < 1.0
     assert run.false_alarm_s == 0.0 and 3.0 < run.in_position_s <= 4.3
+    # its own neutral is learned in the neutral start, read from the events of the checker regress used
+    assert run.neutral_s is not None and 0.5 < run.neutral_s < 1.8
 
 
 def test_a_picture_change_reaches_the_model_through_regress() -> None:
@@ -95,3 +97,13 @@ def test_the_tables_count_flat_backs_flagged_and_mistakes_caught() -> None:
     assert "| hamstring_stretch | soft | 2 of 3 | +0.05 | +0.40 |" in "\n".join(study.mistake_rows(caught))
     assert study.missed_clips(caught)[2:] == ["- d: soft"]
     assert study.missed_clips([caught[0]]) == ["Every mistake is caught under every condition."]
+
+
+def test_the_missed_list_can_say_when_the_neutral_was_learned() -> None:
+    runs = [study.Run("a.mp4", "hamstring_stretch", "dim", False, 0.0, None, 3.5, None),
+            study.Run("b.mp4", "hamstring_stretch", "dim", False, 0.0, None, 3.6, 4.2),
+            study.Run("c.mp4", "hamstring_stretch", "dim", False, 0.0, None, 0.0, None)]
+    assert study.missed_clips(runs, say_neutral=True)[2:] == [
+        "- a: dim (no neutral learned)", "- b: dim (neutral learned at 4.2 s; in position 3.6 s)",
+        "- c: dim (never in position)"]
+    assert study.missed_clips(runs)[2:] == ["- a: dim", "- b: dim", "- c: dim"]

@@ -26,7 +26,7 @@ import argparse
 import statistics
 import sys
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from posecheck import regress  # noqa: E402
+from posecheck.checker.checker import PoseChecker  # noqa: E402
 from posecheck.estimators.base import quiet_native_logs  # noqa: E402
 from posecheck.labels import load_labels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
@@ -80,7 +81,9 @@ CONDITIONS: dict[str, Condition] = {"as rendered": as_rendered, "dim": dim, "sof
 class Run:
     """One clip under one condition, scored by regress on the stretch's lumbar check: flagged (for a
     mistake clip, within the tolerance of its must-flag frames), the false-alarm seconds, the onset
-    after the labelled angle passed 15 deg (None unless flagged there), and the seconds in position."""
+    after the labelled angle passed 15 deg (None unless flagged there), the seconds in position,
+    and when (in the video's time) the check first learned or adopted the person's own neutral
+    (None: never)."""
 
     clip: str
     stretch: str
@@ -89,27 +92,37 @@ class Run:
     false_alarm_s: float
     onset_s: float | None
     in_position_s: float
+    neutral_s: float | None = None
 
 
-def run_clip(video: Path, condition: str, catalogue: dict) -> Run | None:
-    """Run one clip through the estimator and the checker under `condition` and score it; None
-    for a clip that is not of a lumbar stretch."""
+def run_clip(video: Path, condition: str, catalogue: dict,
+             conditions: dict[str, Condition] = CONDITIONS) -> Run | None:
+    """Run one clip through the estimator and the checker under `condition` (a name in
+    `conditions`) and score it; None for a clip that is not of a lumbar stretch."""
     labels = load_labels(video.with_name(video.name.replace(".mp4", ".labels.json")))
     if labels.pose not in STUDIED:
         return None
-    change = CONDITIONS[condition]
+    change = conditions[condition]
     rng = np.random.default_rng(zlib.crc32(f"{video.name}:{condition}".encode()))
+    check = STUDIED[labels.pose][0]
+    checker = PoseChecker(catalogue[labels.pose])
     outcome = regress.run_clip(labels, catalogue[labels.pose], from_landmarks=False,
-                               picture=lambda rgb: change(rgb, rng))
-    c = next(c for c in outcome.checks if c.check == STUDIED[labels.pose][0])
+                               picture=lambda rgb: change(rgb, rng), checker=checker)
+    c = next(c for c in outcome.checks if c.check == check)
+    learned = [e.timestamp for e in checker.events if e.kind == "neutral_learned" and e.check == check]
     return Run(video.name, labels.pose, condition, c.flagged, c.false_alarm_s, c.onset_error_s,
-               outcome.in_position_s)
+               outcome.in_position_s, min(learned, default=None))
+
+
+def _conditions_of(runs: list[Run]) -> list[str]:
+    """The conditions the runs were made under, in the order first run."""
+    return list(dict.fromkeys(r.condition for r in runs))
 
 
 def _groups(runs: list[Run]) -> Iterator[tuple[str, str, list[Run]]]:
     """The runs of each stretch under each condition, in table order (empty groups left out)."""
     for stretch in STUDIED:
-        for condition in CONDITIONS:
+        for condition in _conditions_of(runs):
             rs = [r for r in runs if r.stretch == stretch and r.condition == condition]
             if rs:
                 yield stretch, condition, rs
@@ -137,33 +150,48 @@ def mistake_rows(runs: list[Run]) -> list[str]:
     return lines
 
 
-def missed_clips(runs: list[Run]) -> list[str]:
+def missed_clips(runs: list[Run], say_neutral: bool = False) -> list[str]:
     """The mistakes not caught (no flag within regress's tolerance of their must-flag frames)
-    under some condition."""
+    under some condition; with `say_neutral`, each with when its own neutral was learned."""
     missed = [r for r in runs if not r.flagged]
     if not missed:
         return ["Every mistake is caught under every condition."]
-    return ["Not caught:", "", *(f"- {r.clip.removesuffix('.mp4')}: {r.condition}"
+
+    def why(r: Run) -> str:
+        if not say_neutral:
+            return ""
+        if r.neutral_s is None:
+            return " (no neutral learned)" if r.in_position_s > 0 else " (never in position)"
+        return f" (neutral learned at {r.neutral_s:.1f} s; in position {r.in_position_s:.1f} s)"
+
+    return ["Not caught:", "", *(f"- {r.clip.removesuffix('.mp4')}: {r.condition}{why(r)}"
                                     for r in sorted(missed, key=lambda r: (r.clip, r.condition)))]
 
 
-def flagged_clips(runs: list[Run]) -> list[str]:
-    """The flat backs flagged under some condition, with their seconds under each."""
+def flagged_clips(runs: list[Run], conditions: Iterable[str] = CONDITIONS) -> list[str]:
+    """The flat backs flagged under some condition, with their seconds under each of `conditions`
+    (a column each)."""
+    conditions = list(conditions)
     by_clip: dict[str, dict[str, float]] = {}
     for r in runs:
         by_clip.setdefault(r.clip, {})[r.condition] = r.false_alarm_s
     flagged = {c: v for c, v in by_clip.items() if any(s > 0 for s in v.values())}
     if not flagged:
         return ["No flat back is flagged under any condition."]
-    lines = ["| clip | " + " | ".join(CONDITIONS) + " |", "|---|" + "---|" * len(CONDITIONS)]
+    lines = ["| clip | " + " | ".join(conditions) + " |", "|---|" + "---|" * len(conditions)]
     for clip, v in sorted(flagged.items()):
         lines.append(f"| {clip.removesuffix('.mp4')} | "
-                     + " | ".join(f"{v[c]:.1f}" if c in v else "-" for c in CONDITIONS) + " |")
+                     + " | ".join(f"{v[c]:.1f}" if c in v else "-" for c in conditions) + " |")
     return lines
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def study(argv: list[str] | None, conditions: dict[str, Condition], title: str, doc: str,
+          script: str, say_neutral: bool = False) -> int:
+    """The command line of a study of the lumbar checks under `conditions`: run every clip of the
+    given folders under each, and print (and keep) the tables under `title`, with the text of
+    `doc` after its first paragraph. `script`: the tool's path, for the line saying how the file
+    was made; `say_neutral`: say when each missed mistake's neutral was learned."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("sets", nargs="*", type=Path, help="folders of correct holds (mp4 + labels)")
     ap.add_argument("--sessions", nargs="*", type=Path, default=[], help="folders of sessions-style clips")
     ap.add_argument("--only", help="one stretch id (hamstring_stretch, hip_flexor_stretch, glute_stretch)")
@@ -175,28 +203,34 @@ def main(argv: list[str] | None = None) -> int:
     def runs_of(dirs: list[Path], what: str) -> list[Run]:
         videos = [v for d in dirs for v in sorted(d.glob("*.mp4"))
                   if args.only is None or v.name.startswith(args.only)]
-        jobs = [(v, c) for v in videos for c in CONDITIONS]
+        jobs = [(v, c) for v in videos for c in conditions]
         out = []
         for video, condition in tqdm(jobs, desc=what, unit="run"):
-            r = run_clip(video, condition, catalogue)
+            r = run_clip(video, condition, catalogue, conditions)
             if r is not None:
                 out.append(r)
         return out
 
     flat, mistakes = runs_of(args.sets, "flat backs"), runs_of(args.sessions, "mistakes")
-    command = "python tools/camera_quality_study.py " + " ".join(map(str, args.sets))
+    command = f"python {script} " + " ".join(map(str, args.sets))
     if args.sessions:
         command += " --sessions " + " ".join(map(str, args.sessions))
     if args.only:
         command += f" --only {args.only}"
-    lines = heading("The lumbar checks through a poor camera", command, args.out)
-    lines += [(__doc__ or "").split("\n\n", 1)[1].strip(), ""]
+    lines = heading(title, command, args.out)
+    lines += [doc.split("\n\n", 1)[1].strip(), ""]
     if flat:
-        lines += ["## Flat backs (must stay silent)", "", *flat_rows(flat), "", *flagged_clips(flat), ""]
+        lines += ["## Flat backs (must stay silent)", "", *flat_rows(flat), "",
+                  *flagged_clips(flat, conditions), ""]
     if mistakes:
         lines += ["## Mistakes (must be flagged)", "", *mistake_rows(mistakes), "",
-                  *missed_clips(mistakes), ""]
+                  *missed_clips(mistakes, say_neutral), ""]
     return emit(lines, args.out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return study(argv, CONDITIONS, "The lumbar checks through a poor camera", __doc__ or "",
+                 "tools/camera_quality_study.py")
 
 
 if __name__ == "__main__":
