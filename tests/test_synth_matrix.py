@@ -47,7 +47,7 @@ def test_clip_names_are_unique_and_match_the_committed_samples(which: str) -> No
     assert len(names) == len(set(names))
     if which not in FOLDER:  # a validation set rendered on demand (samples/ size), not committed
         assert which in ("sessions-b", "sessions-c", "creep", "bodies-a", "bodies-b", "bodies-c", "restless",
-                         "restless-b", "restless-c")
+                         "restless-b", "restless-c", "backrest")
         return
     on_disk = {p.name.removesuffix(".labels.json") for p in FOLDER[which].glob("*.labels.json")}
     assert on_disk == set(names)
@@ -103,6 +103,25 @@ def test_the_restless_sets_keep_a_flat_back_while_everything_else_moves() -> Non
         assert 1.0 <= max(breath) <= 2.5 and -2.5 <= min(breath) <= -1.0, spec.name
         deepen = spec.moves[0]
         assert frames[-1][deepen.param] - q0[deepen.param] > 1.0, spec.name  # sank deeper (sway aside)
+
+
+def test_the_backrest_set_is_its_twins_with_a_chair_back_alone() -> None:
+    """Each backrest clip is the seated glute clip of the same name in the restless or sessions set,
+    with nothing else changed; only that clip's labels say it has a chair back."""
+    from dataclasses import asdict, replace
+
+    from tools.synth.matrix import BACKREST_MAX_GAP_M
+
+    twins = {s.name: s for s in (*clips(which="restless"), *clips(which="sessions"))}
+    chairs = clips(which="backrest")
+    assert len(chairs) == 27 and sum(s.mistake is None for s in chairs) == 20
+    for spec in chairs:
+        twin = twins[spec.name]
+        assert twin.backrest_gap_m is None and spec.pose == "glute_stretch" and spec.overrides["seated"]
+        assert spec.backrest_gap_m is not None and 0.0 <= spec.backrest_gap_m <= BACKREST_MAX_GAP_M
+        assert asdict(replace(spec, backrest_gap_m=None)) == asdict(twin), spec.name
+    gaps = [s.backrest_gap_m for s in chairs]
+    assert len(set(gaps)) > 20  # drawn per clip
 
 
 def test_breathing_moves_only_the_upper_back_and_shoulders() -> None:

@@ -175,6 +175,7 @@ class ClipSpec:
     seed: int = 0
     view: str | None = None  # "side" or "front"; None: the stretch's own view
     reps: Reps | None = None  # repeated movement (its cycles set the duration)
+    backrest_gap_m: float | None = None  # seated: a chair back this far behind the pelvis (None: a stool)
 
 
 def activation(timing: str, t: float, dur: float) -> float:
@@ -263,11 +264,14 @@ def _mirror_region(r: str) -> str:
     return r
 
 
-def make_props(body: B.Body, built: Built, posed: B.Posed, mirror: bool, look: Look) -> list[Prop]:
+def make_props(body: B.Body, built: Built, posed: B.Posed, mirror: bool, look: Look,
+               backrest_gap_m: float | None = None) -> list[Prop]:
     """Props whose tops sit under the region they support (computed on the first frame).
 
     ``roll``: a bolster on the floor under the highest part of the region's underside (its
-    diameter fills the gap). ``wall_back``: a wall touching the back of the region."""
+    diameter fills the gap). ``wall_back``: a wall touching the back of the region. A ``seat`` gets
+    a chair back (a board 45 cm high, 3 cm thick) `backrest_gap_m` behind the back of the region
+    when that is given."""
     props: list[Prop] = []
     wood = (150, 110, 70)
     for kind, region in built.contact.props.items():
@@ -279,6 +283,9 @@ def make_props(body: B.Body, built: Built, posed: B.Posed, mirror: bool, look: L
             props.append(Prop("box", (low[0], low[1] - 0.05, top / 2), (0.40, 0.32, top), wood))
         elif kind == "seat":
             props.append(Prop("box", (low[0], low[1] + 0.02, top / 2), (0.45, 0.40, top), wood))
+            if backrest_gap_m is not None:  # the back is +Y (as for wall_back)
+                back = float(v[:, 1].max()) + backrest_gap_m
+                props.append(Prop("box", (low[0], back + 0.015, top + 0.225), (0.42, 0.03, 0.45), wood))
         elif kind == "towel":
             hip_y = 0.5 * (posed.keypoints["left_hip"][1] + posed.keypoints["right_hip"][1])
             props.append(Prop("cylinder", (low[0], hip_y + 0.13, 0.045), (0.055, 0.55, 0), (200, 190, 150)))
@@ -449,7 +456,7 @@ def render_clip(spec: ClipSpec, renderer) -> Rendered:
     allv = np.concatenate([p.vertices[::7] for p, _ in posed_all])
     # camera on the body's left (+X) when the left side faces it (front view: offset that way)
     cam = frame_camera(allv, yaw, elev, spec.camera_side == "left", height_jitter)
-    props = make_props(body, posed_all[0][1], posed_all[0][0], mirror, look)
+    props = make_props(body, posed_all[0][1], posed_all[0][0], mirror, look, spec.backrest_gap_m)
     renderer.setup(cam, look, props, allv.mean(0), key_light)
     frames, kp2d, measured = [], [], []
     names = [*B.COCO_NAMES_17, *B.COCO_FOOT_NAMES]

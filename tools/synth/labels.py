@@ -82,6 +82,8 @@ def build_labels(spec: ClipSpec, r: Rendered, file_name: str) -> dict:
         del spec_d["reps"]
     if not spec_d["wobbles"]:  # only restless clips have them (labels written before they existed)
         del spec_d["wobbles"]
+    if spec_d["backrest_gap_m"] is None:  # only the backrest set's clips have one
+        del spec_d["backrest_gap_m"]
     view = {
         "kind": r.view,
         # from side-on, for every view (what posecheck.labels reads: >= 45 is a front view)

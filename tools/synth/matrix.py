@@ -476,11 +476,30 @@ def restless(body_seed: int = RESTLESS_SEED) -> list[ClipSpec]:
     return out
 
 
+# The backrest set (27 clips): the seated figure-4 on a chair with a back, for whether a chair back
+# behind the person changes how the back's outline reads. The restless set's 20 seated glute holds
+# and the sessions set's 7 seated forward bends, each clip exactly as rendered there (same name, body,
+# camera and light) but with a chair back 0 to 4 cm behind the back of the pelvis (drawn per clip
+# from its name). Not committed; rendered to build/ on demand and compared with its twin.
+BACKREST_MAX_GAP_M = 0.04
+
+
+def with_backrest(specs: list[ClipSpec]) -> list[ClipSpec]:
+    """The seated glute clips of `specs`, each given a chair back 0 to BACKREST_MAX_GAP_M behind it."""
+    out = []
+    for s in specs:
+        if s.pose == "glute_stretch" and s.overrides.get("seated"):
+            rng = np.random.default_rng(zlib.crc32(f"backrest:{s.name}".encode()))
+            s.backrest_gap_m = round(float(rng.uniform(0.0, BACKREST_MAX_GAP_M)), 3)
+            out.append(s)
+    return out
+
+
 # the drawn-bodies and restless sets by name: the seed their bodies (and by default the rest) are drawn with
 BODIES_SEEDS = {"bodies-a": BODIES_A_SEED, "bodies-b": BODIES_B_SEED, "bodies-c": BODIES_C_SEED}
 RESTLESS_SEEDS = {"restless": RESTLESS_SEED, "restless-b": RESTLESS_B_SEED, "restless-c": RESTLESS_C_SEED}
 SETS = ("curated", "heldout", "recognition", "sessions", "sessions-b", "sessions-c", "creep",
-        "bodies-a", "bodies-b", "bodies-c", "restless", "restless-b", "restless-c")
+        "bodies-a", "bodies-b", "bodies-c", "restless", "restless-b", "restless-c", "backrest")
 
 
 def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
@@ -515,4 +534,6 @@ def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
         body_seed = RESTLESS_SEEDS[which]
         return assign(restless(body_seed), body_seed if seed is None else seed, first_side="left",
                       camera_phase=1)
+    if which == "backrest":  # each clip as its twin in the restless and sessions sets, with a chair back
+        return with_backrest(clips(None, "restless") + clips(None, "sessions"))
     raise ValueError(f"unknown clip set {which!r} (one of {', '.join(SETS)})")
