@@ -1,0 +1,67 @@
+"""tools/backrest_study.py: a clip judged beside its twin, and the tables of the changes."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from posecheck.poses import load_catalogue  # noqa: E402
+from tools import backrest_study as study  # noqa: E402
+
+SESSIONS = ROOT / "samples" / "sessions"
+
+
+def test_a_seated_bend_is_judged_and_its_readings_kept_for_every_frame_in_position() -> None:
+    video = sorted(SESSIONS.glob("glute_stretch_seated__forward_bend_30deg_session_*.mp4"))[0]
+    judged = study.judge(video, load_catalogue())
+    # 1.8 s of neutral back, then 30 deg over 1.5 s: flagged within a second of passing 15 deg, its
+    # neutral learned in the neutral start, and both readings kept on most frames of the 4.3 s clip
+    assert judged.flagged and judged.onset_s is not None and abs(judged.onset_s) < 1.0
+    assert judged.neutral_s is not None and judged.neutral_s < 1.8 and judged.false_alarm_s == 0.0
+    assert len(judged.readings) > 40
+    assert all(math.isfinite(x) for r in judged.readings.values() for x in r)
+    # the same clip beside itself changes nothing
+    assert study.change(judged, judged) == (0.0, 0.0)
+
+
+def _judged(flagged: bool, readings: dict[float, tuple[float, float]], onset: float | None = None,
+            neutral: float | None = 1.2, false_alarm: float = 0.0) -> study.Judged:
+    return study.Judged(flagged, false_alarm, onset, neutral, readings)
+
+
+def test_the_change_is_the_median_over_frames_both_runs_judged() -> None:
+    twin = _judged(False, {0.0: (-10.0, -20.0), 0.1: (-10.0, -20.0), 0.2: (-10.0, -20.0), 0.3: (-9.0, -19.0)})
+    chair = _judged(True, {0.1: (-9.0, -20.5), 0.2: (-8.0, math.nan), 0.3: (-6.0, -18.0), 0.4: (0.0, 0.0)},
+                    false_alarm=0.4)
+    # frames 0.1 to 0.3 are in both; the NaN is left out of the second reading's median
+    assert study.change(chair, twin) == pytest.approx((2.0, 0.25))
+    row = study.pair_row("a", 0.012, chair, twin)
+    assert row == "| a | 1.2 | silent / flagged | 0.0 / 0.4 | - / - | 1.2 / 1.2 | +2.00 | +0.25 |"
+    text = "\n".join(study.summary([("a", 0.012, chair, twin)], correct=True))
+    assert "flagged (false alarms): 0 of 1 on the stool, 1 of 1 on the chair" in text
+    assert "back_curve +2.00 deg (largest +2.00), sacrum_back_bend +0.25 deg" in text
+    assert "caught: 0 of 1 on the stool, 1 of 1" in "\n".join(study.summary([("a", 0.0, chair, twin)], False))
+
+
+def test_the_gap_is_read_from_the_generators_labels(tmp_path: Path) -> None:
+    video = tmp_path / "x.mp4"
+    (tmp_path / "x.labels.json").write_text(json.dumps(
+        {"generator": {"params": {"spec": {"backrest_gap_m": 0.031}}}}))
+    assert study.backrest_gap_m(video) == 0.031
+
+
+def test_a_chair_clip_without_a_twin_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    chairs, twins = tmp_path / "chairs", tmp_path / "twins"
+    chairs.mkdir()
+    twins.mkdir()
+    (chairs / "lonely.mp4").write_bytes(b"")
+    with pytest.raises(SystemExit) as exc:
+        study.main([str(chairs), "--twins", str(twins)])
+    assert exc.value.code == 2 and "no twin for lonely.mp4" in capsys.readouterr().err
