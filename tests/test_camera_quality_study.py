@@ -104,6 +104,7 @@ def test_the_missed_list_can_say_when_the_neutral_was_learned() -> None:
             study.Run("b.mp4", "hamstring_stretch", "dim", False, 0.0, None, 3.6, 4.2),
             study.Run("c.mp4", "hamstring_stretch", "dim", False, 0.0, None, 0.0, None)]
     assert study.missed_clips(runs, say_neutral=True)[2:] == [
-        "- a: dim (no neutral learned)", "- b: dim (neutral learned at 4.2 s; in position 3.6 s)",
-        "- c: dim (never in position)"]
+        "- a: dim (no neutral learned; in position 3.5 s)",
+        "- b: dim (neutral learned at 4.2 s; in position 3.6 s)",
+        "- c: dim (no neutral learned; in position 0.0 s)"]
     assert study.missed_clips(runs)[2:] == ["- a: dim", "- b: dim", "- c: dim"]

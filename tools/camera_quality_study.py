@@ -160,9 +160,8 @@ def missed_clips(runs: list[Run], say_neutral: bool = False) -> list[str]:
     def why(r: Run) -> str:
         if not say_neutral:
             return ""
-        if r.neutral_s is None:
-            return " (no neutral learned)" if r.in_position_s > 0 else " (never in position)"
-        return f" (neutral learned at {r.neutral_s:.1f} s; in position {r.in_position_s:.1f} s)"
+        learned = "no neutral learned" if r.neutral_s is None else f"neutral learned at {r.neutral_s:.1f} s"
+        return f" ({learned}; in position {r.in_position_s:.1f} s)"
 
     return ["Not caught:", "", *(f"- {r.clip.removesuffix('.mp4')}: {r.condition}{why(r)}"
                                     for r in sorted(missed, key=lambda r: (r.clip, r.condition)))]

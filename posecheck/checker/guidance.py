@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from posecheck.landmarks import region_of
 
-NO_PERSON = "Step into the picture so the camera can see your whole body."
+# MediaPipe finds no one when nobody is there, but also when the person is small in the picture or
+# dimly lit (docs/measurements/camera_distance.md: a kneeling person at 45% of the renders' size
+# went unfound for seconds), so the hint covers both.
+NO_PERSON = ("I can't see anyone. Step into the picture; if you are in it, move closer to the camera "
+             "or add light.")
 TWO_PEOPLE = "Only one person should be in view: ask others to step out of the picture."
 TURN_SIDE = "Turn so your side faces the camera."
 FACE_CAMERA = "Face the camera."

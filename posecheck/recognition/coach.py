@@ -4,6 +4,7 @@ so a stretch left and taken up again carries on with its holds, reps and mistake
 
 from __future__ import annotations
 
+from posecheck.checker import guidance
 from posecheck.checker.checker import PoseChecker
 from posecheck.checker.events import Verdict
 from posecheck.frames import PoseFrame
@@ -12,7 +13,7 @@ from posecheck.recognition.model import RecognitionModel
 from posecheck.recognition.recognizer import Recognizer
 
 WAITING = "Start any stretch from the catalogue: posecheck will recognise it."
-NO_PERSON = "No one in view. Step into the picture."
+NO_PERSON = guidance.NO_PERSON
 
 
 class AutoCoach:
