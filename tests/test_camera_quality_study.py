@@ -1,5 +1,6 @@
-"""tools/camera_quality_study.py: the poor-camera conditions, one committed clip run through the
-estimator, and its tables."""
+"""tools/camera_quality_study.py: the poor-camera conditions (and that every picture study's
+conditions keep the frame's size and repeat), one committed clip run through the estimator, and
+its tables."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 from posecheck import regress  # noqa: E402
 from posecheck.labels import load_labels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
+from tools import camera_distance_study as distance  # noqa: E402
 from tools import camera_quality_study as study  # noqa: E402
 
 SESSIONS = ROOT / "samples" / "sessions"
@@ -27,9 +29,13 @@ def _picture() -> np.ndarray:
     return rgb
 
 
-@pytest.mark.parametrize("name", list(study.CONDITIONS))
+# every picture study's conditions: this tool's and tools/camera_distance_study.py's
+ALL_CONDITIONS = {**study.CONDITIONS, **distance.CONDITIONS}
+
+
+@pytest.mark.parametrize("name", list(ALL_CONDITIONS))
 def test_each_condition_keeps_the_frame_and_repeats_with_the_same_seed(name: str) -> None:
-    change = study.CONDITIONS[name]
+    change = ALL_CONDITIONS[name]
     rgb = _picture()
     a = change(rgb.copy(), np.random.default_rng(1))
     assert a.shape == rgb.shape and a.dtype == np.uint8

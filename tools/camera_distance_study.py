@@ -15,13 +15,8 @@ further back would give it (CONDITIONS, applied to every decoded frame before th
 - far (45%): the same at 45%;
 - far (60%), dim: far (60%), then the dim room of tools/camera_quality_study.py (exposure x0.4,
   sensor noise, the gain that restores the brightness).
-Each condition's noise is drawn from a generator seeded by the clip's name, so a run repeats.
-
-Each run is scored as `posecheck regress` scores a clip (posecheck/regress.py run_clip, with the
-picture changed before the model sees it). SET_DIR holds correct holds (the restless sets): a flag
-of a lumbar check there is a false alarm, and its seconds are regress's false-alarm seconds.
---sessions DIR holds sessions-style clips (a correct start, then a 30 deg mistake): each must be
-flagged, and the onset is regress's, timed from where the labelled lumbar angle passes 15 deg.
+(How each run is scored: tools/camera_quality_study.py SCORING, which the study's output gives
+after this text.)
 """
 
 from __future__ import annotations

@@ -11,13 +11,7 @@ poor camera would give it (CONDITIONS, applied to every decoded frame before the
   and sent as a JPEG of quality 25;
 - washed out: a bright window behind the person: the picture loses half its contrast and is
   lifted towards white.
-Each condition's noise is drawn from a generator seeded by the clip's name, so a run repeats.
-
-Each run is scored as `posecheck regress` scores a clip (posecheck/regress.py run_clip, with the
-picture changed before the model sees it). SET_DIR holds correct holds (the restless sets): a flag
-of a lumbar check there is a false alarm, and its seconds are regress's false-alarm seconds.
---sessions DIR holds sessions-style clips (a correct start, then a 30 deg mistake): each must be
-flagged, and the onset is regress's, timed from where the labelled lumbar angle passes 15 deg.
+(How each run is scored: SCORING, which the study's output gives after this text.)
 """
 
 from __future__ import annotations
@@ -46,6 +40,15 @@ from tools.spine_study import STUDIED  # noqa: E402
 from tools.study_output import emit, heading  # noqa: E402
 
 Condition = Callable[[np.ndarray, np.random.Generator], np.ndarray]
+
+POINTER = "\n(How each run is scored"  # where a study's docstring hands over to SCORING
+SCORING = """Each condition's noise is drawn from a generator seeded by the clip's name, so a run repeats.
+
+Each run is scored as `posecheck regress` scores a clip (posecheck/regress.py run_clip, with the
+picture changed before the model sees it). SET_DIR holds correct holds (the restless sets): a flag
+of a lumbar check there is a false alarm, and its seconds are regress's false-alarm seconds.
+--sessions DIR holds sessions-style clips (a correct start, then a 30 deg mistake): each must be
+flagged, and the onset is regress's, timed from where the labelled lumbar angle passes 15 deg."""
 
 
 def as_rendered(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -188,8 +191,9 @@ def study(argv: list[str] | None, conditions: dict[str, Condition], title: str, 
           script: str, say_neutral: bool = False) -> int:
     """The command line of a study of the lumbar checks under `conditions`: run every clip of the
     given folders under each, and print (and keep) the tables under `title`, with the text of
-    `doc` after its first paragraph. `script`: the tool's path, for the line saying how the file
-    was made; `say_neutral`: say when each missed mistake's neutral was learned."""
+    `doc` after its first paragraph, up to its POINTER to SCORING, then SCORING. `script`: the
+    tool's path, for the line saying how the file was made; `say_neutral`: say when each missed
+    mistake's neutral was learned."""
     ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("sets", nargs="*", type=Path, help="folders of correct holds (mp4 + labels)")
     ap.add_argument("--sessions", nargs="*", type=Path, default=[], help="folders of sessions-style clips")
@@ -217,7 +221,8 @@ def study(argv: list[str] | None, conditions: dict[str, Condition], title: str, 
     if args.only:
         command += f" --only {args.only}"
     lines = heading(title, command, args.out)
-    lines += [doc.split("\n\n", 1)[1].strip(), ""]
+    described = doc.split("\n\n", 1)[1].split(POINTER, 1)[0].strip()
+    lines += [described + "\n" + SCORING, ""]
     if flat:
         lines += ["## Flat backs (must stay silent)", "", *flat_rows(flat), "",
                   *flagged_clips(flat, conditions), ""]
