@@ -15,6 +15,7 @@ sys.path.insert(0, str(ROOT))
 
 from posecheck.poses import load_catalogue  # noqa: E402
 from tools import figure4_side_study, glute_far_side  # noqa: E402
+from tools.study_output import cell  # noqa: E402
 
 SESSIONS = ROOT / "samples" / "sessions"
 
@@ -68,7 +69,8 @@ def test_a_compensated_seated_bend_turns_the_outline_and_follows_the_lumbar_angl
 
 
 def test_the_far_side_table_formats_missing_values_as_a_dash() -> None:
-    assert glute_far_side._fmt(math.nan) == "-" and glute_far_side._fmt(1.25) == "+1.2"
+    # its turn cells (tools/study_output.py cell, with the spec the table gives them)
+    assert cell(math.nan, "+.1f") == "-" and cell(1.25, "+.1f") == "+1.2"
     assert glute_far_side._span([math.nan]) == "-"
     assert glute_far_side._span([1.0, 3.0, math.nan, 2.0]) == "2.0 (1.0 to 3.0)"
 

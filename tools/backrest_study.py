@@ -41,7 +41,8 @@ from posecheck.estimators.base import quiet_native_logs  # noqa: E402
 from posecheck.frames import PoseFrame  # noqa: E402
 from posecheck.labels import load_labels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
-from tools.study_output import emit, heading  # noqa: E402
+from tools.camera_quality_study import neutral_learned_at  # noqa: E402
+from tools.study_output import cell, emit, heading  # noqa: E402
 
 CHECK = "forward_bend"
 READINGS = ("back_curve", "sacrum_back_bend")
@@ -85,10 +86,9 @@ def judge(video: Path, catalogue: dict) -> Judged:
     checker = _Recording(pose, also_measure=READINGS)
     outcome = regress.run_clip(labels, pose, from_landmarks=False, checker=checker)
     c = next(c for c in outcome.checks if c.check == CHECK)
-    learned = [e.timestamp for e in checker.events if e.kind == "neutral_learned" and e.check == CHECK]
     readings = {round(v.timestamp, 3): tuple(v.features.get(f, math.nan) for f in READINGS)
                 for v in checker.verdicts if v.in_position and v.status in ("good", "mistake")}
-    return Judged(c.flagged, c.false_alarm_s, c.onset_error_s, min(learned, default=None), readings)
+    return Judged(c.flagged, c.false_alarm_s, c.onset_error_s, neutral_learned_at(checker, CHECK), readings)
 
 
 def change(chair: Judged, twin: Judged) -> tuple[float, ...]:
@@ -102,19 +102,14 @@ def change(chair: Judged, twin: Judged) -> tuple[float, ...]:
     return tuple(out)
 
 
-def _s(x: float | None, sign: bool = False) -> str:
-    if x is None or math.isnan(x):
-        return "-"
-    return f"{x:+.2f}" if sign else f"{x:.1f}"
-
-
 def pair_row(name: str, gap_m: float, chair: Judged, twin: Judged) -> str:
     d = change(chair, twin)
     flag = {True: "flagged", False: "silent"}
     return (f"| {name} | {100 * gap_m:.1f} | {flag[twin.flagged]} / {flag[chair.flagged]} | "
             f"{twin.false_alarm_s:.1f} / {chair.false_alarm_s:.1f} | "
-            f"{_s(twin.onset_s, True)} / {_s(chair.onset_s, True)} | "
-            f"{_s(twin.neutral_s)} / {_s(chair.neutral_s)} | {_s(d[0], True)} | {_s(d[1], True)} |")
+            f"{cell(twin.onset_s, '+.2f')} / {cell(chair.onset_s, '+.2f')} | "
+            f"{cell(twin.neutral_s, '.1f')} / {cell(chair.neutral_s, '.1f')} | "
+            f"{cell(d[0], '+.2f')} | {cell(d[1], '+.2f')} |")
 
 
 HEADER = ["| clip | chair back behind the pelvis (cm) | stool / chair | false alarm s "

@@ -112,9 +112,15 @@ def run_clip(video: Path, condition: str, catalogue: dict,
     outcome = regress.run_clip(labels, catalogue[labels.pose], from_landmarks=False,
                                picture=lambda rgb: change(rgb, rng), checker=checker)
     c = next(c for c in outcome.checks if c.check == check)
-    learned = [e.timestamp for e in checker.events if e.kind == "neutral_learned" and e.check == check]
     return Run(video.name, labels.pose, condition, c.flagged, c.false_alarm_s, c.onset_error_s,
-               outcome.in_position_s, min(learned, default=None))
+               outcome.in_position_s, neutral_learned_at(checker, check))
+
+
+def neutral_learned_at(checker: PoseChecker, check: str) -> float | None:
+    """When `check` first learned or adopted the person's own neutral, from the checker's events
+    (None: never)."""
+    return min((e.timestamp for e in checker.events if e.kind == "neutral_learned" and e.check == check),
+               default=None)
 
 
 def _conditions_of(runs: list[Run]) -> list[str]:

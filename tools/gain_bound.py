@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from posecheck.features.silhouette import back_curve, lower_back_bend, sacrum_back_bend  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
-from tools.study_output import emit, heading  # noqa: E402
+from tools.study_output import cell, emit, heading  # noqa: E402
 from tools.truth_trace import (  # noqa: E402
     Measure,
     labelled_recording,
@@ -158,10 +158,6 @@ def _span(values: list[float]) -> str:
     return f"{np.median(ok):.2f} ({min(ok):.2f} to {max(ok):.2f})"
 
 
-def _r(x: float) -> str:
-    return "-" if not math.isfinite(x) else f"{x:.2f}"
-
-
 def _rows(traced: list[tuple[str, ClipTrace]]) -> list[str]:
     """One table row per pose and set."""
     rows = []
@@ -172,8 +168,8 @@ def _rows(traced: list[tuple[str, ClipTrace]]) -> list[str]:
                 continue
             plain = [c for c in group if not c.compensated]
             comp = [c for c in group if c.compensated]
-            rs = " / ".join(_r(pooled_r(group, w)) for w in range(len(WAYS)))
-            evened = _r(pooled_r(group, 2, evened=True))
+            rs = " / ".join(cell(pooled_r(group, w), ".2f") for w in range(len(WAYS)))
+            evened = cell(pooled_r(group, 2, evened=True), ".2f")
             rows.append(f"| {pose} | {set_name} | {len(group)} | {rs} | {evened} | "
                         f"{_span([c.gain(0) for c in plain])} | {_span([c.gain(0) for c in comp])} | "
                         f"{_span([c.gain(2) for c in plain])} | {_span([c.gain(2) for c in comp])} |")

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from posecheck.features.silhouette import back_curve  # noqa: E402
-from tools.study_output import emit, heading  # noqa: E402
+from tools.study_output import cell, emit, heading  # noqa: E402
 from tools.truth_trace import (  # noqa: E402
     HIPS,
     labelled_recording,
@@ -79,10 +79,6 @@ def clip_row(landmarks: Path, truth_dir: Path | None) -> dict:
             "drift": float(end[4] - start[4])}
 
 
-def _fmt(x: float, spec: str = "+.1f") -> str:
-    return "-" if not math.isfinite(x) else format(x, spec)
-
-
 def _span(values: list[float], spec: str = ".1f") -> str:
     ok = [v for v in values if math.isfinite(v)]
     if not ok:
@@ -114,9 +110,9 @@ def main() -> int:
         t, r = c["turn"], c["r"]
         lines.append(f"| {Path(folder).name} | {c['clip'].split('_session_')[-1]} | {c['crossed']} / "
                      f"{c['camera']}{' (far side)' if c['far_side'] else ''} | {c['yaw']:.0f} | "
-                     f"{_fmt(t[0])} | {_fmt(t[1])} | {_fmt(t[2])} | "
-                     f"{_fmt(r[0], '.2f')} / {_fmt(r[1], '.2f')} / {_fmt(r[2], '.2f')} | "
-                     f"{_fmt(c['drift'], '+.3f')} |")
+                     f"{cell(t[0], '+.1f')} | {cell(t[1], '+.1f')} | {cell(t[2], '+.1f')} | "
+                     f"{cell(r[0], '.2f')} / {cell(r[1], '.2f')} / {cell(r[2], '.2f')} | "
+                     f"{cell(c['drift'], '+.3f')} |")
     lines += ["", "| filmed from | clips | median (range) turn: posecheck | turn: true chord "
               "| turn: true silhouette + chord | r: posecheck, median | r: true chord, median | hip drift |",
               "|---|---:|---|---|---|---:|---:|---|"]
@@ -126,8 +122,8 @@ def main() -> int:
             continue
         lines.append(f"| {name} | {len(group)} | {_span([c['turn'][0] for c in group])} | "
                      f"{_span([c['turn'][1] for c in group])} | {_span([c['turn'][2] for c in group])} | "
-                     f"{_fmt(float(np.nanmedian([c['r'][0] for c in group])), '.2f')} | "
-                     f"{_fmt(float(np.nanmedian([c['r'][1] for c in group])), '.2f')} | "
+                     f"{cell(float(np.nanmedian([c['r'][0] for c in group])), '.2f')} | "
+                     f"{cell(float(np.nanmedian([c['r'][1] for c in group])), '.2f')} | "
                      f"{_span([c['drift'] for c in group], '+.3f')} |")
     return emit(lines, args.out)
 

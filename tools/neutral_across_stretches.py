@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from posecheck.checker.checker import PoseChecker  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from tools.spine_study import STUDIED  # noqa: E402
-from tools.study_output import emit, heading  # noqa: E402
+from tools.study_output import cell, emit, heading  # noqa: E402
 from tools.truth_trace import labelled_recording  # noqa: E402
 
 FEATURES = ("back_curve", "lower_back_bend", "sacrum_back_bend")
@@ -142,10 +142,6 @@ def spread_rows(clips: list[ClipNeutral]) -> list[Spread]:
     return rows
 
 
-def _f(x: float) -> str:
-    return "-" if math.isnan(x) else f"{x:.1f}"
-
-
 def report(clips: list[ClipNeutral], sets: list[str], out: Path | None) -> list[str]:
     lines = heading("A person's correct back across the lumbar stretches",
                     "python tools/neutral_across_stretches.py " + " ".join(sets), out)
@@ -162,9 +158,10 @@ def report(clips: list[ClipNeutral], sets: list[str], out: Path | None) -> list[
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in spread_rows(clips):
-        rs = ", ".join(f"{o.split('_')[0]} " + ("-" if math.isnan(x) else f"{x:+.2f}") for o, x in r.r)
-        lines.append(f"| {r.feature} | {r.stretch} | {r.bodies} | {_f(r.spread)} | {_f(r.view)} "
-                     f"| {_f(r.others)} | {_f(r.others_and_view)} | {_f(r.build)} | {rs} |")
+        rs = ", ".join(f"{o.split('_')[0]} {cell(x, '+.2f')}" for o, x in r.r)
+        lines.append(f"| {r.feature} | {r.stretch} | {r.bodies} | {cell(r.spread, '.1f')} "
+                     f"| {cell(r.view, '.1f')} | {cell(r.others, '.1f')} | {cell(r.others_and_view, '.1f')} "
+                     f"| {cell(r.build, '.1f')} | {rs} |")
     return lines
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 
@@ -17,3 +18,9 @@ def emit(lines: list[str], out: Path | None) -> int:
     if out:
         out.write_text(text)
     return 0
+
+
+def cell(x: float | None, spec: str) -> str:
+    """A table cell for the number `x`, formatted by `spec` (".1f", "+.2f", ...), or "-" where there
+    is none: None, NaN or infinite."""
+    return "-" if x is None or not math.isfinite(x) else format(x, spec)

@@ -23,8 +23,8 @@ class NeutralReading:
     which the check was clear, kept within the spec's `neutral_range`. With the spec's
     `adopt_after_s`, a flag that has stayed on that long before any neutral was learned adopts the
     median of the back over that time instead (`adopted` is then True). `recall` takes a neutral
-    adopted on an earlier hold (the checker keeps those) again at once, when the check would flag a
-    back short of that neutral's own flag level (`recalled` is then True too).
+    adopted on an earlier hold (the checker keeps those) again at once, as adopted, when the check
+    would flag a back short of that neutral's own flag level.
     With `settles_for_s`, a learned (not adopted) neutral keeps settling for that long: the median
     of the frames it was learned from and every clear frame since, within `settling_reach` of its
     first value. Forget it with `reset()`."""
@@ -33,7 +33,6 @@ class NeutralReading:
     value: float | None = None  # the learned neutral, None while learning
     learned_at: float | None = None
     adopted: bool = False  # the neutral is a back the fixed level flagged: judge against it alone
-    recalled: bool = False  # adopted again from an earlier hold, not after a flag of its own
     _window: deque[tuple[float, float]] = field(default_factory=deque)  # clear and steady so far
     _held: deque[tuple[float, float]] = field(default_factory=deque)  # flagged without a break so far
     _settling: list[float] = field(default_factory=list)  # what a learned neutral is the median of
@@ -97,7 +96,7 @@ class NeutralReading:
             return False
         self.value = self._first = known
         self.learned_at = t
-        self.adopted = self.recalled = True
+        self.adopted = True
         self._settling = []
         self._window.clear()
         self._held.clear()
@@ -105,7 +104,7 @@ class NeutralReading:
 
     def reset(self) -> None:
         self.value = self.learned_at = None
-        self.adopted = self.recalled = False
+        self.adopted = False
         self._settling = []
         self._first = math.nan
         self._window.clear()
