@@ -822,6 +822,8 @@ def test_a_back_the_fixed_level_flags_from_the_start_and_that_holds_still_is_tak
     assert v[round(adopted_at, 9)].message == ADOPTED_NEUTRAL
     told = [t for t in quiet if t < adopted_at + ADOPTED_SHOW_S - 1e-9]
     assert all(v[t].message == ADOPTED_NEUTRAL for t in told)
+    assert all(v[t].neutral_adopted == (t in told) for t in quiet)
+    assert not any(u.neutral_adopted for u in verdicts if u.timestamp < adopted_at - 1e-9)
     assert all(v[t].message.startswith("Good form, hold it") for t in quiet if t not in told)
     assert v[quiet[-1]].hold_s - v[quiet[0]].hold_s == pytest.approx(quiet[-1] - quiet[0], abs=1e-6)
     # the frames say when the fixed level stopped judging the check, and the timeline draws its

@@ -247,6 +247,7 @@ class PoseChecker:
         self._count_reps(t, values, view, major_active, blind)
 
         regions: tuple[str, ...] = ()
+        adopted = False
         rep_cue = self._rep_cue[1] if self._rep_cue is not None and t < self._rep_cue[0] else None
         if active:
             status: Status = "mistake"
@@ -268,12 +269,13 @@ class PoseChecker:
             elif self._learning_neutral(statuses):
                 message = LEARNING_NEUTRAL
             elif self._just_adopted(t):
-                message = ADOPTED_NEUTRAL
+                message, adopted = ADOPTED_NEUTRAL, True
             else:
                 message = f"Good form, hold it: {side_book.hold_s:.0f} of {self.pose.hold.seconds:.0f} s."
         self._note_guidance(t, status == "guidance", message)
         return Verdict(t, status, message, self.working_side, camera_side, True, side_book.hold_s,
-                       self.pose.hold.seconds, tuple(statuses), values, regions, *self._rep_numbers())
+                       self.pose.hold.seconds, tuple(statuses), values, regions, *self._rep_numbers(),
+                       neutral_adopted=adopted)
 
     # ------------------------------------------------------------------------------------------
     def _count_reps(self, t: float, values: dict[str, float], view: str,

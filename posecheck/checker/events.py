@@ -51,6 +51,7 @@ class Verdict:
     reps_done: bool = False  # the set's reps (or each direction's time) reached
     reps_text: str | None = None  # the count in words: "reps 3/10", or each direction's time
     reps_fraction: float = 0.0  # how far through the set, 0..1
+    neutral_adopted: bool = False  # the message says the back was just taken as the person's neutral
 
     @property
     def active_mistakes(self) -> tuple[str, ...]:

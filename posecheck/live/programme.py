@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Protocol
 
-from posecheck.checker.checker import ADOPTED_NEUTRAL, PoseChecker
+from posecheck.checker.checker import PoseChecker
 from posecheck.checker.events import Verdict
 from posecheck.frames import PoseFrame
 from posecheck.live.cues import CueCandidate
@@ -132,7 +132,7 @@ def verdict_cue(verdict: Verdict) -> CueCandidate:
         return CueCandidate("good", "good", verdict.message, "Good. Keep going.")
     if verdict.hold_s >= verdict.hold_target_s - 1e-6:
         return CueCandidate("complete", "good", "Hold complete. Well done.", "Hold complete. Well done.")
-    if verdict.message == ADOPTED_NEUTRAL:  # after a cue said for 10 s, say why it stopped
+    if verdict.neutral_adopted:  # after a cue said for 10 s, say why it stopped
         return CueCandidate("adopted", "good", verdict.message, verdict.message)
     return CueCandidate("good", "good", verdict.message, "Good form. Hold it there.")
 
