@@ -138,6 +138,12 @@ class Figure:
     def without_mask(self) -> Figure:
         return replace(self, back_bend=None)
 
+    def shrunk(self, share: float) -> Figure:
+        """The same figure at `share` of its size about the picture's centre (a camera further back)."""
+        cx, cy = self.width / 2, self.height / 2
+        return replace(self, points={n: (cx + (x - cx) * share, cy + (y - cy) * share)
+                                     for n, (x, y) in self.points.items()})
+
     def mirrored(self) -> Figure:
         """The same body turned round: the other side faces the camera, anatomy unchanged."""
         return replace(

@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 import pytest
 from builders import (
     LYING_HIP,
@@ -37,6 +38,7 @@ from builders import (
 from posecheck.checker import PoseChecker, Verdict
 from posecheck.checker import guidance as g
 from posecheck.checker.checker import ADOPTED_NEUTRAL, ADOPTED_SHOW_S, MAX_CREDIT_GAP_S
+from posecheck.features import silhouette
 from posecheck.features.catalogue import MASK_FEATURES
 from posecheck.frames import PoseFrame
 from posecheck.live.programme import verdict_cue
@@ -703,6 +705,22 @@ def test_no_person_mask_pauses_the_back_check_with_a_reason() -> None:
     last = verdicts[-1]
     assert last.status == "guidance" and last.in_position and last.hold_s == 0.0
     assert last.unseen_regions == ("mask",) and "no person mask" in last.message
+    (status,) = [c for c in last.checks if c.id == "lumbar_rounding"]
+    assert status.state == "unseen"
+
+
+def test_a_person_too_small_for_the_back_check_is_asked_to_come_closer() -> None:
+    """Found, in position, but the torso too short in the mask to trace: no verdict on the back,
+    no hold counted, and the hint says what to do about it."""
+    pose = pose_by_id("hamstring_stretch")
+    fig = heel_on_step("left", lean=40.0)
+    to_traced = silhouette.working_mask(fig.mask()).shape[1] / fig.width
+    chord = float(np.hypot(*(np.array(fig.points["left_shoulder"]) - fig.mid_hip()))) * to_traced
+    small = fig.shrunk(0.8 * silhouette.MIN_CHORD_PX / chord)
+    _, verdicts = run(pose, frames(regular_times(0.0, 2.0, 20.0), lambda t: small))
+    last = verdicts[-1]
+    assert last.status == "guidance" and last.in_position and last.hold_s == 0.0
+    assert last.unseen_regions == ("closer",) and last.message.startswith("Move closer to the camera")
     (status,) = [c for c in last.checks if c.id == "lumbar_rounding"]
     assert status.state == "unseen"
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from builders import MASK_SCALE, Figure, heel_on_step, lunge, silhouette, standing, trunk_polygon
 
+from posecheck.checker import guidance
 from posecheck.features import silhouette as sil
 from posecheck.features.catalogue import measure
 from posecheck.features.skeleton import Skeleton
@@ -229,6 +230,21 @@ def test_a_tiny_torso_is_not_traced() -> None:
     mask = np.ones((40, 40), np.float32)
     hip, shoulder = np.array([20.0, 20.0]), np.array([20.0, 20.0 - sil.MIN_CHORD_PX + 1])
     assert sil.trace(mask, hip, shoulder, np.array([-1.0, 0.0])) is None
+
+
+@pytest.mark.parametrize("camera_side", SIDES)
+def test_a_person_too_small_to_trace_is_asked_to_come_closer(camera_side: str) -> None:
+    """Unseen for its own reason, not as a hidden back: the hint differs."""
+    fig = hinge(camera_side)
+    to_traced = sil.working_mask(silhouette(fig, 0.0)).shape[1] / fig.width  # frame to traced mask pixels
+    chord = float(np.hypot(*(np.array(fig.points["left_shoulder"]) - fig.mid_hip()))) * to_traced
+    small = fig.shrunk(0.9 * sil.MIN_CHORD_PX / chord)
+    value, missing = measure("back_curve", small.skeleton())
+    assert math.isnan(value) and missing == ("back_too_small",)
+    assert guidance.framing_hint(guidance.missing_regions(missing)).startswith("Move closer to the camera")
+    # just above the size it traces, and reads the painted bend within the coarse edges' 3 deg
+    traced = fig.shrunk(1.5 * sil.MIN_CHORD_PX / chord)
+    assert curve(traced, silhouette(traced, -20.0)) == pytest.approx(-20.0, abs=3.0)
 
 
 def test_working_mask_size_never_grows() -> None:

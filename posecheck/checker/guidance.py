@@ -18,6 +18,8 @@ _REGION_HINTS = {
     "knees": "Step back so your legs are in view.",
     "head": "Move so your head is in the picture.",
     "hands": "Keep your hands in the picture.",
+    "closer": "Move closer to the camera: you are too small in the picture for me to see the shape "
+              "of your back.",
     "back": "Keep your back in clear view: nothing between it and the camera, and clothes that "
             "stand out from the background.",
     "mask": "This recording has no person mask, so the lower back cannot be checked: record it "
@@ -37,7 +39,7 @@ def missing_regions(names: tuple[str, ...]) -> tuple[str, ...]:
 
 def framing_hint(regions: tuple[str, ...]) -> str:
     """What to do when some body regions are not in view."""
-    for region in ("mask", "feet", "head", "knees", "hands", "back"):
+    for region in ("mask", "feet", "head", "knees", "hands", "closer", "back"):
         if region in regions:
             return _REGION_HINTS[region]
     return "Move back so your whole body is in the picture, with your side to the camera."

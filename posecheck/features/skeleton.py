@@ -23,7 +23,7 @@ from posecheck.features.geometry import (
 )
 from posecheck.features.silhouette import STATIONS, TrunkOutline, trace, working_mask
 from posecheck.frames import Landmarks
-from posecheck.landmarks import BACK_OUTLINE, INDEX, N_LANDMARKS, PERSON_MASK, Side
+from posecheck.landmarks import BACK_OUTLINE, BACK_TOO_SMALL, INDEX, N_LANDMARKS, PERSON_MASK, Side
 
 # Trust rules. MediaPipe's visibility stays high for hidden joints, so a landmark must also sit
 # inside the picture and be attached to a plausible skeleton (see `Skeleton.trusted`).
@@ -316,8 +316,8 @@ class Skeleton:
         kx, ky = mask.shape[1] / self.width, mask.shape[0] / self.height  # frame to mask pixels
         outline = trace(mask, np.array([hx * kx, hy * ky]), np.array([sx * kx, sy * ky]), self.anterior,
                         stations)
-        if outline is None:
-            raise Unseen((BACK_OUTLINE,))
+        if outline is None:  # the torso is too short in the mask to trace
+            raise Unseen((BACK_TOO_SMALL,))
         return outline
 
     @property
