@@ -25,7 +25,7 @@ def _picture() -> np.ndarray:
     return rgb
 
 
-@pytest.mark.parametrize("share", [0.6, 0.45])
+@pytest.mark.parametrize("share", [0.6, 0.45, 0.35])
 def test_far_shrinks_the_person_about_the_centre_and_fills_the_border_with_the_scene(share: float) -> None:
     rgb = _picture()
     out = distance.far(share)(rgb, np.random.default_rng(0))[:, :, 0]
@@ -54,6 +54,6 @@ def test_the_flagged_clips_table_has_a_column_per_far_condition() -> None:
     runs = [quality.Run("a.mp4", "glute_stretch", "as rendered", False, 0.0, None, 8.0),
             quality.Run("a.mp4", "glute_stretch", "far (45%)", True, 2.5, None, 8.0)]
     lines = quality.flagged_clips(runs, distance.CONDITIONS)
-    assert lines[0] == "| clip | as rendered | far (60%) | far (45%) | far (60%), dim |"
-    assert lines[2] == "| a | 0.0 | - | 2.5 | - |"
-    assert "| glute_stretch | far (45%) | 1 of 1 | 2.5 / 8 |" in "\n".join(quality.flat_rows(runs))
+    assert lines[0] == "| clip | as rendered | far (60%) | far (45%) | far (35%) | far (60%), dim |"
+    assert lines[2] == "| a | 0.0 | - | 2.5 | - | - |"
+    assert "| glute_stretch | far (45%) | 100% | - | 1 of 1 | 2.5 / 8 |" in "\n".join(quality.flat_rows(runs))

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from posecheck import regress  # noqa: E402
+from posecheck.features import silhouette  # noqa: E402
 from posecheck.labels import load_labels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from tools import camera_distance_study as distance  # noqa: E402
@@ -68,6 +69,14 @@ def test_a_sessions_mistake_is_flagged_through_the_estimator_after_its_labelled_
     assert run.false_alarm_s == 0.0 and 3.0 < run.in_position_s <= 4.3
     # its own neutral is learned in the neutral start, read from the events of the checker regress used
     assert run.neutral_s is not None and 0.5 < run.neutral_s < 1.8
+    # found in every frame; the torso it traced on is the labelled one, at half the frame's size
+    labels = load_labels(video.with_name(video.name.replace(".mp4", ".labels.json")))
+
+    def mid(k: dict, part: str) -> np.ndarray:
+        return np.mean([k[f"left_{part}"][:2], k[f"right_{part}"][:2]], axis=0)
+
+    true_torso = [0.5 * float(np.hypot(*(mid(k, "shoulder") - mid(k, "hip")))) for k in labels.keypoints]
+    assert run.found_share == 1.0 and run.torso_px == pytest.approx(float(np.median(true_torso)), rel=0.1)
 
 
 def test_a_picture_change_reaches_the_model_through_regress() -> None:
@@ -93,24 +102,36 @@ def test_the_tables_count_flat_backs_flagged_and_mistakes_caught() -> None:
             study.Run("b.mp4", "glute_stretch", "as rendered", False, 0.0, None, 7.0),
             study.Run("b.mp4", "glute_stretch", "dim", False, 0.0, None, 7.0)]
     text = "\n".join(study.flat_rows(runs))
-    assert "| glute_stretch | as rendered | 0 of 2 | 0.0 / 15 |" in text
-    assert "| glute_stretch | dim | 1 of 2 | 1.5 / 15 |" in text
+    assert "| glute_stretch | as rendered | 100% | - | 0 of 2 | 0.0 / 15 |" in text
+    assert "| glute_stretch | dim | 100% | - | 1 of 2 | 1.5 / 15 |" in text
     assert study.flagged_clips(runs)[2] == "| a | 0.0 | 1.5 | - | - |"
     assert study.flagged_clips(runs[2:]) == ["No flat back is flagged under any condition."]
     caught = [study.Run("c.mp4", "hamstring_stretch", "soft", True, 0.0, 0.4, 4.0),
               study.Run("d.mp4", "hamstring_stretch", "soft", False, 0.0, None, 4.0),
               study.Run("e.mp4", "hamstring_stretch", "soft", True, 0.0, -0.3, 4.0)]
-    assert "| hamstring_stretch | soft | 2 of 3 | +0.05 | +0.40 |" in "\n".join(study.mistake_rows(caught))
-    assert study.missed_clips(caught)[2:] == ["- d: soft"]
+    caught_rows = "\n".join(study.mistake_rows(caught))
+    assert "| hamstring_stretch | soft | 100% | - | 2 of 3 | +0.05 | +0.40 |" in caught_rows
+    assert study.missed_clips(caught)[2:] == ["- d: soft (no neutral learned; in position 4.0 s)"]
     assert study.missed_clips([caught[0]]) == ["Every mistake is caught under every condition."]
 
 
-def test_the_missed_list_can_say_when_the_neutral_was_learned() -> None:
+def test_the_missed_list_says_when_the_neutral_was_learned_and_how_often_anyone_was_found() -> None:
     runs = [study.Run("a.mp4", "hamstring_stretch", "dim", False, 0.0, None, 3.5, None),
             study.Run("b.mp4", "hamstring_stretch", "dim", False, 0.0, None, 3.6, 4.2),
-            study.Run("c.mp4", "hamstring_stretch", "dim", False, 0.0, None, 0.0, None)]
-    assert study.missed_clips(runs, say_neutral=True)[2:] == [
+            study.Run("c.mp4", "hamstring_stretch", "dim", False, 0.0, None, 0.0, None, 0.25, 11.0)]
+    assert study.missed_clips(runs)[2:] == [
         "- a: dim (no neutral learned; in position 3.5 s)",
         "- b: dim (neutral learned at 4.2 s; in position 3.6 s)",
-        "- c: dim (no neutral learned; in position 0.0 s)"]
-    assert study.missed_clips(runs)[2:] == ["- a: dim", "- b: dim", "- c: dim"]
+        "- c: dim (no neutral learned; in position 0.0 s; person found in 25% of frames)"]
+
+
+def test_how_well_the_person_was_seen_is_a_mean_share_and_a_median_torso() -> None:
+    runs = [study.Run("a.mp4", "hip_flexor_stretch", "far", False, 0.0, None, 1.0, None, 1.0, 30.0),
+            study.Run("b.mp4", "hip_flexor_stretch", "far", False, 0.0, None, 0.0, None, 0.5, 20.0),
+            study.Run("c.mp4", "hip_flexor_stretch", "far", False, 0.0, None, 0.0, None, 0.0)]
+    assert "| hip_flexor_stretch | far | 50% | 25 | 0 of 3 | 0.0 / 1 |" in study.flat_rows(runs)
+
+
+def test_the_scoring_text_names_the_tracer_s_own_sizes() -> None:
+    assert f"({silhouette.WORK_SIDE} pixels on its longest side; below {silhouette.MIN_CHORD_PX:.0f} " \
+        "the outline is not traced)" in " ".join(study.SCORING.split())

@@ -17,6 +17,7 @@ poor camera would give it (CONDITIONS, applied to every decoded frame before the
 from __future__ import annotations
 
 import argparse
+import math
 import statistics
 import sys
 import zlib
@@ -33,13 +34,19 @@ sys.path.insert(0, str(ROOT))
 
 from posecheck import regress  # noqa: E402
 from posecheck.checker.checker import PoseChecker  # noqa: E402
+from posecheck.checker.events import Verdict  # noqa: E402
 from posecheck.estimators.base import quiet_native_logs  # noqa: E402
+from posecheck.features.silhouette import WORK_SIDE  # noqa: E402
+from posecheck.frames import PoseFrame  # noqa: E402
 from posecheck.labels import load_labels  # noqa: E402
-from posecheck.poses import load_catalogue  # noqa: E402
+from posecheck.landmarks import INDEX  # noqa: E402
+from posecheck.poses import PoseDefinition, load_catalogue  # noqa: E402
 from tools.spine_study import STUDIED  # noqa: E402
-from tools.study_output import emit, heading  # noqa: E402
+from tools.study_output import cell, emit, heading  # noqa: E402
 
 Condition = Callable[[np.ndarray, np.random.Generator], np.ndarray]
+SHOULDERS = [INDEX["left_shoulder"], INDEX["right_shoulder"]]
+HIPS = [INDEX["left_hip"], INDEX["right_hip"]]
 
 POINTER = "\n(How each run is scored"  # where a study's docstring hands over to SCORING
 SCORING = """Each condition's noise is drawn from a generator seeded by the clip's name, so a run repeats.
@@ -48,7 +55,11 @@ Each run is scored as `posecheck regress` scores a clip (posecheck/regress.py ru
 picture changed before the model sees it). SET_DIR holds correct holds (the restless sets): a flag
 of a lumbar check there is a false alarm, and its seconds are regress's false-alarm seconds.
 --sessions DIR holds sessions-style clips (a correct start, then a 30 deg mistake): each must be
-flagged, and the onset is regress's, timed from where the labelled lumbar angle passes 15 deg."""
+flagged, and the onset is regress's, timed from where the labelled lumbar angle passes 15 deg.
+The tables also say how well the person was seen: the share of frames MediaPipe found someone in,
+and the median length of their torso (mid-hip to mid-shoulder) in the mask the back's outline is
+traced on (320 pixels on its longest side; below 12 the outline is not traced). Beside each
+mistake not caught: when its own neutral was learned, and its seconds in position."""
 
 
 def as_rendered(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -96,6 +107,27 @@ class Run:
     onset_s: float | None
     in_position_s: float
     neutral_s: float | None = None
+    found_share: float = 1.0  # of the clip's frames, those MediaPipe found a person in
+    torso_px: float = math.nan  # median hip-to-shoulder length in the mask the outline is traced on
+
+
+class WatchingChecker(PoseChecker):
+    """A PoseChecker that also notes, frame by frame, whether a person was found and how long their
+    torso is in the mask the back's outline is traced on (WORK_SIDE pixels on its longest side)."""
+
+    def __init__(self, pose: PoseDefinition) -> None:
+        super().__init__(pose)
+        self.found: list[bool] = []
+        self.torso_px: list[float] = []
+
+    def update(self, frame: PoseFrame) -> Verdict:
+        lm = frame.landmarks
+        self.found.append(lm is not None)
+        if lm is not None:
+            chord = np.mean(lm.image[SHOULDERS, :2], axis=0) - np.mean(lm.image[HIPS, :2], axis=0)
+            traced = min(1.0, WORK_SIDE / max(frame.width, frame.height))
+            self.torso_px.append(float(np.hypot(*chord)) * traced)
+        return super().update(frame)
 
 
 def run_clip(video: Path, condition: str, catalogue: dict,
@@ -108,12 +140,14 @@ def run_clip(video: Path, condition: str, catalogue: dict,
     change = conditions[condition]
     rng = np.random.default_rng(zlib.crc32(f"{video.name}:{condition}".encode()))
     check = STUDIED[labels.pose][0]
-    checker = PoseChecker(catalogue[labels.pose])
+    checker = WatchingChecker(catalogue[labels.pose])
     outcome = regress.run_clip(labels, catalogue[labels.pose], from_landmarks=False,
                                picture=lambda rgb: change(rgb, rng), checker=checker)
     c = next(c for c in outcome.checks if c.check == check)
+    found = float(np.mean(checker.found)) if checker.found else 0.0
+    torso = float(np.median(checker.torso_px)) if checker.torso_px else math.nan
     return Run(video.name, labels.pose, condition, c.flagged, c.false_alarm_s, c.onset_error_s,
-               outcome.in_position_s, neutral_learned_at(checker, check))
+               outcome.in_position_s, neutral_learned_at(checker, check), found, torso)
 
 
 def neutral_learned_at(checker: PoseChecker, check: str) -> float | None:
@@ -137,40 +171,52 @@ def _groups(runs: list[Run]) -> Iterator[tuple[str, str, list[Run]]]:
                 yield stretch, condition, rs
 
 
+SEEN_HEAD = "person found (frames) | torso in the traced mask (px, median)"
+
+
+def _seen(rs: list[Run]) -> str:
+    """The table cells of how well the person was seen: the share of frames they were found in,
+    and the median of the runs' median torso lengths in the traced mask."""
+    torsos = [r.torso_px for r in rs if not math.isnan(r.torso_px)]
+    return (f"{100.0 * statistics.fmean(r.found_share for r in rs):.0f}% | "
+            f"{cell(statistics.median(torsos) if torsos else None, '.0f')}")
+
+
 def flat_rows(runs: list[Run]) -> list[str]:
-    lines = ["| stretch | condition | flat backs flagged | seconds flagged / in position |",
-             "|---|---|---|---|"]
+    lines = [f"| stretch | condition | {SEEN_HEAD} | flat backs flagged | seconds flagged / in position |",
+             "|---|---|---|---|---|---|"]
     for stretch, condition, rs in _groups(runs):
         n = sum(r.flagged for r in rs)
-        lines.append(f"| {stretch} | {condition} | {n} of {len(rs)} | "
+        lines.append(f"| {stretch} | {condition} | {_seen(rs)} | {n} of {len(rs)} | "
                      f"{sum(r.false_alarm_s for r in rs):.1f} / {sum(r.in_position_s for r in rs):.0f} |")
     return lines
 
 
 def mistake_rows(runs: list[Run]) -> list[str]:
-    lines = ["| stretch | condition | mistakes caught | median onset after 15 deg (s) | latest (s) |",
-             "|---|---|---|---|---|"]
+    lines = [f"| stretch | condition | {SEEN_HEAD} | mistakes caught | median onset after 15 deg (s) "
+             "| latest (s) |", "|---|---|---|---|---|---|---|"]
     for stretch, condition, rs in _groups(runs):
         onsets = [r.onset_s for r in rs if r.onset_s is not None]
         caught = sum(r.flagged for r in rs)
         median = f"{statistics.median(onsets):+.2f}" if onsets else "-"
         latest = f"{max(onsets):+.2f}" if onsets else "-"
-        lines.append(f"| {stretch} | {condition} | {caught} of {len(rs)} | {median} | {latest} |")
+        lines.append(f"| {stretch} | {condition} | {_seen(rs)} | {caught} of {len(rs)} | {median} "
+                     f"| {latest} |")
     return lines
 
 
-def missed_clips(runs: list[Run], say_neutral: bool = False) -> list[str]:
+def missed_clips(runs: list[Run]) -> list[str]:
     """The mistakes not caught (no flag within regress's tolerance of their must-flag frames)
-    under some condition; with `say_neutral`, each with when its own neutral was learned."""
+    under some condition, each with when its own neutral was learned, its seconds in position, and
+    the share of frames a person was found in where that was not all of them."""
     missed = [r for r in runs if not r.flagged]
     if not missed:
         return ["Every mistake is caught under every condition."]
 
     def why(r: Run) -> str:
-        if not say_neutral:
-            return ""
         learned = "no neutral learned" if r.neutral_s is None else f"neutral learned at {r.neutral_s:.1f} s"
-        return f" ({learned}; in position {r.in_position_s:.1f} s)"
+        found = "" if r.found_share >= 1.0 else f"; person found in {100.0 * r.found_share:.0f}% of frames"
+        return f" ({learned}; in position {r.in_position_s:.1f} s{found})"
 
     return ["Not caught:", "", *(f"- {r.clip.removesuffix('.mp4')}: {r.condition}{why(r)}"
                                     for r in sorted(missed, key=lambda r: (r.clip, r.condition)))]
@@ -194,12 +240,11 @@ def flagged_clips(runs: list[Run], conditions: Iterable[str] = CONDITIONS) -> li
 
 
 def study(argv: list[str] | None, conditions: dict[str, Condition], title: str, doc: str,
-          script: str, say_neutral: bool = False) -> int:
+          script: str) -> int:
     """The command line of a study of the lumbar checks under `conditions`: run every clip of the
     given folders under each, and print (and keep) the tables under `title`, with the text of
     `doc` after its first paragraph, up to its POINTER to SCORING, then SCORING. `script`: the
-    tool's path, for the line saying how the file was made; `say_neutral`: say when each missed
-    mistake's neutral was learned."""
+    tool's path, for the line saying how the file was made."""
     ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("sets", nargs="*", type=Path, help="folders of correct holds (mp4 + labels)")
     ap.add_argument("--sessions", nargs="*", type=Path, default=[], help="folders of sessions-style clips")
@@ -234,7 +279,7 @@ def study(argv: list[str] | None, conditions: dict[str, Condition], title: str, 
                   *flagged_clips(flat, conditions), ""]
     if mistakes:
         lines += ["## Mistakes (must be flagged)", "", *mistake_rows(mistakes), "",
-                  *missed_clips(mistakes, say_neutral), ""]
+                  *missed_clips(mistakes), ""]
     return emit(lines, args.out)
 
 
