@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 import cv2
 import numpy as np
 
+from posecheck.features.silhouette import working_mask
 from posecheck.features.skeleton import Skeleton
 from posecheck.frames import Landmarks, PoseFrame
 from posecheck.landmarks import INDEX, N_LANDMARKS, NAMES, SIDES, Side, other
@@ -143,6 +144,12 @@ class Figure:
         cx, cy = self.width / 2, self.height / 2
         return replace(self, points={n: (cx + (x - cx) * share, cy + (y - cy) * share)
                                      for n, (x, y) in self.points.items()})
+
+    def traced_torso_px(self) -> float:
+        """The mid-hip to mid-shoulder length in the mask the back's outline is traced on."""
+        to_traced = working_mask(silhouette(self, 0.0)).shape[1] / self.width
+        shoulders = (np.array(self.points["left_shoulder"]) + np.array(self.points["right_shoulder"])) / 2
+        return float(np.hypot(*(shoulders - self.mid_hip()))) * to_traced
 
     def mirrored(self) -> Figure:
         """The same body turned round: the other side faces the camera, anatomy unchanged."""

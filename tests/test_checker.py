@@ -15,7 +15,6 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
 import pytest
 from builders import (
     LYING_HIP,
@@ -714,9 +713,7 @@ def test_a_person_too_small_for_the_back_check_is_asked_to_come_closer() -> None
     no hold counted, and the hint says what to do about it."""
     pose = pose_by_id("hamstring_stretch")
     fig = heel_on_step("left", lean=40.0)
-    to_traced = silhouette.working_mask(fig.mask()).shape[1] / fig.width
-    chord = float(np.hypot(*(np.array(fig.points["left_shoulder"]) - fig.mid_hip()))) * to_traced
-    small = fig.shrunk(0.8 * silhouette.MIN_CHORD_PX / chord)
+    small = fig.shrunk(0.8 * silhouette.MIN_CHORD_PX / fig.traced_torso_px())
     _, verdicts = run(pose, frames(regular_times(0.0, 2.0, 20.0), lambda t: small))
     last = verdicts[-1]
     assert last.status == "guidance" and last.in_position and last.hold_s == 0.0

@@ -236,8 +236,7 @@ def test_a_tiny_torso_is_not_traced() -> None:
 def test_a_person_too_small_to_trace_is_asked_to_come_closer(camera_side: str) -> None:
     """Unseen for its own reason, not as a hidden back: the hint differs."""
     fig = hinge(camera_side)
-    to_traced = sil.working_mask(silhouette(fig, 0.0)).shape[1] / fig.width  # frame to traced mask pixels
-    chord = float(np.hypot(*(np.array(fig.points["left_shoulder"]) - fig.mid_hip()))) * to_traced
+    chord = fig.traced_torso_px()
     small = fig.shrunk(0.9 * sil.MIN_CHORD_PX / chord)
     value, missing = measure("back_curve", small.skeleton())
     assert math.isnan(value) and missing == ("back_too_small",)
