@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from posecheck.checker.checker import PoseChecker
+from posecheck.checker.events import Verdict
 from posecheck.errors import PosecheckError, PoseDefinitionError
 from posecheck.frames import ImageFrame, PoseFrame
 from posecheck.labels import ClipLabels, load_labels
@@ -106,11 +107,12 @@ def _frames(clip_labels: ClipLabels, from_landmarks: bool, max_side: int | None 
 
 def run_clip(clip_labels: ClipLabels, pose: PoseDefinition, from_landmarks: bool = True,
              stride: int = 1, max_side: int | None = None, picture: Picture | None = None,
-             checker: PoseChecker | None = None) -> ClipOutcome:
+             checker: PoseChecker | None = None,
+             watch: Callable[[PoseFrame, Verdict], None] | None = None) -> ClipOutcome:
     """Judge one labelled clip and score every check of its pose. From its video
     (`from_landmarks=False`), `picture` changes every decoded picture first (a poorer camera).
     `checker`: a new checker of `pose` to judge with (by default one is made), for a caller that
-    reads its events afterwards."""
+    reads its events afterwards; `watch` is shown each frame judged with its verdict."""
     checker = PoseChecker(pose) if checker is None else checker
     flags: dict[str, list[float]] = defaultdict(list)  # check -> times it was flagged
     times: list[float] = []
@@ -118,6 +120,8 @@ def run_clip(clip_labels: ClipLabels, pose: PoseDefinition, from_landmarks: bool
         if n % stride:  # --stride: judge every Nth frame only, as a slow machine would
             continue
         verdict = checker.update(frame)
+        if watch is not None:
+            watch(frame, verdict)
         times.append(frame.timestamp)
         for cid in verdict.active_mistakes:
             flags[cid].append(frame.timestamp)

@@ -66,3 +66,19 @@ def test_regress_exit_code_when_worse(tmp_path: Path) -> None:
     baseline.write_text(json.dumps({"hamstring_stretch_supine/head_lifting": {"sensitivity": 1.0}}))
     code = main(["regress", str(SAMPLES / "starter"), "--from-landmarks", "-q", "--baseline", str(baseline)])
     assert code == 7
+
+
+def test_run_clip_shows_the_watcher_each_frame_judged_with_its_verdict() -> None:
+    """The frames and verdicts a study can read are the ones the clip was scored on."""
+    clip = SAMPLES / "starter" / "fwdbend_lumbar"
+    labels = load_labels(clip.with_suffix(".labels.json"))
+    pose = load_catalogue()["hamstring_stretch"]
+    seen: list[tuple[float, float]] = []
+    outcome = regress.run_clip(labels, pose, watch=lambda f, v: seen.append((f.timestamp, v.timestamp)))
+    frames = list(RecordingSource(clip.with_suffix(".landmarks.npz")))
+    assert [f for f, _ in seen] == [f.timestamp for f in frames]
+    assert all(f == v for f, v in seen)
+    assert outcome.in_position_s > 0.0
+    strided: list[float] = []
+    regress.run_clip(labels, pose, stride=2, watch=lambda f, _: strided.append(f.timestamp))
+    assert strided == [f.timestamp for f in frames[::2]]

@@ -38,7 +38,6 @@ from posecheck import regress  # noqa: E402
 from posecheck.checker.checker import PoseChecker  # noqa: E402
 from posecheck.checker.events import Verdict  # noqa: E402
 from posecheck.estimators.base import quiet_native_logs  # noqa: E402
-from posecheck.frames import PoseFrame  # noqa: E402
 from posecheck.labels import load_labels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from tools.camera_quality_study import neutral_learned_at  # noqa: E402
@@ -46,19 +45,6 @@ from tools.study_output import cell, emit, heading  # noqa: E402
 
 CHECK = "forward_bend"
 READINGS = ("back_curve", "sacrum_back_bend")
-
-
-class _Recording(PoseChecker):
-    """A checker that keeps every verdict it gives."""
-
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        self.verdicts: list[Verdict] = []
-
-    def update(self, frame: PoseFrame) -> Verdict:
-        verdict = super().update(frame)
-        self.verdicts.append(verdict)
-        return verdict
 
 
 @dataclass(frozen=True)
@@ -83,11 +69,13 @@ def backrest_gap_m(video: Path) -> float:
 def judge(video: Path, catalogue: dict) -> Judged:
     labels = load_labels(video.with_name(video.name.replace(".mp4", ".labels.json")))
     pose = catalogue[labels.pose]
-    checker = _Recording(pose, also_measure=READINGS)
-    outcome = regress.run_clip(labels, pose, from_landmarks=False, checker=checker)
+    checker = PoseChecker(pose, also_measure=READINGS)
+    verdicts: list[Verdict] = []
+    outcome = regress.run_clip(labels, pose, from_landmarks=False, checker=checker,
+                               watch=lambda _, verdict: verdicts.append(verdict))
     c = next(c for c in outcome.checks if c.check == CHECK)
     readings = {round(v.timestamp, 3): tuple(v.features.get(f, math.nan) for f in READINGS)
-                for v in checker.verdicts if v.in_position and v.status in ("good", "mistake")}
+                for v in verdicts if v.in_position and v.status in ("good", "mistake")}
     return Judged(c.flagged, c.false_alarm_s, c.onset_error_s, neutral_learned_at(checker, CHECK), readings)
 
 

@@ -34,13 +34,12 @@ sys.path.insert(0, str(ROOT))
 
 from posecheck import regress  # noqa: E402
 from posecheck.checker.checker import PoseChecker  # noqa: E402
-from posecheck.checker.events import Verdict  # noqa: E402
 from posecheck.estimators.base import quiet_native_logs  # noqa: E402
 from posecheck.features.silhouette import WORK_SIDE  # noqa: E402
 from posecheck.frames import PoseFrame  # noqa: E402
 from posecheck.labels import load_labels  # noqa: E402
 from posecheck.landmarks import INDEX  # noqa: E402
-from posecheck.poses import PoseDefinition, load_catalogue  # noqa: E402
+from posecheck.poses import load_catalogue  # noqa: E402
 from tools.spine_study import STUDIED  # noqa: E402
 from tools.study_output import cell, emit, heading  # noqa: E402
 
@@ -111,23 +110,14 @@ class Run:
     torso_px: float = math.nan  # median hip-to-shoulder length in the mask the outline is traced on
 
 
-class WatchingChecker(PoseChecker):
-    """A PoseChecker that also notes, frame by frame, whether a person was found and how long their
-    torso is in the mask the back's outline is traced on (WORK_SIDE pixels on its longest side)."""
-
-    def __init__(self, pose: PoseDefinition) -> None:
-        super().__init__(pose)
-        self.found: list[bool] = []
-        self.torso_px: list[float] = []
-
-    def update(self, frame: PoseFrame) -> Verdict:
-        lm = frame.landmarks
-        self.found.append(lm is not None)
-        if lm is not None:
-            chord = np.mean(lm.image[SHOULDERS, :2], axis=0) - np.mean(lm.image[HIPS, :2], axis=0)
-            traced = min(1.0, WORK_SIDE / max(frame.width, frame.height))
-            self.torso_px.append(float(np.hypot(*chord)) * traced)
-        return super().update(frame)
+def traced_torso_px(frame: PoseFrame) -> float | None:
+    """The person's torso (mid-hip to mid-shoulder) in the mask the back's outline is traced on
+    (WORK_SIDE pixels on its longest side); None when no one was found."""
+    lm = frame.landmarks
+    if lm is None:
+        return None
+    chord = np.mean(lm.image[SHOULDERS, :2], axis=0) - np.mean(lm.image[HIPS, :2], axis=0)
+    return float(np.hypot(*chord)) * min(1.0, WORK_SIDE / max(frame.width, frame.height))
 
 
 def run_clip(video: Path, condition: str, catalogue: dict,
@@ -140,12 +130,15 @@ def run_clip(video: Path, condition: str, catalogue: dict,
     change = conditions[condition]
     rng = np.random.default_rng(zlib.crc32(f"{video.name}:{condition}".encode()))
     check = STUDIED[labels.pose][0]
-    checker = WatchingChecker(catalogue[labels.pose])
+    checker = PoseChecker(catalogue[labels.pose])
+    torsos: list[float | None] = []  # per frame; None where no one was found
     outcome = regress.run_clip(labels, catalogue[labels.pose], from_landmarks=False,
-                               picture=lambda rgb: change(rgb, rng), checker=checker)
+                               picture=lambda rgb: change(rgb, rng), checker=checker,
+                               watch=lambda frame, _: torsos.append(traced_torso_px(frame)))
     c = next(c for c in outcome.checks if c.check == check)
-    found = float(np.mean(checker.found)) if checker.found else 0.0
-    torso = float(np.median(checker.torso_px)) if checker.torso_px else math.nan
+    seen = [t for t in torsos if t is not None]
+    found = len(seen) / len(torsos) if torsos else 0.0
+    torso = float(np.median(seen)) if seen else math.nan
     return Run(video.name, labels.pose, condition, c.flagged, c.false_alarm_s, c.onset_error_s,
                outcome.in_position_s, neutral_learned_at(checker, check), found, torso)
 
