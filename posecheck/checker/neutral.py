@@ -67,12 +67,17 @@ class NeutralReading:
             values = [v for _, v in self._held]
             self.adopted = True
         low, high = self.spec.neutral_range
-        self.value = self._first = float(np.clip(np.median(values), low, high))
+        self._take(t, float(np.clip(np.median(values), low, high)), [] if self.adopted else values)
+        return True
+
+    def _take(self, t: float, neutral: float, settling: list[float]) -> None:
+        """`neutral` is learned (or adopted) at t; `settling`: the frames it is the median of, which
+        settling adds to (none for an adopted neutral, which does not settle)."""
+        self.value = self._first = neutral
         self.learned_at = t
-        self._settling = [] if self.adopted else values
+        self._settling = settling
         self._window.clear()
         self._held.clear()
-        return True
 
     def _settle(self, t: float, reading: float, may_learn: bool) -> None:
         """A clear frame within `settles_for_s` of learning joins the frames the neutral is the median of."""
@@ -94,12 +99,8 @@ class NeutralReading:
             return False
         if level_units(reading, *self._levels_around(known, rising)) >= 1.0:
             return False
-        self.value = self._first = known
-        self.learned_at = t
         self.adopted = True
-        self._settling = []
-        self._window.clear()
-        self._held.clear()
+        self._take(t, known, [])
         return True
 
     def reset(self) -> None:
