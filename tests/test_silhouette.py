@@ -249,3 +249,4 @@ def test_a_person_too_small_to_trace_is_asked_to_come_closer(camera_side: str) -
 def test_working_mask_size_never_grows() -> None:
     assert sil.working_mask(np.zeros((480, 640), np.float32)).shape == (240, 320)
     assert sil.working_mask(np.zeros((120, 160), np.uint8)).shape == (120, 160)
+    assert sil.working_scale(480, 640) == 0.5 and sil.working_scale(120, 160) == 1.0

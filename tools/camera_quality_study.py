@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from posecheck import regress  # noqa: E402
 from posecheck.checker.checker import PoseChecker  # noqa: E402
 from posecheck.estimators.base import quiet_native_logs  # noqa: E402
-from posecheck.features.silhouette import WORK_SIDE  # noqa: E402
+from posecheck.features.silhouette import working_scale  # noqa: E402
 from posecheck.frames import PoseFrame  # noqa: E402
 from posecheck.labels import load_labels  # noqa: E402
 from posecheck.landmarks import INDEX  # noqa: E402
@@ -112,12 +112,13 @@ class Run:
 
 def traced_torso_px(frame: PoseFrame) -> float | None:
     """The person's torso (mid-hip to mid-shoulder) in the mask the back's outline is traced on
-    (WORK_SIDE pixels on its longest side); None when no one was found."""
+    (a video's mask is the frame's size, shrunk as silhouette.working_mask does); None when no one
+    was found."""
     lm = frame.landmarks
     if lm is None:
         return None
     chord = np.mean(lm.image[SHOULDERS, :2], axis=0) - np.mean(lm.image[HIPS, :2], axis=0)
-    return float(np.hypot(*chord)) * min(1.0, WORK_SIDE / max(frame.width, frame.height))
+    return float(np.hypot(*chord)) * working_scale(frame.height, frame.width)
 
 
 def run_clip(video: Path, condition: str, catalogue: dict,

@@ -67,10 +67,15 @@ def working_mask(mask: np.ndarray) -> np.ndarray:
     """
     mask = mask.astype(np.float32, copy=False)
     h, w = mask.shape[:2]
-    scale = WORK_SIDE / max(h, w)
+    scale = working_scale(h, w)
     if scale < 1.0:
         mask = cv2.resize(mask, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
     return mask
+
+
+def working_scale(height: int, width: int) -> float:
+    """How much `working_mask` shrinks a mask of this size (1 when it is already small enough)."""
+    return min(1.0, WORK_SIDE / max(height, width))
 
 
 def trace(mask: np.ndarray, hip: np.ndarray, shoulder: np.ndarray, anterior: np.ndarray,
