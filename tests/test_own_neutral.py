@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import shutil
 import sys
 from pathlib import Path
 
@@ -20,10 +21,11 @@ sys.path.insert(0, str(ROOT))
 
 from posecheck.checker.checker import LEARNING_NEUTRAL, PoseChecker  # noqa: E402
 from posecheck.checker.neutral import NeutralReading, level_units  # noqa: E402
+from posecheck.frames import PoseFrame  # noqa: E402
 from posecheck.labels import load_labels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from posecheck.poses.schema import Check, OwnNeutral  # noqa: E402
-from posecheck.sources.recording import RecordingSource  # noqa: E402
+from posecheck.sources.recording import RecordingSource, write_recording  # noqa: E402
 from tools.own_neutral_study import (  # noqa: E402
     STUDIED,
     ClipTrace,
@@ -375,6 +377,31 @@ def test_the_studies_learn_and_settle_the_neutral_as_the_checker_does() -> None:
             for a, b in zip(tr.neutral, beside[clip].neutral, strict=True)
             if not (math.isnan(a) or math.isnan(b))]
     assert len(gaps) > 500 and max(gaps) < 0.1  # (a frame's difference in when the latch is read)
+
+
+def test_the_studies_learn_afresh_when_the_person_comes_back_as_the_checker_does(tmp_path: Path) -> None:
+    """A person gone for half a second after the neutral was learned: the checker forgets its
+    neutral, and so must the one the studies learn beside the fixed levels (StudyNeutral)."""
+    clip = "hamstring_stretch__lumbar_rounding_30deg_session_male_average__rr"
+    frames = list(RecordingSource(SESSIONS / f"{clip}.landmarks.npz"))
+    gone = [i for i, f in enumerate(frames) if 1.6 <= f.timestamp < 2.1]
+    assert len(gone) >= 7
+    for i in gone:
+        frames[i] = PoseFrame(frames[i].timestamp, frames[i].width, frames[i].height, None)
+    write_recording(tmp_path / f"{clip}.landmarks.npz", frames, {"source": "test: person gone"})
+    shutil.copy(SESSIONS / f"{clip}.labels.json", tmp_path)
+
+    (shipped,) = trace(tmp_path, shipped=True)
+    (beside,) = trace(tmp_path, shipped=False)
+    assert shipped.t == beside.t
+    gap_end = frames[gone[-1]].timestamp
+    before = [n for t, n in zip(shipped.t, shipped.neutral, strict=True) if t < 1.6]
+    after = [n for t, n in zip(shipped.t, shipped.neutral, strict=True) if t > gap_end]
+    assert not math.isnan(before[-1])  # learned before the person left...
+    assert after and math.isnan(after[0])  # ...and forgotten on their return
+    for a, b in zip(shipped.neutral, beside.neutral, strict=True):
+        assert math.isnan(a) == math.isnan(b)
+        assert math.isnan(a) or abs(a - b) < 0.1
 
 
 def test_the_fixed_levels_clear_every_committed_clips_flat_back() -> None:

@@ -144,17 +144,23 @@ def trace(root: Path, shipped: bool) -> list[ClipTrace]:
             pose = fixed_only(pose)
         checker = PoseChecker(pose, side=labels["side"], also_measure=(own_feature,))
         tr = ClipTrace(clip, pose.id, labels["body"]["phenotype"]["name"], bool(labels.get("compensated")))
+        camera_side = None
         for frame_labels, frame in zip(labels["frames"], RecordingSource(rec_path), strict=False):
             verdict = checker.update(frame)
             status = next((s for s in verdict.checks if s.id == check_id), None)
-            if not verdict.in_position or status is None or math.isnan(status.value):
+            turned = verdict.camera_side is not None and verdict.camera_side != camera_side
+            camera_side = verdict.camera_side or camera_side
+            if learner is not None and (turned or not verdict.in_position or status is None
+                                        or status.state == "not_checked"):
+                learner.reset()  # as the checker forgets its own: learn afresh
+            if not verdict.in_position or status is None or status.state == "not_checked":
                 continue
             own = verdict.features.get(own_feature, math.nan)
-            if learner is not None:
+            if learner is not None:  # fed even when unseen, as the checker's is (NaN breaks a steady run)
                 learner.update(verdict.timestamp, own, fixed_clear=status.state == "ok")
-                neutral = learner.value
-            else:
-                neutral = checker.own_neutral(check_id)
+            if math.isnan(status.value):
+                continue
+            neutral = learner.value if learner is not None else checker.own_neutral(check_id)
             tr.t.append(verdict.timestamp)
             tr.truth.append(lumbar_angle(frame_labels["params"]))
             tr.severity.append(float(frame_labels.get("active_mistakes", {}).get(check_id, 0.0)))
