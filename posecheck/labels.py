@@ -40,6 +40,7 @@ class ClipLabels:
     view_kind: str | None = None  # "side", "front", ... when the format gives it
     frame_params: list[dict[str, float]] = field(default_factory=list)  # per frame: joint angles set
     mistake_parameters: dict[str, str] = field(default_factory=dict)  # check id -> the angle it sets
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)  # the file as read (generator details)
 
     def severity_at(self, i: int, check: str) -> float:
         return self.frame_severity[i].get(check, 0.0)
@@ -73,6 +74,7 @@ def _from_v1(path: Path, d: dict[str, Any]) -> ClipLabels:
         camera_side=d.get("camera_side"), view_kind=d.get("view", {}).get("kind"),
         frame_params=[{k: float(v) for k, v in f.get("params", {}).items()} for f in frames],
         mistake_parameters={m["check"]: m["parameter"] for m in d.get("mistakes", []) if "parameter" in m},
+        raw=d,
     )
 
 
@@ -87,4 +89,4 @@ def _from_starter(path: Path, d: dict[str, Any]) -> ClipLabels:
         sev.append({check: abs(float(f.get("severity_deg", 0.0)))} if check else {})
     return ClipLabels(path=path, pose=pose, side=None, yaw_deg=0.0, compensated=False,
                       frame_times=[f["frame"] / fps for f in frames], frame_severity=sev,
-                      keypoints=[f.get("gt_kp2d", {}) for f in frames])
+                      keypoints=[f.get("gt_kp2d", {}) for f in frames], raw=d)

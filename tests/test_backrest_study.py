@@ -20,7 +20,7 @@ SESSIONS = ROOT / "samples" / "sessions"
 
 def test_a_seated_bend_is_judged_and_its_readings_kept_for_every_frame_in_position() -> None:
     video = sorted(SESSIONS.glob("glute_stretch_seated__forward_bend_30deg_session_*.mp4"))[0]
-    judged = study.judge(video, load_catalogue())
+    judged = study.judge(study.video_labels(video), load_catalogue())
     # 1.8 s of neutral back, then 30 deg over 1.5 s: flagged within a second of passing 15 deg, its
     # neutral learned in the neutral start, and both readings kept on most frames of the 4.3 s clip
     assert judged.flagged and judged.onset_s is not None and abs(judged.onset_s) < 1.0
@@ -53,8 +53,9 @@ def test_the_change_is_the_median_over_frames_both_runs_judged() -> None:
 def test_the_gap_is_read_from_the_generators_labels(tmp_path: Path) -> None:
     video = tmp_path / "x.mp4"
     (tmp_path / "x.labels.json").write_text(json.dumps(
-        {"generator": {"params": {"spec": {"backrest_gap_m": 0.031}}}}))
-    assert study.backrest_gap_m(video) == 0.031
+        {"format": "posecheck-labels/1", "pose": "glute_stretch", "frames": [],
+         "generator": {"params": {"spec": {"backrest_gap_m": 0.031}}}}))
+    assert study.backrest_gap_m(study.video_labels(video)) == 0.031
 
 
 def test_a_chair_clip_without_a_twin_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

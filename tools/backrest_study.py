@@ -21,7 +21,6 @@ frames both runs judged in position.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import statistics
 import sys
@@ -38,7 +37,7 @@ from posecheck import regress  # noqa: E402
 from posecheck.checker.checker import PoseChecker  # noqa: E402
 from posecheck.checker.events import Verdict  # noqa: E402
 from posecheck.estimators.base import quiet_native_logs  # noqa: E402
-from posecheck.labels import load_labels  # noqa: E402
+from posecheck.labels import ClipLabels, load_labels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from tools.camera_quality_study import neutral_learned_at  # noqa: E402
 from tools.study_output import cell, emit, heading  # noqa: E402
@@ -60,14 +59,18 @@ class Judged:
     readings: dict[float, tuple[float, ...]]
 
 
-def backrest_gap_m(video: Path) -> float:
+def backrest_gap_m(labels: ClipLabels) -> float:
     """How far behind the pelvis the clip's chair back stands (m), from the generator's labels."""
-    raw = json.loads(video.with_name(video.name.replace(".mp4", ".labels.json")).read_text())
-    return float(raw["generator"]["params"]["spec"]["backrest_gap_m"])
+    return float(labels.raw["generator"]["params"]["spec"]["backrest_gap_m"])
 
 
-def judge(video: Path, catalogue: dict) -> Judged:
-    labels = load_labels(video.with_name(video.name.replace(".mp4", ".labels.json")))
+def video_labels(video: Path) -> ClipLabels:
+    """The labels beside a rendered clip's video."""
+    return load_labels(video.with_name(video.name.replace(".mp4", ".labels.json")))
+
+
+def judge(labels: ClipLabels, catalogue: dict) -> Judged:
+    """One clip run through MediaPipe and the checker from its video, and scored as regress scores it."""
     pose = catalogue[labels.pose]
     checker = PoseChecker(pose, also_measure=READINGS)
     verdicts: list[Verdict] = []
@@ -136,9 +139,9 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"no twin for {', '.join(missing)} in {', '.join(map(str, args.twins))}")
     pairs = []
     for video in tqdm(videos, desc="clip pairs", unit="pair"):
-        gap = backrest_gap_m(video)
-        pairs.append((video.name.removesuffix(".mp4"), gap, judge(video, catalogue),
-                      judge(twins[video.name], catalogue)))
+        chair = video_labels(video)
+        pairs.append((video.name.removesuffix(".mp4"), backrest_gap_m(chair), judge(chair, catalogue),
+                      judge(video_labels(twins[video.name]), catalogue)))
     command = (f"python tools/backrest_study.py {args.chairs} --twins "
                + " ".join(map(str, args.twins)))
     lines = heading("A chair back behind the seated glute stretch", command, args.out)

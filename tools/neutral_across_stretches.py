@@ -25,7 +25,6 @@ from:
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from dataclasses import dataclass
@@ -66,7 +65,7 @@ def clip_neutral(path: Path, set_name: str, catalogue: dict) -> ClipNeutral | No
     labels, frames = labelled_recording(path)
     if labels.pose not in STRETCHES:
         return None
-    raw = json.loads(path.with_name(path.name.replace(".landmarks.npz", ".labels.json")).read_text())
+    raw = labels.raw
     checker = PoseChecker(catalogue[labels.pose], also_measure=FEATURES)
     seen: dict[str, list[float]] = {f: [] for f in FEATURES}
     started = False

@@ -190,14 +190,11 @@ def widened(pose: PoseDefinition, by: float) -> PoseDefinition:
     return _own_neutral_changed(pose, flag_past=own.flag_past + by, clear_within=own.clear_within + by)
 
 
-def settling(pose: PoseDefinition, seconds: float) -> PoseDefinition:
-    """The pose with its lumbar check's neutral settling for `seconds` after it is learned."""
-    return _own_neutral_changed(pose, settles_for_s=seconds)
-
-
-def settling_reach(pose: PoseDefinition, seconds: float, deg: float) -> PoseDefinition:
-    """The pose with its lumbar check's neutral settling for `seconds`, and allowed to move `deg`
-    from its first value."""
+def settling(pose: PoseDefinition, seconds: float, deg: float | None = None) -> PoseDefinition:
+    """The pose with its lumbar check's neutral settling for `seconds` after it is learned, and
+    with `deg` allowed to move that far from its first value (otherwise as far as the pose says)."""
+    if deg is None:
+        return _own_neutral_changed(pose, settles_for_s=seconds)
     return _own_neutral_changed(pose, settles_for_s=seconds, settles_within=deg)
 
 
@@ -218,7 +215,7 @@ def reach_variants(own: OwnNeutral) -> list[Variant]:
     further or less far (a grid, with the shipped pair in it)."""
     pairs = sorted({*itertools.product(GRID_SETTLES_FOR, GRID_SETTLES_WITHIN),
                     (own.settles_for_s, own.settling_reach)})
-    return [(f"{s:g} s, {d:g} deg", functools.partial(settling_reach, seconds=s, deg=d),
+    return [(f"{s:g} s, {d:g} deg", functools.partial(settling, seconds=s, deg=d),
              (s, d) == (own.settles_for_s, own.settling_reach)) for s, d in pairs]
 
 
