@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from posecheck import regress  # noqa: E402
+from posecheck.checker.events import Event  # noqa: E402
 from posecheck.features import silhouette  # noqa: E402
 from posecheck.labels import load_labels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
@@ -69,6 +70,8 @@ def test_a_sessions_mistake_is_flagged_through_the_estimator_after_its_labelled_
     assert run.false_alarm_s == 0.0 and 3.0 < run.in_position_s <= 4.3
     # its own neutral is learned in the neutral start, read from the events of the checker regress used
     assert run.neutral_s is not None and 0.5 < run.neutral_s < 1.8
+    # after a steady second in position (learn_s: 1 s), counted from the checker's position_entered
+    assert run.entered_s is not None and run.learning_s is not None and 1.0 <= run.learning_s < 1.8
     # found in every frame; the torso it traced on is the labelled one, at half the frame's size
     labels = load_labels(video.with_name(video.name.replace(".mp4", ".labels.json")))
 
@@ -102,8 +105,8 @@ def test_the_tables_count_flat_backs_flagged_and_mistakes_caught() -> None:
             study.Run("b.mp4", "glute_stretch", "as rendered", False, 0.0, None, 7.0),
             study.Run("b.mp4", "glute_stretch", "dim", False, 0.0, None, 7.0)]
     text = "\n".join(study.flat_rows(runs))
-    assert "| glute_stretch | as rendered | 100% | - | 0 of 2 | 0.0 / 15 |" in text
-    assert "| glute_stretch | dim | 100% | - | 1 of 2 | 1.5 / 15 |" in text
+    assert "| glute_stretch | as rendered | 100% | - | - | 0 of 2 | 0.0 / 15 |" in text
+    assert "| glute_stretch | dim | 100% | - | - | 1 of 2 | 1.5 / 15 |" in text
     assert study.flagged_clips(runs)[2] == "| a | 0.0 | 1.5 | - | - |"
     assert study.flagged_clips(runs[2:]) == ["No flat back is flagged under any condition."]
     caught = [study.Run("c.mp4", "hamstring_stretch", "soft", True, 0.0, 0.4, 4.0),
@@ -129,9 +132,34 @@ def test_how_well_the_person_was_seen_is_a_mean_share_and_a_median_torso() -> No
     runs = [study.Run("a.mp4", "hip_flexor_stretch", "far", False, 0.0, None, 1.0, None, 1.0, 30.0),
             study.Run("b.mp4", "hip_flexor_stretch", "far", False, 0.0, None, 0.0, None, 0.5, 20.0),
             study.Run("c.mp4", "hip_flexor_stretch", "far", False, 0.0, None, 0.0, None, 0.0)]
-    assert "| hip_flexor_stretch | far | 50% | 25 | 0 of 3 | 0.0 / 1 |" in study.flat_rows(runs)
+    assert "| hip_flexor_stretch | far | 50% | 25 | - | 0 of 3 | 0.0 / 1 |" in study.flat_rows(runs)
 
 
 def test_the_scoring_text_names_the_tracer_s_own_sizes() -> None:
     assert f"({silhouette.WORK_SIDE} pixels on its longest side; below {silhouette.MIN_CHORD_PX:.0f} " \
         "the outline is not traced)" in " ".join(study.SCORING.split())
+
+
+def test_the_flat_backs_say_how_long_the_neutral_took_from_coming_into_position() -> None:
+    def run(clip: str, neutral: float | None, entered: float | None) -> study.Run:
+        return study.Run(clip, "hamstring_stretch", "dim", False, 0.0, None, 8.0, neutral, 1.0, 30.0, entered)
+
+    runs = [run("a.mp4", 2.5, 1.0), run("b.mp4", 4.0, 0.5), run("c.mp4", 6.0, 0.4),
+            run("d.mp4", None, 0.7), run("e.mp4", None, None)]
+    assert [r.learning_s for r in runs] == pytest.approx([1.5, 3.5, 5.6, None, None])
+    # the median and longest wait over those that learned one; d came into position and learned
+    # none, e never came into position
+    row = "| hamstring_stretch | dim | 100% | 30 | 3.5 / 5.6; none in 1 | 0 of 5 | 0.0 / 40 |"
+    assert row in study.flat_rows(runs)
+
+
+def test_the_wait_is_counted_from_the_last_time_the_person_came_into_position() -> None:
+    events = [Event(1.0, "position_entered", "In position."), Event(3.0, "position_left", "Out."),
+              Event(4.0, "position_entered", "In position."), Event(4.5, "neutral_learned", "..."),
+              Event(9.0, "position_entered", "In position.")]
+    assert study.entered_at(events, 5.2) == 4.0
+    assert study.entered_at(events, 4.0) == 4.0
+    assert study.entered_at(events, 2.0) == 1.0
+    assert study.entered_at(events, None) == 1.0
+    assert study.entered_at(events, 0.5) is None
+    assert study.entered_at([], None) is None

@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from posecheck import regress  # noqa: E402
 from posecheck.checker.checker import PoseChecker  # noqa: E402
+from posecheck.checker.events import Event  # noqa: E402
 from posecheck.estimators.base import quiet_native_logs  # noqa: E402
 from posecheck.features.silhouette import working_scale  # noqa: E402
 from posecheck.frames import PoseFrame  # noqa: E402
@@ -57,8 +58,11 @@ of a lumbar check there is a false alarm, and its seconds are regress's false-al
 flagged, and the onset is regress's, timed from where the labelled lumbar angle passes 15 deg.
 The tables also say how well the person was seen: the share of frames MediaPipe found someone in,
 and the median length of their torso (mid-hip to mid-shoulder) in the mask the back's outline is
-traced on (320 pixels on its longest side; below 12 the outline is not traced). Beside each
-mistake not caught: when its own neutral was learned, and its seconds in position."""
+traced on (320 pixels on its longest side; below 12 the outline is not traced). For the flat
+backs they give how long the person had held the position when their own neutral was learned (the
+coach says "Hold still with your back long" until then; a neutral adopted after 10 s of a flag
+counts too), and in how many holds it never was. Beside each mistake not caught: when its own
+neutral was learned, and its seconds in position."""
 
 
 def as_rendered(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -95,8 +99,8 @@ class Run:
     """One clip under one condition, scored by regress on the stretch's lumbar check: flagged (for a
     mistake clip, within the tolerance of its must-flag frames), the false-alarm seconds, the onset
     after the labelled angle passed 15 deg (None unless flagged there), the seconds in position,
-    and when (in the video's time) the check first learned or adopted the person's own neutral
-    (None: never)."""
+    when (in the video's time) the check first learned or adopted the person's own neutral (None:
+    never), and when the person last came into position before that (or first, if it never was)."""
 
     clip: str
     stretch: str
@@ -108,6 +112,14 @@ class Run:
     neutral_s: float | None = None
     found_share: float = 1.0  # of the clip's frames, those MediaPipe found a person in
     torso_px: float = math.nan  # median hip-to-shoulder length in the mask the outline is traced on
+    entered_s: float | None = None  # None: never in position
+
+    @property
+    def learning_s(self) -> float | None:
+        """How long the person held the position before their neutral was learned (None: never)."""
+        if self.neutral_s is None or self.entered_s is None:
+            return None
+        return self.neutral_s - self.entered_s
 
 
 def traced_torso_px(frame: PoseFrame) -> float | None:
@@ -140,8 +152,9 @@ def run_clip(video: Path, condition: str, catalogue: dict,
     seen = [t for t in torsos if t is not None]
     found = len(seen) / len(torsos) if torsos else 0.0
     torso = float(np.median(seen)) if seen else math.nan
+    neutral = neutral_learned_at(checker, check)
     return Run(video.name, labels.pose, condition, c.flagged, c.false_alarm_s, c.onset_error_s,
-               outcome.in_position_s, neutral_learned_at(checker, check), found, torso)
+               outcome.in_position_s, neutral, found, torso, entered_at(checker.events, neutral))
 
 
 def neutral_learned_at(checker: PoseChecker, check: str) -> float | None:
@@ -149,6 +162,15 @@ def neutral_learned_at(checker: PoseChecker, check: str) -> float | None:
     (None: never)."""
     return min((e.timestamp for e in checker.events if e.kind == "neutral_learned" and e.check == check),
                default=None)
+
+
+def entered_at(events: Iterable[Event], before: float | None) -> float | None:
+    """From a checker's events: when the person last came into position at or before `before`;
+    with `before` None, when they first did (None: never)."""
+    entered = [e.timestamp for e in events if e.kind == "position_entered"]
+    if before is not None:
+        entered = [t for t in entered if t <= before + 1e-9][-1:]
+    return entered[0] if entered else None
 
 
 def _conditions_of(runs: list[Run]) -> list[str]:
@@ -176,12 +198,22 @@ def _seen(rs: list[Run]) -> str:
             f"{cell(statistics.median(torsos) if torsos else None, '.0f')}")
 
 
+def _learning(rs: list[Run]) -> str:
+    """The table cell of how long the neutral took to learn: the median and the longest time from
+    coming into position, and how many of the runs that came into position learned none."""
+    waits = [w for r in rs if (w := r.learning_s) is not None]
+    none = sum(r.entered_s is not None and r.neutral_s is None for r in rs)
+    cell_text = f"{statistics.median(waits):.1f} / {max(waits):.1f}" if waits else "-"
+    return cell_text + (f"; none in {none}" if none else "")
+
+
 def flat_rows(runs: list[Run]) -> list[str]:
-    lines = [f"| stretch | condition | {SEEN_HEAD} | flat backs flagged | seconds flagged / in position |",
-             "|---|---|---|---|---|---|"]
+    lines = [f"| stretch | condition | {SEEN_HEAD} | neutral learned, s in position: median / longest | "
+             "flat backs flagged | seconds flagged / in position |",
+             "|---|---|---|---|---|---|---|"]
     for stretch, condition, rs in _groups(runs):
         n = sum(r.flagged for r in rs)
-        lines.append(f"| {stretch} | {condition} | {_seen(rs)} | {n} of {len(rs)} | "
+        lines.append(f"| {stretch} | {condition} | {_seen(rs)} | {_learning(rs)} | {n} of {len(rs)} | "
                      f"{sum(r.false_alarm_s for r in rs):.1f} / {sum(r.in_position_s for r in rs):.0f} |")
     return lines
 
