@@ -1,0 +1,213 @@
+"""How much does rendering a clip again move what the lumbar checks read?
+
+python tools/render_repeat_study.py FIRST_DIR --again DIR [--out FILE]
+
+The synthetic renderer (tools/synth) is seeded, but its software rasteriser is not bit-exact: a
+clip rendered twice from the same spec gives pictures that differ in a few pixels along the edges.
+MediaPipe sees those pictures, so a study run on re-rendered clips can differ from one run on the
+first renders without any change in posecheck. This study measures that floor: each clip in the
+--again folder is the same spec rendered a second time (`python -m tools.synth.generate --match
+NAME`), and its twin of the same name in FIRST_DIR the first render. Both are run through
+MediaPipe and the checker from their videos and scored as `posecheck regress` scores a clip
+(posecheck/regress.py run_clip). For each pair the table gives:
+- how far the pictures differ: the mean absolute difference in 0..255 levels, over the frame's
+  three channels (the median frame's and the largest), and the share of pixels that differ by
+  more than 8 levels in the median frame;
+- the seconds the lumbar check was flagged in each render (for correct holds: false alarms), and
+  when its own neutral was learned;
+- how far the two readings the check judges moved between the renders, over the frames both runs
+  judged in position: the fixed level's reading and the own-neutral level's (the pose file's
+  `feature` and `neutral_feature`), each as the median and the largest absolute change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from tqdm import tqdm
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from posecheck import regress  # noqa: E402
+from posecheck.checker.checker import PoseChecker  # noqa: E402
+from posecheck.checker.events import Verdict  # noqa: E402
+from posecheck.estimators.base import quiet_native_logs  # noqa: E402
+from posecheck.labels import load_labels  # noqa: E402
+from posecheck.poses import load_catalogue  # noqa: E402
+from posecheck.poses.schema import PoseDefinition  # noqa: E402
+from tools.camera_quality_study import neutral_learned_at  # noqa: E402
+from tools.spine_study import STUDIED  # noqa: E402
+from tools.study_output import cell, emit, heading  # noqa: E402
+
+CHANGED_LEVELS = 8  # a pixel counts as changed past this many levels in any channel
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One render's run: the seconds its lumbar check was flagged where the labels say it should
+    not be, when the own neutral was learned (None: never), and the two readings (fixed,
+    own-neutral) on each frame judged in position, by timestamp."""
+
+    false_alarm_s: float
+    neutral_s: float | None
+    readings: dict[float, tuple[float, float]]
+
+
+def readings_of(pose: PoseDefinition) -> tuple[str, str]:
+    """The features the pose's lumbar check reads: for its fixed level and against the own neutral."""
+    check = pose.check(STUDIED[pose.id][0])
+    return check.feature, check.neutral_feature or check.feature
+
+
+def judge(video: Path, catalogue: dict) -> tuple[str, Judged] | None:
+    """(stretch id, its run) of one rendered clip, from its video; None for a clip of a stretch
+    without a lumbar check."""
+    labels = load_labels(video.with_name(video.name.replace(".mp4", ".labels.json")))
+    if labels.pose not in STUDIED:
+        return None
+    pose = catalogue[labels.pose]
+    check = STUDIED[labels.pose][0]
+    features = readings_of(pose)
+    checker = PoseChecker(pose, also_measure=features)
+    verdicts: list[Verdict] = []
+    outcome = regress.run_clip(labels, pose, from_landmarks=False, checker=checker,
+                               watch=lambda _, verdict: verdicts.append(verdict))
+    c = next(c for c in outcome.checks if c.check == check)
+    readings = {round(v.timestamp, 3): (v.features.get(features[0], math.nan),
+                                        v.features.get(features[1], math.nan))
+                for v in verdicts if v.in_position and v.status in ("good", "mistake")}
+    return labels.pose, Judged(c.false_alarm_s, neutral_learned_at(checker, check), readings)
+
+
+def _frames(video: Path) -> Iterator[np.ndarray]:
+    cap = cv2.VideoCapture(str(video))
+    try:
+        while True:
+            ok, bgr = cap.read()
+            if not ok:
+                return
+            yield bgr
+    finally:
+        cap.release()
+
+
+def frame_change(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """(mean absolute difference in levels over every pixel and channel, share of pixels that
+    differ by more than CHANGED_LEVELS in some channel) between two pictures of one size."""
+    d = np.abs(a.astype(np.int16) - b.astype(np.int16))
+    return float(d.mean()), float((d.max(axis=2) > CHANGED_LEVELS).mean())
+
+
+def picture_change(first: Path, again: Path) -> tuple[float, float, float]:
+    """Over the frames of two videos of one clip: the median frame's and the largest frame's mean
+    absolute difference, and the median frame's share of changed pixels (NaN for no frames)."""
+    changes = [frame_change(a, b) for a, b in zip(_frames(first), _frames(again), strict=False)]
+    if not changes:
+        return math.nan, math.nan, math.nan
+    means = [m for m, _ in changes]
+    return statistics.median(means), max(means), statistics.median(s for _, s in changes)
+
+
+def reading_change(first: Judged, again: Judged) -> tuple[tuple[float, float], tuple[float, float]]:
+    """For each reading (fixed, own-neutral): the median and the largest absolute change between
+    the renders over the frames both judged with a value ((NaN, NaN) where none did)."""
+    both = sorted(set(first.readings) & set(again.readings))
+    out = []
+    for k in range(2):
+        d = [abs(again.readings[t][k] - first.readings[t][k]) for t in both
+             if math.isfinite(first.readings[t][k]) and math.isfinite(again.readings[t][k])]
+        out.append((statistics.median(d), max(d)) if d else (math.nan, math.nan))
+    return out[0], out[1]
+
+
+@dataclass(frozen=True)
+class Pair:
+    clip: str
+    stretch: str
+    picture: tuple[float, float, float]
+    first: Judged
+    again: Judged
+
+
+def pair_row(p: Pair) -> str:
+    fixed, own = reading_change(p.first, p.again)
+    mean_med, mean_max, changed = p.picture
+    return (f"| {p.clip} | {cell(mean_med, '.2f')} / {cell(mean_max, '.2f')} | "
+            f"{cell(100 * changed, '.2f')}% | "
+            f"{p.first.false_alarm_s:.1f} / {p.again.false_alarm_s:.1f} | "
+            f"{cell(p.first.neutral_s, '.1f')} / {cell(p.again.neutral_s, '.1f')} | "
+            f"{cell(fixed[0], '.2f')} / {cell(fixed[1], '.2f')} | "
+            f"{cell(own[0], '.2f')} / {cell(own[1], '.2f')} |")
+
+
+HEADER = ["| clip | picture change, levels: median frame / largest | pixels changed (median frame) "
+          "| false alarm s: first / again | neutral learned at (s): first / again "
+          "| fixed reading's change (deg): median / largest | own-neutral reading's change (deg): "
+          "median / largest |",
+          "|---|---|---:|---|---|---|---|"]
+
+
+def summary(pairs: list[Pair], catalogue: dict) -> list[str]:
+    """Per stretch: the readings it judges, how many holds either render flagged, and the largest
+    changes."""
+    lines = ["| stretch | readings (fixed / own-neutral) | clips | flagged: first / again / either "
+             "| largest change of a frame's reading (deg): fixed / own-neutral |",
+             "|---|---|---:|---|---|"]
+    for stretch in STUDIED:
+        ps = [p for p in pairs if p.stretch == stretch]
+        if not ps:
+            continue
+        changes = [reading_change(p.first, p.again) for p in ps]
+        worst = [max((c[k][1] for c in changes if math.isfinite(c[k][1])), default=math.nan)
+                 for k in range(2)]
+        first = sum(p.first.false_alarm_s > 0 for p in ps)
+        again = sum(p.again.false_alarm_s > 0 for p in ps)
+        either = sum(p.first.false_alarm_s > 0 or p.again.false_alarm_s > 0 for p in ps)
+        fixed, own = readings_of(catalogue[stretch])
+        lines.append(f"| {stretch} | {fixed} / {own} | {len(ps)} | {first} / {again} / {either} | "
+                     f"{cell(worst[0], '.2f')} / {cell(worst[1], '.2f')} |")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("first", type=Path, help="the folder of the first renders")
+    ap.add_argument("--again", type=Path, required=True, help="the folder of the same clips rendered again")
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args(argv)
+    quiet_native_logs()
+    catalogue = load_catalogue()
+    videos = sorted(args.again.glob("*.mp4"))
+    missing = [v.name for v in videos if not (args.first / v.name).exists()]
+    if missing:
+        ap.error(f"no first render of {', '.join(missing)} in {args.first}")
+    if not videos:
+        ap.error(f"no rendered clips (*.mp4) in {args.again}")
+    pairs = []
+    for video in tqdm(videos, desc="clip pairs", unit="pair"):
+        judged_again = judge(video, catalogue)
+        judged_first = judge(args.first / video.name, catalogue)
+        if judged_again is None or judged_first is None:
+            continue
+        (stretch, again), (_, first) = judged_again, judged_first
+        pairs.append(Pair(video.name.removesuffix(".mp4"), stretch,
+                          picture_change(args.first / video.name, video), first, again))
+    lines = heading("The same clips rendered twice",
+                    f"python tools/render_repeat_study.py {args.first} --again {args.again}", args.out)
+    lines += [(__doc__ or "").split("\n\n", 1)[1].strip(), "",
+              "## By stretch", "", *summary(pairs, catalogue), "",
+              "## Each clip", "", *HEADER, *(pair_row(p) for p in pairs), ""]
+    return emit(lines, args.out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
