@@ -58,6 +58,19 @@ def test_the_neutral_is_the_median_of_the_first_steady_second() -> None:
     assert n.value == pytest.approx(-20.0)
 
 
+def test_the_wait_for_a_neutral_runs_from_the_first_frame_since_the_last_reset() -> None:
+    n = NeutralReading(SPEC)
+    assert n.waiting_since is None
+    n.update(3.0, -20.0, may_learn=False)  # flagged or pending frames count: the person is waiting
+    n.update(3.1, math.nan, may_learn=True)
+    n.update(3.2, -25.0, may_learn=True)
+    assert n.waiting_since == 3.0 and n.value is None
+    n.reset()
+    assert n.waiting_since is None
+    assert feed(n, [-20.0] * 12) == pytest.approx(1.0)
+    assert n.waiting_since == 0.0
+
+
 def test_an_unsteady_or_interrupted_reading_starts_the_second_again() -> None:
     n = NeutralReading(SPEC)
     # settling from -26 to -20: within 2 deg of what follows only from 0.2 s, so learned at 1.2 s

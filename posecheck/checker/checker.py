@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from posecheck.checker import guidance
 from posecheck.checker.books import Books
-from posecheck.checker.events import CheckStatus, Event, MistakeSpan, Status, Verdict
+from posecheck.checker.events import CheckStatus, Event, MistakeSpan, NeutralNote, Status, Verdict
 from posecheck.checker.latch import Latch
 from posecheck.checker.neutral import NeutralReading
 from posecheck.checker.reps import RepCounter, RepEvent
@@ -29,6 +29,14 @@ RECENT_S = 1.0  # a rep event older than this when it is judged is booked but no
 MAX_CREDIT_GAP_S = 1.0  # longest gap between two good frames that still counts towards a hold
 EXTRA_PEOPLE_AFTER_S = 1.0
 LEARNING_NEUTRAL = "Good. Hold still with your back long for a moment: learning how your back looks."
+STILL_LEARNING_NEUTRAL = ("Keep still with your back long so I can learn how it looks. If you are still, "
+                          "add light or come a little closer.")
+# How long the check tries to learn the person's neutral back before it asks again, naming what
+# may be in the way: past the longest any of the 60 restless holds of the first restless set took
+# as rendered (4.6 s; docs/measurements/camera_quality.md, "neutral learned" column), so a person
+# in good light seldom hears it, while a dim room or a person far away can keep the reading from
+# ever holding steady for the second it needs (2 of 20 hamstring holds there, dim).
+NEUTRAL_PATIENCE_S = 5.0
 ADOPTED_NEUTRAL = "OK: that is taken as how your back looks. Keep it there."
 # how long the form message says so after a flagged back was taken as the neutral: the coach
 # speaks it (live/programme.py), and its 11 words take about 4 s at a speaking rate of 160 words
@@ -247,7 +255,7 @@ class PoseChecker:
         self._count_reps(t, values, view, major_active, blind)
 
         regions: tuple[str, ...] = ()
-        adopted = False
+        note: NeutralNote | None = None
         rep_cue = self._rep_cue[1] if self._rep_cue is not None and t < self._rep_cue[0] else None
         if active:
             status: Status = "mistake"
@@ -266,16 +274,19 @@ class PoseChecker:
                 message = self._reps_message()
             elif side_book.hold_complete_at is not None:
                 message = "Hold complete. Well done."
-            elif self._learning_neutral(statuses):
-                message = LEARNING_NEUTRAL
+            elif (since := self._learning_since(statuses)) is not None:
+                if t - since >= NEUTRAL_PATIENCE_S - 1e-9:
+                    message, note = STILL_LEARNING_NEUTRAL, "still_learning"
+                else:
+                    message = LEARNING_NEUTRAL
             elif self._just_adopted(t):
-                message, adopted = ADOPTED_NEUTRAL, True
+                message, note = ADOPTED_NEUTRAL, "adopted"
             else:
                 message = f"Good form, hold it: {side_book.hold_s:.0f} of {self.pose.hold.seconds:.0f} s."
         self._note_guidance(t, status == "guidance", message)
         return Verdict(t, status, message, self.working_side, camera_side, True, side_book.hold_s,
                        self.pose.hold.seconds, tuple(statuses), values, regions, *self._rep_numbers(),
-                       neutral_adopted=adopted)
+                       neutral_note=note)
 
     # ------------------------------------------------------------------------------------------
     def _count_reps(self, t: float, values: dict[str, float], view: str,
@@ -471,10 +482,12 @@ class PoseChecker:
         return any(rt.told_adopted_at is not None and t - rt.told_adopted_at < ADOPTED_SHOW_S - 1e-9
                    for rt in self._checks)
 
-    def _learning_neutral(self, statuses: list[CheckStatus]) -> bool:
-        """A check that learns the person's neutral is judged now and has not learned it yet."""
-        return any(rt.neutral is not None and rt.neutral.value is None and not math.isnan(s.value)
-                   for rt, s in zip(self._checks, statuses, strict=True))
+    def _learning_since(self, statuses: list[CheckStatus]) -> float | None:
+        """Since when a check that learns the person's neutral, judged now, has been trying to learn
+        it (the earliest such check; None when no check is learning one)."""
+        return min((rt.neutral.waiting_since for rt, s in zip(self._checks, statuses, strict=True)
+                    if rt.neutral is not None and rt.neutral.value is None and not math.isnan(s.value)
+                    and rt.neutral.waiting_since is not None), default=None)
 
     def _forget_neutrals(self) -> None:
         """Learn every neutral afresh (until then the checks judge on their fixed levels alone)."""

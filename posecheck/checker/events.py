@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Status = Literal["no_person", "guidance", "not_in_position", "good", "mistake"]
+# what a "good" message says about the person's own neutral back (see PoseChecker)
+NeutralNote = Literal["adopted", "still_learning"]
 CheckState = Literal["ok", "pending", "mistake", "unseen", "not_checked"]
 EventKind = Literal["mistake_started", "mistake_ended", "hold_complete", "side_switched",
                     "not_in_view", "back_in_view", "position_entered", "position_left",
@@ -51,7 +53,9 @@ class Verdict:
     reps_done: bool = False  # the set's reps (or each direction's time) reached
     reps_text: str | None = None  # the count in words: "reps 3/10", or each direction's time
     reps_fraction: float = 0.0  # how far through the set, 0..1
-    neutral_adopted: bool = False  # the message says the back was just taken as the person's neutral
+    # the message says the back was just taken as the person's neutral ("adopted"), or that it has
+    # not been learned after NEUTRAL_PATIENCE_S of trying ("still_learning")
+    neutral_note: NeutralNote | None = None
 
     @property
     def active_mistakes(self) -> tuple[str, ...]:

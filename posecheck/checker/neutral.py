@@ -32,6 +32,7 @@ class NeutralReading:
     spec: OwnNeutral
     value: float | None = None  # the learned neutral, None while learning
     learned_at: float | None = None
+    waiting_since: float | None = None  # the first frame fed since the last reset, while none is learned
     adopted: bool = False  # the neutral is a back the fixed level flagged: judge against it alone
     _window: deque[tuple[float, float]] = field(default_factory=deque)  # clear and steady so far
     _held: deque[tuple[float, float]] = field(default_factory=deque)  # flagged without a break so far
@@ -44,6 +45,8 @@ class NeutralReading:
         if self.value is not None:
             self._settle(t, reading, may_learn)
             return False
+        if self.waiting_since is None:
+            self.waiting_since = t
         adopting = flagged and self.spec.adopt_after_s is not None
         if math.isnan(reading) or not (may_learn or adopting):
             self._window.clear()  # a steady stretch, or an unbroken flag, starts again
@@ -104,7 +107,7 @@ class NeutralReading:
         return True
 
     def reset(self) -> None:
-        self.value = self.learned_at = None
+        self.value = self.learned_at = self.waiting_since = None
         self.adopted = False
         self._settling = []
         self._first = math.nan

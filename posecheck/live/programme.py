@@ -132,8 +132,8 @@ def verdict_cue(verdict: Verdict) -> CueCandidate:
         return CueCandidate("good", "good", verdict.message, "Good. Keep going.")
     if verdict.hold_s >= verdict.hold_target_s - 1e-6:
         return CueCandidate("complete", "good", "Hold complete. Well done.", "Hold complete. Well done.")
-    if verdict.neutral_adopted:  # after a cue said for 10 s, say why it stopped
-        return CueCandidate("adopted", "good", verdict.message, verdict.message)
+    if verdict.neutral_note is not None:  # why a cue stopped, or what keeps the back from being learned
+        return CueCandidate(verdict.neutral_note, "good", verdict.message, verdict.message)
     return CueCandidate("good", "good", verdict.message, "Good form. Hold it there.")
 
 
