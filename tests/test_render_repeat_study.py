@@ -64,5 +64,8 @@ def test_a_clip_without_a_first_render_is_an_error(tmp_path: Path,
     video = sorted(SESSIONS.glob("hamstring_stretch__*.mp4"))[0]
     shutil.copy(video, again)
     with pytest.raises(SystemExit):
-        study.main([str(tmp_path / "first"), "--again", str(again)])
+        study.main([f"{tmp_path / 'first'}={again}"])
     assert f"no first render of {video.name}" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        study.main([str(again)])
+    assert "expected FIRST_DIR=AGAIN_DIR" in capsys.readouterr().err

@@ -1,13 +1,14 @@
 """How much does rendering a clip again move what the lumbar checks read?
 
-python tools/render_repeat_study.py FIRST_DIR --again DIR [--out FILE]
+python tools/render_repeat_study.py FIRST_DIR=AGAIN_DIR ... [--out FILE]
 
 The synthetic renderer (tools/synth) is seeded, but its software rasteriser is not bit-exact: a
 clip rendered twice from the same spec gives pictures that differ in a few pixels along the edges.
 MediaPipe sees those pictures, so a study run on re-rendered clips can differ from one run on the
-first renders without any change in posecheck. This study measures that floor: each clip in the
---again folder is the same spec rendered a second time (`python -m tools.synth.generate --match
-NAME`), and its twin of the same name in FIRST_DIR the first render. Both are run through
+first renders without any change in posecheck. This study measures that floor: each clip in
+AGAIN_DIR is the same spec rendered a second time (`python -m tools.synth.generate --set SET
+[--match NAME]`), and its twin of the same name in FIRST_DIR the first render; each pair of folders
+gets its own tables. Both are run through
 MediaPipe and the checker from their videos and scored as `posecheck regress` scores a clip
 (posecheck/regress.py run_clip). For each pair the table gives:
 - how far the pictures differ: the mean absolute difference in 0..255 levels, over the frame's
@@ -178,34 +179,50 @@ def summary(pairs: list[Pair], catalogue: dict) -> list[str]:
     return lines
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    ap.add_argument("first", type=Path, help="the folder of the first renders")
-    ap.add_argument("--again", type=Path, required=True, help="the folder of the same clips rendered again")
-    ap.add_argument("--out", type=Path)
-    args = ap.parse_args(argv)
-    quiet_native_logs()
-    catalogue = load_catalogue()
-    videos = sorted(args.again.glob("*.mp4"))
-    missing = [v.name for v in videos if not (args.first / v.name).exists()]
-    if missing:
-        ap.error(f"no first render of {', '.join(missing)} in {args.first}")
-    if not videos:
-        ap.error(f"no rendered clips (*.mp4) in {args.again}")
+def folder_pair(text: str) -> tuple[Path, Path]:
+    """FIRST_DIR=AGAIN_DIR from the command line."""
+    first, sep, again = text.partition("=")
+    if not (sep and first and again):
+        raise argparse.ArgumentTypeError(f"expected FIRST_DIR=AGAIN_DIR, got {text!r}")
+    return Path(first), Path(again)
+
+
+def compare(first_dir: Path, again_dir: Path, catalogue: dict) -> list[Pair]:
+    """Every lumbar clip of `again_dir` beside its first render in `first_dir`."""
     pairs = []
-    for video in tqdm(videos, desc="clip pairs", unit="pair"):
+    for video in tqdm(sorted(again_dir.glob("*.mp4")), desc=again_dir.name, unit="pair"):
         judged_again = judge(video, catalogue)
-        judged_first = judge(args.first / video.name, catalogue)
+        judged_first = judge(first_dir / video.name, catalogue)
         if judged_again is None or judged_first is None:
             continue
         (stretch, again), (_, first) = judged_again, judged_first
         pairs.append(Pair(video.name.removesuffix(".mp4"), stretch,
-                          picture_change(args.first / video.name, video), first, again))
-    lines = heading("The same clips rendered twice",
-                    f"python tools/render_repeat_study.py {args.first} --again {args.again}", args.out)
-    lines += [(__doc__ or "").split("\n\n", 1)[1].strip(), "",
-              "## By stretch", "", *summary(pairs, catalogue), "",
-              "## Each clip", "", *HEADER, *(pair_row(p) for p in pairs), ""]
+                          picture_change(first_dir / video.name, video), first, again))
+    return pairs
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("pairs", nargs="+", type=folder_pair, metavar="FIRST_DIR=AGAIN_DIR",
+                    help="a folder of first renders and one of the same clips rendered again")
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args(argv)
+    for first_dir, again_dir in args.pairs:
+        videos = sorted(again_dir.glob("*.mp4"))
+        if not videos:
+            ap.error(f"no rendered clips (*.mp4) in {again_dir}")
+        missing = [v.name for v in videos if not (first_dir / v.name).exists()]
+        if missing:
+            ap.error(f"no first render of {', '.join(missing)} in {first_dir}")
+    quiet_native_logs()
+    catalogue = load_catalogue()
+    command = "python tools/render_repeat_study.py " + " ".join(f"{a}={b}" for a, b in args.pairs)
+    lines = heading("The same clips rendered twice", command, args.out)
+    lines += [(__doc__ or "").split("\n\n", 1)[1].strip(), ""]
+    for first_dir, again_dir in args.pairs:
+        pairs = compare(first_dir, again_dir, catalogue)
+        lines += [f"## {again_dir} against {first_dir}", "", *summary(pairs, catalogue), "",
+                  *HEADER, *(pair_row(p) for p in pairs), ""]
     return emit(lines, args.out)
 
 
