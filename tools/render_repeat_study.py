@@ -158,9 +158,10 @@ HEADER = ["| clip | picture change, levels: median frame / largest | pixels chan
 
 
 def summary(pairs: list[Pair], catalogue: dict) -> list[str]:
-    """Per stretch: the readings it judges, how many holds either render flagged, and the largest
-    changes."""
-    lines = ["| stretch | readings (fixed / own-neutral) | clips | flagged: first / again / either "
+    """Per stretch: the readings it judges, how many holds either render flagged falsely, and the
+    largest changes."""
+    lines = ["| stretch | readings (fixed / own-neutral) | clips "
+             "| holds with a false alarm: first / again / either "
              "| largest change of a frame's reading (deg): fixed / own-neutral |",
              "|---|---|---:|---|---|"]
     for stretch in STUDIED:
