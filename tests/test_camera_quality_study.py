@@ -4,6 +4,7 @@ its tables."""
 
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
 
@@ -37,11 +38,11 @@ ALL_CONDITIONS = {**study.CONDITIONS, **distance.CONDITIONS}
 
 @pytest.mark.parametrize("name", list(ALL_CONDITIONS))
 def test_each_condition_keeps_the_frame_and_repeats_with_the_same_seed(name: str) -> None:
-    change = ALL_CONDITIONS[name]
     rgb = _picture()
-    a = change(rgb.copy(), np.random.default_rng(1))
+    # (a fresh copy per run, as run_clip takes: some conditions count frames)
+    a = copy.deepcopy(ALL_CONDITIONS[name])(rgb.copy(), np.random.default_rng(1))
     assert a.shape == rgb.shape and a.dtype == np.uint8
-    assert np.array_equal(a, change(rgb.copy(), np.random.default_rng(1)))
+    assert np.array_equal(a, copy.deepcopy(ALL_CONDITIONS[name])(rgb.copy(), np.random.default_rng(1)))
 
 
 def test_the_conditions_do_what_they_say() -> None:
@@ -58,6 +59,27 @@ def test_the_conditions_do_what_they_say() -> None:
     edge = study.soft(rgb, rng)[250, 240:260, 0].astype(float)
     steps = np.abs(np.diff(edge))
     assert steps.max() < 0.8 * abs(float(rgb[250, 249, 0]) - float(rgb[250, 250, 0]))
+
+
+def test_the_hunting_exposure_swings_30_percent_over_60_frames() -> None:
+    flat = np.full((48, 64, 3), 100, np.uint8)
+    hunt, rng = study.HuntingExposure(), np.random.default_rng(0)
+    means = [float(hunt(flat, rng).mean()) for _ in range(60)]
+    assert means[0] == pytest.approx(100.0, abs=0.5)
+    assert means[15] == pytest.approx(130.0, abs=0.5) and means[45] == pytest.approx(70.0, abs=0.5)
+    assert float(hunt(flat, rng).mean()) == pytest.approx(100.0, abs=0.5)  # frame 60: a new swing
+
+
+def test_blur_and_jitter_smears_a_step_across_two_frames_and_compresses_each_differently() -> None:
+    dark, light = np.full((64, 64, 3), 40, np.uint8), np.full((64, 64, 3), 200, np.uint8)
+    blur, rng = study.BlurAndJitter(), np.random.default_rng(0)
+    assert float(blur(dark, rng).mean()) == pytest.approx(40.0, abs=2.0)
+    assert float(blur(light, rng).mean()) == pytest.approx(120.0, abs=2.0)  # half of each
+    assert float(blur(light, rng).mean()) == pytest.approx(200.0, abs=2.0)
+    # the quality differs between frames: the same picture comes back in different JPEGs
+    busy, blur = _picture(), study.BlurAndJitter()
+    outs = [blur(busy, rng) for _ in range(6)]  # the same picture each frame: only the JPEG changes
+    assert len({o.tobytes() for o in outs}) > 1
 
 
 def test_a_sessions_mistake_is_flagged_through_the_estimator_after_its_labelled_onset() -> None:
@@ -107,7 +129,7 @@ def test_the_tables_count_flat_backs_flagged_and_mistakes_caught() -> None:
     text = "\n".join(study.flat_rows(runs))
     assert "| glute_stretch | as rendered | 100% | - | - | 0 of 2 | 0.0 / 15 |" in text
     assert "| glute_stretch | dim | 100% | - | - | 1 of 2 | 1.5 / 15 |" in text
-    assert study.flagged_clips(runs)[2] == "| a | 0.0 | 1.5 | - | - |"
+    assert study.flagged_clips(runs)[2] == "| a | 0.0 | 1.5 | - | - | - | - |"
     assert study.flagged_clips(runs[2:]) == ["No flat back is flagged under any condition."]
     caught = [study.Run("c.mp4", "hamstring_stretch", "soft", True, 0.0, 0.4, 4.0),
               study.Run("d.mp4", "hamstring_stretch", "soft", False, 0.0, None, 4.0),

@@ -10,13 +10,20 @@ poor camera would give it (CONDITIONS, applied to every decoded frame before the
 - soft: a cheap lens and a starved video link; the picture is captured at 320x240, scaled back up
   and sent as a JPEG of quality 25;
 - washed out: a bright window behind the person: the picture loses half its contrast and is
-  lifted towards white.
+  lifted towards white;
+- hunting exposure: the camera's automatic exposure never settles (a person moving in front of a
+  window): the brightness swings 30% either way and back over every 60 frames (4 s at the
+  renders' 15 fps), with sensor noise of 3 levels;
+- blur and jitter: a slow shutter and a link whose compression changes from frame to frame: each
+  picture is blended half and half with the one before it (movement smears) and sent as a JPEG
+  whose quality is drawn anew for every frame between 20 and 60.
 (How each run is scored: SCORING, which the study's output gives after this text.)
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import math
 import statistics
 import sys
@@ -80,9 +87,7 @@ def soft(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     h, w = rgb.shape[:2]
     small = cv2.resize(rgb, (320, 240), interpolation=cv2.INTER_AREA)
     big = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
-    ok, jpeg = cv2.imencode(".jpg", big, [cv2.IMWRITE_JPEG_QUALITY, 25])
-    assert ok
-    return cv2.imdecode(jpeg, cv2.IMREAD_UNCHANGED)
+    return _jpeg(big, 25)
 
 
 def washed_out(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -90,8 +95,47 @@ def washed_out(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.clip(rgb.astype(np.float32) * 0.5 + 110.0, 0, 255).astype(np.uint8)
 
 
+def _jpeg(rgb: np.ndarray, quality: int) -> np.ndarray:
+    ok, jpeg = cv2.imencode(".jpg", rgb, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    return cv2.imdecode(jpeg, cv2.IMREAD_UNCHANGED)
+
+
+class HuntingExposure:
+    """Brightness x (1 + 0.3 sin(2 pi n / 60)) on the n-th frame of a run, and sensor noise of 3
+    levels. It counts frames, so each run takes its own copy (run_clip does)."""
+
+    PERIOD_FRAMES = 60
+    SWING = 0.3
+
+    def __init__(self) -> None:
+        self.frame = 0
+
+    def __call__(self, rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        gain = 1.0 + self.SWING * math.sin(2.0 * math.pi * self.frame / self.PERIOD_FRAMES)
+        self.frame += 1
+        lit = rgb.astype(np.float32) * gain + rng.normal(0.0, 3.0, rgb.shape).astype(np.float32)
+        return np.clip(np.rint(lit), 0, 255).astype(np.uint8)
+
+
+class BlurAndJitter:
+    """Each picture blended half and half with the previous one (as captured), then a JPEG of a
+    quality drawn for each frame from 20 to 60. Keeps the previous picture, so each run takes its
+    own copy (run_clip does)."""
+
+    def __init__(self) -> None:
+        self.previous: np.ndarray | None = None
+
+    def __call__(self, rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        now = rgb.astype(np.float32)
+        blended = now if self.previous is None else 0.5 * (now + self.previous)
+        self.previous = now
+        return _jpeg(np.clip(np.rint(blended), 0, 255).astype(np.uint8), int(rng.integers(20, 61)))
+
+
 CONDITIONS: dict[str, Condition] = {"as rendered": as_rendered, "dim": dim, "soft": soft,
-                                    "washed out": washed_out}
+                                    "washed out": washed_out, "hunting exposure": HuntingExposure(),
+                                    "blur and jitter": BlurAndJitter()}
 
 
 @dataclass(frozen=True)
@@ -140,7 +184,7 @@ def run_clip(video: Path, condition: str, catalogue: dict,
     labels = load_labels(video.with_name(video.name.replace(".mp4", ".labels.json")))
     if labels.pose not in STUDIED:
         return None
-    change = conditions[condition]
+    change = copy.deepcopy(conditions[condition])  # a condition may count frames: a fresh one per run
     rng = np.random.default_rng(zlib.crc32(f"{video.name}:{condition}".encode()))
     check = STUDIED[labels.pose][0]
     checker = PoseChecker(catalogue[labels.pose])
