@@ -29,13 +29,14 @@ RECENT_S = 1.0  # a rep event older than this when it is judged is booked but no
 MAX_CREDIT_GAP_S = 1.0  # longest gap between two good frames that still counts towards a hold
 EXTRA_PEOPLE_AFTER_S = 1.0
 LEARNING_NEUTRAL = "Good. Hold still with your back long for a moment: learning how your back looks."
-STILL_LEARNING_NEUTRAL = ("Keep still with your back long so I can learn how it looks. If you are still, "
-                          "add light or come a little closer.")
+STILL_LEARNING_NEUTRAL = ("Keep still with your back long so I can learn how it looks. If you are already "
+                          "still, add light in front of you.")
 # How long the check tries to learn the person's neutral back before it asks again, naming what
 # may be in the way: past the longest any of the 60 restless holds of the first restless set took
 # as rendered (4.6 s; docs/measurements/camera_quality.md, "neutral learned" column), so a person
-# in good light seldom hears it, while a dim room or a person far away can keep the reading from
-# ever holding steady for the second it needs (2 of 20 hamstring holds there, dim).
+# in good light seldom hears it, while a dim room's noise can keep the reading from ever holding
+# steady for the second it needs (2 of 20 hamstring holds there, dim; far away but well lit, every
+# hold that came into position learned one within 4.6 s: docs/measurements/camera_distance.md).
 NEUTRAL_PATIENCE_S = 5.0
 ADOPTED_NEUTRAL = "OK: that is taken as how your back looks. Keep it there."
 # how long the form message says so after a flagged back was taken as the neutral: the coach
