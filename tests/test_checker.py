@@ -828,6 +828,9 @@ def test_a_back_that_never_reads_steady_is_asked_again_after_the_patience_runs_o
     assert all(v.message == STILL_LEARNING_NEUTRAL and v.neutral_note == "still_learning" for v in late)
     # the hold still counts: the back is not wrong, only not learned yet
     assert late[-1].hold_s == pytest.approx(late[-1].timestamp - entered, abs=0.3)
+    # and the report gives the advice with how long it applied
+    told_s = checker.books.guidance_s[STILL_LEARNING_NEUTRAL]
+    assert told_s == pytest.approx(times[-1] - entered - NEUTRAL_PATIENCE_S, abs=0.2)
     # said aloud once, as its own cue
     cue = verdict_cue(late[0])
     assert cue.key == "still_learning" and cue.say == STILL_LEARNING_NEUTRAL

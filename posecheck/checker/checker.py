@@ -278,6 +278,7 @@ class PoseChecker:
             elif (since := self._learning_since(statuses)) is not None:
                 if t - since >= NEUTRAL_PATIENCE_S - 1e-9:
                     message, note = STILL_LEARNING_NEUTRAL, "still_learning"
+                    b.add_guidance(message, dt)  # the report says how long, beside the other advice
                 else:
                     message = LEARNING_NEUTRAL
             elif self._just_adopted(t):
