@@ -59,6 +59,12 @@ def load_labels(path: str | Path) -> ClipLabels:
     raise UnreadableInput(f"{path.name}: unknown label format.")
 
 
+def labels_beside(video: str | Path) -> ClipLabels:
+    """The labels of a rendered clip: NAME.labels.json beside its NAME.mp4."""
+    video = Path(video)
+    return load_labels(video.with_name(video.name.replace(".mp4", ".labels.json")))
+
+
 def _from_v1(path: Path, d: dict[str, Any]) -> ClipLabels:
     frames = d["frames"]
     return ClipLabels(

@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from posecheck.labels import labels_beside  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from tools import backrest_study as study  # noqa: E402
 
@@ -20,7 +21,7 @@ SESSIONS = ROOT / "samples" / "sessions"
 
 def test_a_seated_bend_is_judged_and_its_readings_kept_for_every_frame_in_position() -> None:
     video = sorted(SESSIONS.glob("glute_stretch_seated__forward_bend_30deg_session_*.mp4"))[0]
-    judged = study.judge(study.video_labels(video), load_catalogue())
+    judged = study.judge(labels_beside(video), load_catalogue())
     # 1.8 s of neutral back, then 30 deg over 1.5 s: flagged within a second of passing 15 deg, its
     # neutral learned in the neutral start, and both readings kept on most frames of the 4.3 s clip
     assert judged.flagged and judged.onset_s is not None and abs(judged.onset_s) < 1.0
@@ -55,7 +56,7 @@ def test_the_gap_is_read_from_the_generators_labels(tmp_path: Path) -> None:
     (tmp_path / "x.labels.json").write_text(json.dumps(
         {"format": "posecheck-labels/1", "pose": "glute_stretch", "frames": [],
          "generator": {"params": {"spec": {"backrest_gap_m": 0.031}}}}))
-    assert study.backrest_gap_m(study.video_labels(video)) == 0.031
+    assert study.backrest_gap_m(labels_beside(video)) == 0.031
 
 
 def test_a_chair_clip_without_a_twin_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 from posecheck import regress  # noqa: E402
 from posecheck.checker.events import Event  # noqa: E402
 from posecheck.features import silhouette  # noqa: E402
-from posecheck.labels import load_labels  # noqa: E402
+from posecheck.labels import labels_beside  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from tools import camera_distance_study as distance  # noqa: E402
 from tools import camera_quality_study as study  # noqa: E402
@@ -95,7 +95,7 @@ def test_a_sessions_mistake_is_flagged_through_the_estimator_after_its_labelled_
     # after a steady second in position (learn_s: 1 s), counted from the checker's position_entered
     assert run.entered_s is not None and run.learning_s is not None and 1.0 <= run.learning_s < 1.8
     # found in every frame; the torso it traced on is the labelled one, at half the frame's size
-    labels = load_labels(video.with_name(video.name.replace(".mp4", ".labels.json")))
+    labels = labels_beside(video)
 
     def mid(k: dict, part: str) -> np.ndarray:
         return np.mean([k[f"left_{part}"][:2], k[f"right_{part}"][:2]], axis=0)
@@ -108,7 +108,7 @@ def test_a_picture_change_reaches_the_model_through_regress() -> None:
     """regress.run_clip changes every decoded picture before the model sees it: a black picture
     shows nobody, so nothing is in position and nothing is flagged."""
     video = sorted(SESSIONS.glob("hamstring_stretch__lumbar_rounding_30deg_session_*.mp4"))[0]
-    labels = load_labels(video.with_name(video.name.replace(".mp4", ".labels.json")))
+    labels = labels_beside(video)
     seen: list[tuple[int, ...]] = []
 
     def black(rgb: np.ndarray) -> np.ndarray:

@@ -37,7 +37,7 @@ from posecheck import regress  # noqa: E402
 from posecheck.checker.checker import PoseChecker  # noqa: E402
 from posecheck.checker.events import Verdict  # noqa: E402
 from posecheck.estimators.base import quiet_native_logs  # noqa: E402
-from posecheck.labels import ClipLabels, load_labels  # noqa: E402
+from posecheck.labels import ClipLabels, labels_beside  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from tools.camera_quality_study import neutral_learned_at  # noqa: E402
 from tools.study_output import cell, emit, heading  # noqa: E402
@@ -62,11 +62,6 @@ class Judged:
 def backrest_gap_m(labels: ClipLabels) -> float:
     """How far behind the pelvis the clip's chair back stands (m), from the generator's labels."""
     return float(labels.raw["generator"]["params"]["spec"]["backrest_gap_m"])
-
-
-def video_labels(video: Path) -> ClipLabels:
-    """The labels beside a rendered clip's video."""
-    return load_labels(video.with_name(video.name.replace(".mp4", ".labels.json")))
 
 
 def judge(labels: ClipLabels, catalogue: dict) -> Judged:
@@ -139,9 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"no twin for {', '.join(missing)} in {', '.join(map(str, args.twins))}")
     pairs = []
     for video in tqdm(videos, desc="clip pairs", unit="pair"):
-        chair = video_labels(video)
+        chair = labels_beside(video)
         pairs.append((video.name.removesuffix(".mp4"), backrest_gap_m(chair), judge(chair, catalogue),
-                      judge(video_labels(twins[video.name]), catalogue)))
+                      judge(labels_beside(twins[video.name]), catalogue)))
     command = (f"python tools/backrest_study.py {args.chairs} --twins "
                + " ".join(map(str, args.twins)))
     lines = heading("A chair back behind the seated glute stretch", command, args.out)

@@ -45,7 +45,7 @@ from posecheck.checker.events import Event  # noqa: E402
 from posecheck.estimators.base import quiet_native_logs  # noqa: E402
 from posecheck.features.silhouette import working_scale  # noqa: E402
 from posecheck.frames import PoseFrame  # noqa: E402
-from posecheck.labels import load_labels  # noqa: E402
+from posecheck.labels import labels_beside  # noqa: E402
 from posecheck.landmarks import INDEX  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from tools.spine_study import STUDIED  # noqa: E402
@@ -181,7 +181,7 @@ def run_clip(video: Path, condition: str, catalogue: dict,
              conditions: dict[str, Condition] = CONDITIONS) -> Run | None:
     """Run one clip through the estimator and the checker under `condition` (a name in
     `conditions`) and score it; None for a clip that is not of a lumbar stretch."""
-    labels = load_labels(video.with_name(video.name.replace(".mp4", ".labels.json")))
+    labels = labels_beside(video)
     if labels.pose not in STUDIED:
         return None
     change = copy.deepcopy(conditions[condition])  # a condition may count frames: a fresh one per run

@@ -42,7 +42,7 @@ from posecheck import regress  # noqa: E402
 from posecheck.checker.checker import PoseChecker  # noqa: E402
 from posecheck.checker.events import Verdict  # noqa: E402
 from posecheck.estimators.base import quiet_native_logs  # noqa: E402
-from posecheck.labels import load_labels  # noqa: E402
+from posecheck.labels import labels_beside  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from posecheck.poses.schema import PoseDefinition  # noqa: E402
 from tools.camera_quality_study import neutral_learned_at  # noqa: E402
@@ -72,7 +72,7 @@ def readings_of(pose: PoseDefinition) -> tuple[str, str]:
 def judge(video: Path, catalogue: dict) -> tuple[str, Judged] | None:
     """(stretch id, its run) of one rendered clip, from its video; None for a clip of a stretch
     without a lumbar check."""
-    labels = load_labels(video.with_name(video.name.replace(".mp4", ".labels.json")))
+    labels = labels_beside(video)
     if labels.pose not in STUDIED:
         return None
     pose = catalogue[labels.pose]
