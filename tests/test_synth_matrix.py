@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from posecheck.labels import load_labels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from tools.synth.body import Pose, euler, euler_angles  # noqa: E402
-from tools.synth.clip import CREEP_S, SESSION_NEUTRAL_S, activation, plateau  # noqa: E402
+from tools.synth.clip import CREEP_S, SESSION_NEUTRAL_S, SETTLED_NEUTRAL_S, activation, plateau  # noqa: E402
 from tools.synth.matrix import SETS, clips  # noqa: E402
 from tools.synth.poses import STRETCHES, drop_hip  # noqa: E402
 from tools.synth.reps import FULL_MIN, PARTIAL_MAX  # noqa: E402
@@ -46,8 +46,8 @@ def test_clip_names_are_unique_and_match_the_committed_samples(which: str) -> No
     names = [s.name for s in clips(which=which)]
     assert len(names) == len(set(names))
     if which not in FOLDER:  # a validation set rendered on demand (samples/ size), not committed
-        assert which in ("sessions-b", "sessions-c", "creep", "bodies-a", "bodies-b", "bodies-c", "restless",
-                         "restless-b", "restless-c", "backrest")
+        assert which in ("sessions-b", "sessions-c", "creep", "sessions-settled", "bodies-a", "bodies-b",
+                         "bodies-c", "restless", "restless-b", "restless-c", "backrest")
         return
     on_disk = {p.name.removesuffix(".labels.json") for p in FOLDER[which].glob("*.labels.json")}
     assert on_disk == set(names)
@@ -234,3 +234,16 @@ def test_a_creep_clip_starts_neutral_and_grows_its_mistake_slowly() -> None:
     assert activation("creep", SESSION_NEUTRAL_S + 5.0, dur) * specs[0].severity == pytest.approx(15.0)
     assert plateau("creep", dur) == (SESSION_NEUTRAL_S + CREEP_S, dur)
     assert activation("creep", dur, dur) == 1.0
+
+
+def test_a_settled_session_clip_holds_a_neutral_back_for_5_s_before_the_same_ramp() -> None:
+    specs, sessions = clips(which="sessions-settled"), clips(which="sessions")
+    assert len(specs) == 21 and {(s.pose, s.body, s.compensated) for s in specs} == {
+        (s.pose, s.body, s.compensated) for s in sessions}
+    dur = specs[0].duration_s
+    assert all(s.timing == "settled" and s.duration_s == dur for s in specs)
+    assert dur == pytest.approx(SETTLED_NEUTRAL_S + 2.5)
+    assert activation("settled", SETTLED_NEUTRAL_S, dur) == 0.0
+    # the sessions clips' ramp: 30 deg over 1.5 s, 15 deg 0.75 s in, then held for 1 s
+    assert activation("settled", SETTLED_NEUTRAL_S + 0.75, dur) * specs[0].severity == pytest.approx(15.0)
+    assert plateau("settled", dur) == (SETTLED_NEUTRAL_S + 1.5, dur)

@@ -118,8 +118,11 @@ DRAWN_SEEDS = (BODIES_A_SEED, BODIES_B_SEED, BODIES_C_SEED, RESTLESS_SEED, RESTL
 DRAWN_PHENOTYPES = {k: v for seed in DRAWN_SEEDS for k, v in drawn_phenotypes(seed).items()}
 EVERY_PHENOTYPE = {**ALL_PHENOTYPES, **DRAWN_PHENOTYPES}
 
-TIMINGS = ("hold", "ramp", "pulse", "session", "creep")
+TIMINGS = ("hold", "ramp", "pulse", "session", "creep", "settled")
 SESSION_NEUTRAL_S = 1.8  # a "session" clip holds a neutral back this long before the mistake ramps in
+# a "settled" clip: the session clip's ramp after a longer neutral start, as a real hold gives
+# (the coach asks again after NEUTRAL_PATIENCE_S, 5 s, when the neutral is still not learned)
+SETTLED_NEUTRAL_S = 5.0
 # a "creep" clip: the same neutral start, then the mistake grows slowly, over this long (30 deg at
 # 3 deg a second), so the back is still rounding while the learned neutral settles
 CREEP_S = 10.0
@@ -196,13 +199,16 @@ def activation(timing: str, t: float, dur: float) -> float:
         return float(np.clip((t - SESSION_NEUTRAL_S) / 1.5, 0.0, 1.0))
     if timing == "creep":  # the same neutral start, then a slow ramp over CREEP_S, hold
         return float(np.clip((t - SESSION_NEUTRAL_S) / CREEP_S, 0.0, 1.0))
+    if timing == "settled":  # neutral for SETTLED_NEUTRAL_S, then the session clip's 1.5 s ramp, hold
+        return float(np.clip((t - SETTLED_NEUTRAL_S) / 1.5, 0.0, 1.0))
     raise ValueError(timing)
 
 
 def plateau(timing: str, dur: float) -> tuple[float, float]:
     """When the severity is at its plateau: (start_s, end_s)."""
     return {"hold": (0.0, dur), "ramp": (dur - 1.0, dur), "pulse": (1.3, 2.2),
-            "session": (SESSION_NEUTRAL_S + 1.5, dur), "creep": (SESSION_NEUTRAL_S + CREEP_S, dur)}[timing]
+            "session": (SESSION_NEUTRAL_S + 1.5, dur), "creep": (SESSION_NEUTRAL_S + CREEP_S, dur),
+            "settled": (SETTLED_NEUTRAL_S + 1.5, dur)}[timing]
 
 
 def frame_params(spec: ClipSpec, t: float) -> tuple[dict[str, float], float]:

@@ -21,6 +21,7 @@ from tools.synth.clip import (
     RESTLESS_C_SEED,
     RESTLESS_SEED,
     SESSION_NEUTRAL_S,
+    SETTLED_NEUTRAL_S,
     ClipSpec,
     Move,
     Wobble,
@@ -31,7 +32,8 @@ from tools.synth.reps import MOVEMENTS, Cycle, Reps
 from tools.synth.scene import SKIN_TONES
 
 SEVERITIES = (5.0, 15.0, 25.0, 35.0)  # 5 deg is meant to stay below any sensible threshold
-DUR = {"hold": 2.4, "ramp": 3.0, "pulse": 3.4, "session": 4.3, "creep": SESSION_NEUTRAL_S + CREEP_S + 1.0}
+DUR = {"hold": 2.4, "ramp": 3.0, "pulse": 3.4, "session": 4.3, "creep": SESSION_NEUTRAL_S + CREEP_S + 1.0,
+       "settled": SETTLED_NEUTRAL_S + 1.5 + 1.0}
 
 
 def _mistakes(
@@ -499,7 +501,8 @@ def with_backrest(specs: list[ClipSpec]) -> list[ClipSpec]:
 BODIES_SEEDS = {"bodies-a": BODIES_A_SEED, "bodies-b": BODIES_B_SEED, "bodies-c": BODIES_C_SEED}
 RESTLESS_SEEDS = {"restless": RESTLESS_SEED, "restless-b": RESTLESS_B_SEED, "restless-c": RESTLESS_C_SEED}
 SETS = ("curated", "heldout", "recognition", "sessions", "sessions-b", "sessions-c", "creep",
-        "bodies-a", "bodies-b", "bodies-c", "restless", "restless-b", "restless-c", "backrest")
+        "sessions-settled", "bodies-a", "bodies-b", "bodies-c", "restless", "restless-b", "restless-c",
+        "backrest")
 
 
 def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
@@ -526,6 +529,9 @@ def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
     if which == "creep":
         specs = sessions_of(tuple(ALL_PHENOTYPES), timing="creep")
         return assign(specs, CREEP_SEED if seed is None else seed, first_side="right")
+    if which == "sessions-settled":  # the sessions set with 5 s of neutral back before the mistake
+        specs = sessions_of(tuple(ALL_PHENOTYPES), timing="settled")
+        return assign(specs, SESSIONS_SEED if seed is None else seed, first_side="right")
     if which in BODIES_SEEDS:
         body_seed = BODIES_SEEDS[which]
         specs = sessions_of(tuple(drawn_phenotypes(body_seed)))
