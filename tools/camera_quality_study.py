@@ -336,7 +336,7 @@ def study(argv: list[str] | None, conditions: dict[str, Condition], title: str, 
         return out
 
     flat, mistakes = runs_of(args.sets, "flat backs"), runs_of(args.sessions, "mistakes")
-    command = f"python {script} " + " ".join(map(str, args.sets))
+    command = " ".join(["python", script, *map(str, args.sets)])
     if args.sessions:
         command += " --sessions " + " ".join(map(str, args.sessions))
     if args.only:
