@@ -15,13 +15,14 @@ sys.path.insert(0, str(ROOT))
 from posecheck.labels import labels_beside  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from tools import backrest_study as study  # noqa: E402
+from tools.camera_quality_study import Run, readings_of  # noqa: E402
 
 SESSIONS = ROOT / "samples" / "sessions"
 
 
 def test_a_seated_bend_is_judged_and_its_readings_kept_for_every_frame_in_position() -> None:
     video = sorted(SESSIONS.glob("glute_stretch_seated__forward_bend_30deg_session_*.mp4"))[0]
-    judged = study.judge(labels_beside(video), load_catalogue())
+    judged = study.judge(video, load_catalogue(), labels_beside(video))
     # 1.8 s of neutral back, then 30 deg over 1.5 s: flagged within a second of passing 15 deg, its
     # neutral learned in the neutral start, and both readings kept on most frames of the 4.3 s clip
     assert judged.flagged and judged.onset_s is not None and abs(judged.onset_s) < 1.0
@@ -33,8 +34,13 @@ def test_a_seated_bend_is_judged_and_its_readings_kept_for_every_frame_in_positi
 
 
 def _judged(flagged: bool, readings: dict[float, tuple[float, float]], onset: float | None = None,
-            neutral: float | None = 1.2, false_alarm: float = 0.0) -> study.Judged:
-    return study.Judged(flagged, false_alarm, onset, neutral, readings)
+            neutral: float | None = 1.2, false_alarm: float = 0.0) -> Run:
+    return Run("x.mp4", "glute_stretch", "as rendered", flagged, false_alarm, onset, 8.0, neutral,
+               readings=readings)
+
+
+def test_the_readings_named_are_the_ones_the_glute_stretch_is_judged_on() -> None:
+    assert readings_of(load_catalogue()["glute_stretch"]) == study.READINGS
 
 
 def test_the_change_is_the_median_over_frames_both_runs_judged() -> None:

@@ -15,6 +15,7 @@ sys.path.insert(0, str(ROOT))
 
 from posecheck.poses import load_catalogue  # noqa: E402
 from tools import render_repeat_study as study  # noqa: E402
+from tools.camera_quality_study import Run, run_clip  # noqa: E402
 
 SESSIONS = ROOT / "samples" / "sessions"
 
@@ -30,12 +31,17 @@ def test_a_picture_change_is_a_mean_level_and_a_share_of_pixels_past_8_levels() 
     assert study.frame_change(a, b)[1] == 0.0
 
 
+def _run(false_alarm_s: float, neutral_s: float | None, readings: dict[float, tuple[float, float]]) -> Run:
+    return Run("x.mp4", "hamstring_stretch", "as rendered", False, false_alarm_s, None, 8.0, neutral_s,
+               readings=readings)
+
+
 def test_the_reading_change_is_taken_over_frames_both_runs_judged() -> None:
-    first = study.Judged(0.0, 1.0, {0.0: (-10.0, -20.0), 0.1: (-10.0, -20.0), 0.2: (-10.0, -20.0)})
-    again = study.Judged(0.7, 1.1, {0.1: (-9.0, -20.5), 0.2: (-13.0, math.nan), 0.3: (0.0, 0.0)})
+    first = _run(0.0, 1.0, {0.0: (-10.0, -20.0), 0.1: (-10.0, -20.0), 0.2: (-10.0, -20.0)})
+    again = _run(0.7, 1.1, {0.1: (-9.0, -20.5), 0.2: (-13.0, math.nan), 0.3: (0.0, 0.0)})
     # frames 0.1 and 0.2 are in both; the NaN is left out of the second reading
     assert study.reading_change(first, again) == ((2.0, 3.0), (0.5, 0.5))
-    nothing = study.Judged(0.0, None, {})
+    nothing = _run(0.0, None, {})
     fixed, own = study.reading_change(first, nothing)
     assert all(math.isnan(x) for x in (*fixed, *own))
     pair = study.Pair("a", "hamstring_stretch", (0.5, 1.25, 0.0123), first, again)
@@ -50,10 +56,10 @@ def test_the_same_video_judged_twice_reads_the_same() -> None:
     readings on the same video."""
     video = sorted(SESSIONS.glob("hamstring_stretch__lumbar_rounding_30deg_session_*.mp4"))[0]
     catalogue = load_catalogue()
-    one, two = study.judge(video, catalogue), study.judge(video, catalogue)
-    assert one is not None and two is not None and one[0] == "hamstring_stretch"
-    assert len(one[1].readings) > 40 and one[1].neutral_s is not None
-    assert study.reading_change(one[1], two[1]) == ((0.0, 0.0), (0.0, 0.0))
+    one, two = run_clip(video, "as rendered", catalogue), run_clip(video, "as rendered", catalogue)
+    assert one is not None and two is not None and one.stretch == "hamstring_stretch"
+    assert len(one.readings) > 40 and one.neutral_s is not None
+    assert study.reading_change(one, two) == ((0.0, 0.0), (0.0, 0.0))
     assert study.picture_change(video, video) == (0.0, 0.0, 0.0)
 
 

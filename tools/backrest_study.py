@@ -24,7 +24,6 @@ import argparse
 import math
 import statistics
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -33,30 +32,15 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from posecheck import regress  # noqa: E402
-from posecheck.checker.checker import PoseChecker  # noqa: E402
-from posecheck.checker.events import Verdict  # noqa: E402
 from posecheck.estimators.base import quiet_native_logs  # noqa: E402
 from posecheck.labels import ClipLabels, labels_beside  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
-from tools.camera_quality_study import neutral_learned_at  # noqa: E402
+from tools.camera_quality_study import Run, run_clip  # noqa: E402
 from tools.study_output import cell, emit, heading  # noqa: E402
 
-CHECK = "forward_bend"
+# the two readings the glute stretch's lumbar check judges, as camera_quality_study.run_clip keeps
+# them (readings_of: its fixed level's feature, then its own neutral's; a test keeps them equal)
 READINGS = ("back_curve", "sacrum_back_bend")
-
-
-@dataclass(frozen=True)
-class Judged:
-    """One clip's run: flagged, false-alarm seconds, onset (s after 15 deg; None unless flagged
-    there), when the own neutral was learned (None: never), and the readings on each frame judged
-    in position (by timestamp)."""
-
-    flagged: bool
-    false_alarm_s: float
-    onset_s: float | None
-    neutral_s: float | None
-    readings: dict[float, tuple[float, ...]]
 
 
 def backrest_gap_m(labels: ClipLabels) -> float:
@@ -64,20 +48,15 @@ def backrest_gap_m(labels: ClipLabels) -> float:
     return float(labels.raw["generator"]["params"]["spec"]["backrest_gap_m"])
 
 
-def judge(labels: ClipLabels, catalogue: dict) -> Judged:
-    """One clip run through MediaPipe and the checker from its video, and scored as regress scores it."""
-    pose = catalogue[labels.pose]
-    checker = PoseChecker(pose, also_measure=READINGS)
-    verdicts: list[Verdict] = []
-    outcome = regress.run_clip(labels, pose, from_landmarks=False, checker=checker,
-                               watch=lambda _, verdict: verdicts.append(verdict))
-    c = next(c for c in outcome.checks if c.check == CHECK)
-    readings = {round(v.timestamp, 3): tuple(v.features.get(f, math.nan) for f in READINGS)
-                for v in verdicts if v.in_position and v.status in ("good", "mistake")}
-    return Judged(c.flagged, c.false_alarm_s, c.onset_error_s, neutral_learned_at(checker, CHECK), readings)
+def judge(video: Path, catalogue: dict, labels: ClipLabels | None = None) -> Run:
+    """One clip run through MediaPipe and the checker from its video, as rendered, and scored as
+    regress scores it (camera_quality_study.run_clip)."""
+    run = run_clip(video, "as rendered", catalogue, labels=labels)
+    assert run is not None and run.stretch == "glute_stretch", video.name
+    return run
 
 
-def change(chair: Judged, twin: Judged) -> tuple[float, ...]:
+def change(chair: Run, twin: Run) -> tuple[float, ...]:
     """The median of (chair - twin) of each reading over the frames both judged with a value."""
     both = sorted(set(chair.readings) & set(twin.readings))
     out = []
@@ -88,7 +67,7 @@ def change(chair: Judged, twin: Judged) -> tuple[float, ...]:
     return tuple(out)
 
 
-def pair_row(name: str, gap_m: float, chair: Judged, twin: Judged) -> str:
+def pair_row(name: str, gap_m: float, chair: Run, twin: Run) -> str:
     d = change(chair, twin)
     flag = {True: "flagged", False: "silent"}
     return (f"| {name} | {100 * gap_m:.1f} | {flag[twin.flagged]} / {flag[chair.flagged]} | "
@@ -104,7 +83,7 @@ HEADER = ["| clip | chair back behind the pelvis (cm) | stool / chair | false al
           "|---|---:|---|---|---|---|---:|---:|"]
 
 
-def summary(pairs: list[tuple[str, float, Judged, Judged]], correct: bool) -> list[str]:
+def summary(pairs: list[tuple[str, float, Run, Run]], correct: bool) -> list[str]:
     """Counts over the correct holds (flagged: false alarms) or the bends (flagged: caught)."""
     n = len(pairs)
     twins, chairs = sum(p[3].flagged for p in pairs), sum(p[2].flagged for p in pairs)
@@ -135,8 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     pairs = []
     for video in tqdm(videos, desc="clip pairs", unit="pair"):
         chair = labels_beside(video)
-        pairs.append((video.name.removesuffix(".mp4"), backrest_gap_m(chair), judge(chair, catalogue),
-                      judge(labels_beside(twins[video.name]), catalogue)))
+        pairs.append((video.name.removesuffix(".mp4"), backrest_gap_m(chair), judge(video, catalogue, chair),
+                      judge(twins[video.name], catalogue)))
     command = (f"python tools/backrest_study.py {args.chairs} --twins "
                + " ".join(map(str, args.twins)))
     lines = heading("A chair back behind the seated glute stretch", command, args.out)

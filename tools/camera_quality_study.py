@@ -29,7 +29,7 @@ import statistics
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
@@ -41,13 +41,14 @@ sys.path.insert(0, str(ROOT))
 
 from posecheck import regress  # noqa: E402
 from posecheck.checker.checker import PoseChecker  # noqa: E402
-from posecheck.checker.events import Event  # noqa: E402
+from posecheck.checker.events import Event, Verdict  # noqa: E402
 from posecheck.estimators.base import quiet_native_logs  # noqa: E402
 from posecheck.features.silhouette import working_scale  # noqa: E402
 from posecheck.frames import PoseFrame  # noqa: E402
-from posecheck.labels import labels_beside  # noqa: E402
+from posecheck.labels import ClipLabels, labels_beside  # noqa: E402
 from posecheck.landmarks import INDEX  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
+from posecheck.poses.schema import PoseDefinition  # noqa: E402
 from tools.spine_study import STUDIED  # noqa: E402
 from tools.study_output import cell, emit, heading  # noqa: E402
 
@@ -144,7 +145,8 @@ class Run:
     mistake clip, within the tolerance of its must-flag frames), the false-alarm seconds, the onset
     after the labelled angle passed 15 deg (None unless flagged there), the seconds in position,
     when (in the video's time) the check first learned or adopted the person's own neutral (None:
-    never), and when the person last came into position before that (or first, if it never was)."""
+    never), when the person last came into position before that (or first, if it never was), and
+    the two readings the check judges (`readings_of`) on each frame judged in position, by time."""
 
     clip: str
     stretch: str
@@ -157,6 +159,7 @@ class Run:
     found_share: float = 1.0  # of the clip's frames, those MediaPipe found a person in
     torso_px: float = math.nan  # median hip-to-shoulder length in the mask the outline is traced on
     entered_s: float | None = None  # None: never in position
+    readings: dict[float, tuple[float, float]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def learning_s(self) -> float | None:
@@ -177,28 +180,44 @@ def traced_torso_px(frame: PoseFrame) -> float | None:
     return float(np.hypot(*chord)) * working_scale(frame.height, frame.width)
 
 
+def readings_of(pose: PoseDefinition) -> tuple[str, str]:
+    """The features the pose's lumbar check reads: for its fixed level and against the own neutral."""
+    check = pose.check(STUDIED[pose.id][0])
+    return check.feature, check.neutral_feature or check.feature
+
+
 def run_clip(video: Path, condition: str, catalogue: dict,
-             conditions: dict[str, Condition] = CONDITIONS) -> Run | None:
+             conditions: dict[str, Condition] = CONDITIONS, labels: ClipLabels | None = None) -> Run | None:
     """Run one clip through the estimator and the checker under `condition` (a name in
-    `conditions`) and score it; None for a clip that is not of a lumbar stretch."""
-    labels = labels_beside(video)
+    `conditions`) and score it; None for a clip that is not of a lumbar stretch. `labels`: the
+    clip's labels, for a caller that has read them already."""
+    labels = labels_beside(video) if labels is None else labels
     if labels.pose not in STUDIED:
         return None
     change = copy.deepcopy(conditions[condition])  # a condition may count frames: a fresh one per run
     rng = np.random.default_rng(zlib.crc32(f"{video.name}:{condition}".encode()))
+    pose = catalogue[labels.pose]
     check = STUDIED[labels.pose][0]
-    checker = PoseChecker(catalogue[labels.pose])
+    features = readings_of(pose)
+    checker = PoseChecker(pose, also_measure=features)
     torsos: list[float | None] = []  # per frame; None where no one was found
-    outcome = regress.run_clip(labels, catalogue[labels.pose], from_landmarks=False,
-                               picture=lambda rgb: change(rgb, rng), checker=checker,
-                               watch=lambda frame, _: torsos.append(traced_torso_px(frame)))
+    readings: dict[float, tuple[float, float]] = {}
+
+    def watch(frame: PoseFrame, verdict: Verdict) -> None:
+        torsos.append(traced_torso_px(frame))
+        if verdict.in_position and verdict.status in ("good", "mistake"):
+            readings[round(verdict.timestamp, 3)] = (verdict.features.get(features[0], math.nan),
+                                                     verdict.features.get(features[1], math.nan))
+
+    outcome = regress.run_clip(labels, pose, from_landmarks=False, picture=lambda rgb: change(rgb, rng),
+                               checker=checker, watch=watch)
     c = next(c for c in outcome.checks if c.check == check)
     seen = [t for t in torsos if t is not None]
     found = len(seen) / len(torsos) if torsos else 0.0
     torso = float(np.median(seen)) if seen else math.nan
     neutral = neutral_learned_at(checker, check)
     return Run(video.name, labels.pose, condition, c.flagged, c.false_alarm_s, c.onset_error_s,
-               outcome.in_position_s, neutral, found, torso, entered_at(checker.events, neutral))
+               outcome.in_position_s, neutral, found, torso, entered_at(checker.events, neutral), readings)
 
 
 def neutral_learned_at(checker: PoseChecker, check: str) -> float | None:

@@ -27,78 +27,23 @@ import argparse
 import math
 import statistics
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 from tqdm import tqdm
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from posecheck import regress  # noqa: E402
-from posecheck.checker.checker import PoseChecker  # noqa: E402
-from posecheck.checker.events import Verdict  # noqa: E402
 from posecheck.estimators.base import quiet_native_logs  # noqa: E402
-from posecheck.labels import labels_beside  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
-from posecheck.poses.schema import PoseDefinition  # noqa: E402
-from tools.camera_quality_study import neutral_learned_at  # noqa: E402
+from posecheck.sources.video import VideoFileSource  # noqa: E402
+from tools.camera_quality_study import Run, readings_of, run_clip  # noqa: E402
 from tools.spine_study import STUDIED  # noqa: E402
 from tools.study_output import cell, emit, heading  # noqa: E402
 
 CHANGED_LEVELS = 8  # a pixel counts as changed past this many levels in any channel
-
-
-@dataclass(frozen=True)
-class Judged:
-    """One render's run: the seconds its lumbar check was flagged where the labels say it should
-    not be, when the own neutral was learned (None: never), and the two readings (fixed,
-    own-neutral) on each frame judged in position, by timestamp."""
-
-    false_alarm_s: float
-    neutral_s: float | None
-    readings: dict[float, tuple[float, float]]
-
-
-def readings_of(pose: PoseDefinition) -> tuple[str, str]:
-    """The features the pose's lumbar check reads: for its fixed level and against the own neutral."""
-    check = pose.check(STUDIED[pose.id][0])
-    return check.feature, check.neutral_feature or check.feature
-
-
-def judge(video: Path, catalogue: dict) -> tuple[str, Judged] | None:
-    """(stretch id, its run) of one rendered clip, from its video; None for a clip of a stretch
-    without a lumbar check."""
-    labels = labels_beside(video)
-    if labels.pose not in STUDIED:
-        return None
-    pose = catalogue[labels.pose]
-    check = STUDIED[labels.pose][0]
-    features = readings_of(pose)
-    checker = PoseChecker(pose, also_measure=features)
-    verdicts: list[Verdict] = []
-    outcome = regress.run_clip(labels, pose, from_landmarks=False, checker=checker,
-                               watch=lambda _, verdict: verdicts.append(verdict))
-    c = next(c for c in outcome.checks if c.check == check)
-    readings = {round(v.timestamp, 3): (v.features.get(features[0], math.nan),
-                                        v.features.get(features[1], math.nan))
-                for v in verdicts if v.in_position and v.status in ("good", "mistake")}
-    return labels.pose, Judged(c.false_alarm_s, neutral_learned_at(checker, check), readings)
-
-
-def _frames(video: Path) -> Iterator[np.ndarray]:
-    cap = cv2.VideoCapture(str(video))
-    try:
-        while True:
-            ok, bgr = cap.read()
-            if not ok:
-                return
-            yield bgr
-    finally:
-        cap.release()
 
 
 def frame_change(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
@@ -111,14 +56,15 @@ def frame_change(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 def picture_change(first: Path, again: Path) -> tuple[float, float, float]:
     """Over the frames of two videos of one clip: the median frame's and the largest frame's mean
     absolute difference, and the median frame's share of changed pixels (NaN for no frames)."""
-    changes = [frame_change(a, b) for a, b in zip(_frames(first), _frames(again), strict=False)]
+    pictures = zip(VideoFileSource(first), VideoFileSource(again), strict=False)  # as the model sees them
+    changes = [frame_change(a.rgb, b.rgb) for a, b in pictures]
     if not changes:
         return math.nan, math.nan, math.nan
     means = [m for m, _ in changes]
     return statistics.median(means), max(means), statistics.median(s for _, s in changes)
 
 
-def reading_change(first: Judged, again: Judged) -> tuple[tuple[float, float], tuple[float, float]]:
+def reading_change(first: Run, again: Run) -> tuple[tuple[float, float], tuple[float, float]]:
     """For each reading (fixed, own-neutral): the median and the largest absolute change between
     the renders over the frames both judged with a value ((NaN, NaN) where none did)."""
     both = sorted(set(first.readings) & set(again.readings))
@@ -135,8 +81,8 @@ class Pair:
     clip: str
     stretch: str
     picture: tuple[float, float, float]
-    first: Judged
-    again: Judged
+    first: Run
+    again: Run
 
 
 def pair_row(p: Pair) -> str:
@@ -192,12 +138,11 @@ def compare(first_dir: Path, again_dir: Path, catalogue: dict) -> list[Pair]:
     """Every lumbar clip of `again_dir` beside its first render in `first_dir`."""
     pairs = []
     for video in tqdm(sorted(again_dir.glob("*.mp4")), desc=again_dir.name, unit="pair"):
-        judged_again = judge(video, catalogue)
-        judged_first = judge(first_dir / video.name, catalogue)
-        if judged_again is None or judged_first is None:
+        again = run_clip(video, "as rendered", catalogue)
+        first = run_clip(first_dir / video.name, "as rendered", catalogue)
+        if again is None or first is None:  # a stretch without a lumbar check
             continue
-        (stretch, again), (_, first) = judged_again, judged_first
-        pairs.append(Pair(video.name.removesuffix(".mp4"), stretch,
+        pairs.append(Pair(video.name.removesuffix(".mp4"), again.stretch,
                           picture_change(first_dir / video.name, video), first, again))
     return pairs
 
