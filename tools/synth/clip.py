@@ -123,6 +123,8 @@ SESSION_NEUTRAL_S = 1.8  # a "session" clip holds a neutral back this long befor
 # a "settled" clip: the session clip's ramp after a longer neutral start, as a real hold gives
 # (the coach asks again after NEUTRAL_PATIENCE_S, 5 s, when the neutral is still not learned)
 SETTLED_NEUTRAL_S = 5.0
+# how long a neutral back is held before the mistake ramps in over 1.5 s, by timing
+NEUTRAL_START_S = {"session": SESSION_NEUTRAL_S, "settled": SETTLED_NEUTRAL_S}
 # a "creep" clip: the same neutral start, then the mistake grows slowly, over this long (30 deg at
 # 3 deg a second), so the back is still rounding while the learned neutral settles
 CREEP_S = 10.0
@@ -195,20 +197,19 @@ def activation(timing: str, t: float, dur: float) -> float:
         if t <= 2.2:
             return 1.0
         return (2.5 - t) / 0.3
-    if timing == "session":  # neutral for SESSION_NEUTRAL_S (the checker learns it), 1.5 s ramp, hold
-        return float(np.clip((t - SESSION_NEUTRAL_S) / 1.5, 0.0, 1.0))
-    if timing == "creep":  # the same neutral start, then a slow ramp over CREEP_S, hold
+    if timing in NEUTRAL_START_S:  # a neutral back (the checker learns it), a 1.5 s ramp, hold
+        return float(np.clip((t - NEUTRAL_START_S[timing]) / 1.5, 0.0, 1.0))
+    if timing == "creep":  # the session clip's neutral start, then a slow ramp over CREEP_S, hold
         return float(np.clip((t - SESSION_NEUTRAL_S) / CREEP_S, 0.0, 1.0))
-    if timing == "settled":  # neutral for SETTLED_NEUTRAL_S, then the session clip's 1.5 s ramp, hold
-        return float(np.clip((t - SETTLED_NEUTRAL_S) / 1.5, 0.0, 1.0))
     raise ValueError(timing)
 
 
 def plateau(timing: str, dur: float) -> tuple[float, float]:
     """When the severity is at its plateau: (start_s, end_s)."""
+    if timing in NEUTRAL_START_S:
+        return NEUTRAL_START_S[timing] + 1.5, dur
     return {"hold": (0.0, dur), "ramp": (dur - 1.0, dur), "pulse": (1.3, 2.2),
-            "session": (SESSION_NEUTRAL_S + 1.5, dur), "creep": (SESSION_NEUTRAL_S + CREEP_S, dur),
-            "settled": (SETTLED_NEUTRAL_S + 1.5, dur)}[timing]
+            "creep": (SESSION_NEUTRAL_S + CREEP_S, dur)}[timing]
 
 
 def frame_params(spec: ClipSpec, t: float) -> tuple[dict[str, float], float]:
