@@ -150,10 +150,10 @@ def trace(root: Path, shipped: bool) -> list[ClipTrace]:
             status = next((s for s in verdict.checks if s.id == check_id), None)
             turned = verdict.camera_side is not None and verdict.camera_side != camera_side
             camera_side = verdict.camera_side or camera_side
-            if learner is not None and (turned or not verdict.in_position or status is None
-                                        or status.state == "not_checked"):
+            judged = verdict.in_position and status is not None and status.state != "not_checked"
+            if learner is not None and (turned or not judged):
                 learner.reset()  # as the checker forgets its own: learn afresh
-            if not verdict.in_position or status is None or status.state == "not_checked":
+            if not judged or status is None:
                 continue
             own = verdict.features.get(own_feature, math.nan)
             if learner is not None:  # fed even when unseen, as the checker's is (NaN breaks a steady run)
