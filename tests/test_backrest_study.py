@@ -1,4 +1,5 @@
-"""tools/backrest_study.py: a clip judged beside its twin, and the tables of the changes."""
+"""tools/backrest_study.py and tools/twin_study.py: a clip judged beside its twin, and the tables of
+the changes."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 from posecheck.labels import labels_beside  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from tools import backrest_study as study  # noqa: E402
+from tools import twin_study  # noqa: E402
 from tools.camera_quality_study import Run, readings_of  # noqa: E402
 
 SESSIONS = ROOT / "samples" / "sessions"
@@ -22,7 +24,7 @@ SESSIONS = ROOT / "samples" / "sessions"
 
 def test_a_seated_bend_is_judged_and_its_readings_kept_for_every_frame_in_position() -> None:
     video = sorted(SESSIONS.glob("glute_stretch_seated__forward_bend_30deg_session_*.mp4"))[0]
-    judged = study.judge(video, load_catalogue(), labels_beside(video))
+    judged = twin_study.judge(video, load_catalogue(), labels_beside(video))
     # 1.8 s of neutral back, then 30 deg over 1.5 s: flagged within a second of passing 15 deg, its
     # neutral learned in the neutral start, and both readings kept on most frames of the 4.3 s clip
     assert judged.flagged and judged.onset_s is not None and abs(judged.onset_s) < 1.0
@@ -30,7 +32,7 @@ def test_a_seated_bend_is_judged_and_its_readings_kept_for_every_frame_in_positi
     assert len(judged.readings) > 40
     assert all(math.isfinite(x) for r in judged.readings.values() for x in r)
     # the same clip beside itself changes nothing
-    assert study.change(judged, judged) == (0.0, 0.0)
+    assert twin_study.change(judged, judged) == (0.0, 0.0)
 
 
 def _judged(flagged: bool, readings: dict[float, tuple[float, float]], onset: float | None = None,
@@ -48,13 +50,21 @@ def test_the_change_is_the_median_over_frames_both_runs_judged() -> None:
     chair = _judged(True, {0.1: (-9.0, -20.5), 0.2: (-8.0, math.nan), 0.3: (-6.0, -18.0), 0.4: (0.0, 0.0)},
                     false_alarm=0.4)
     # frames 0.1 to 0.3 are in both; the NaN is left out of the second reading's median
-    assert study.change(chair, twin) == pytest.approx((2.0, 0.25))
-    row = study.pair_row("a", 0.012, chair, twin)
-    assert row == "| a | 1.2 | silent / flagged | 0.0 / 0.4 | - / - | 1.2 / 1.2 | +2.00 | +0.25 |"
-    text = "\n".join(study.summary([("a", 0.012, chair, twin)], correct=True))
+    assert twin_study.change(chair, twin) == pytest.approx((2.0, 0.25))
+    pair = twin_study.Pair("a", "1.2", chair, twin)
+    row = "| a | 1.2 | silent / flagged | 0.0 / 0.4 | - / - | 1.2 / 1.2 | +2.00 | +0.25 |"
+    assert twin_study.pair_row(pair) == row
+    text = "\n".join(twin_study.summary([pair], True, study.WORDS, study.READINGS))
     assert "flagged (false alarms): 0 of 1 on the stool, 1 of 1 on the chair" in text
-    assert "back_curve +2.00 deg (largest +2.00), sacrum_back_bend +0.25 deg" in text
-    assert "caught: 0 of 1 on the stool, 1 of 1" in "\n".join(study.summary([("a", 0.0, chair, twin)], False))
+    assert "the chair back makes: back_curve +2.00 deg (largest +2.00), sacrum_back_bend +0.25 deg" in text
+    text = "\n".join(twin_study.summary([pair], False, study.WORDS, study.READINGS))
+    assert "caught: 0 of 1 on the stool, 1 of 1" in text
+    tables = twin_study.tables([pair, twin_study.Pair("b__correct_x", "0.5", twin, chair)], study.WORDS,
+                               study.READINGS, "---:")
+    bends, hold = "## Forward bends (must be flagged)", "| b__correct_x | 0.5 | flagged / silent | 0.4 / 0.0 "
+    assert tables[0] == "## Correct holds (must stay silent)" and bends in tables
+    assert tables.index(bends) > tables.index(hold + "| - / - | 1.2 / 1.2 | -2.00 | -0.25 |")
+    assert "| clip | chair back behind the pelvis (cm) | stool / chair | false alarm s " in "\n".join(tables)
 
 
 def test_the_gap_is_read_from_the_generators_labels(tmp_path: Path) -> None:
