@@ -47,7 +47,7 @@ def test_clip_names_are_unique_and_match_the_committed_samples(which: str) -> No
     assert len(names) == len(set(names))
     if which not in FOLDER:  # a validation set rendered on demand (samples/ size), not committed
         assert which in ("sessions-b", "sessions-c", "creep", "sessions-settled", "bodies-a", "bodies-b",
-                         "bodies-c", "restless", "restless-b", "restless-c", "backrest")
+                         "bodies-c", "restless", "restless-b", "restless-c", "backrest", "room")
         return
     on_disk = {p.name.removesuffix(".labels.json") for p in FOLDER[which].glob("*.labels.json")}
     assert on_disk == set(names)
@@ -122,6 +122,49 @@ def test_the_backrest_set_is_its_twins_with_a_chair_back_alone() -> None:
         assert asdict(replace(spec, backrest_gap_m=None)) == asdict(twin), spec.name
     gaps = [s.backrest_gap_m for s in chairs]
     assert len(set(gaps)) > 20  # drawn per clip
+
+
+def test_the_room_set_is_its_twins_in_a_furnished_room_alone() -> None:
+    """Each room clip is the lumbar stretch clip of the same name in the restless or sessions set,
+    every other correct hold and every mistake, with nothing else changed."""
+    from dataclasses import asdict, replace
+
+    twins = {s.name: s for s in (*clips(which="restless"), *clips(which="sessions"))}
+    rooms = clips(which="room")
+    holds = [s for s in rooms if s.mistake is None]
+    assert len(rooms) == 51 and len(holds) == 30
+    for pose in ("hamstring_stretch", "hip_flexor_stretch", "glute_stretch"):
+        assert sum(s.pose == pose for s in holds) == 10
+        assert sum(s.pose == pose for s in rooms) == 17
+    for spec in rooms:
+        twin = twins[spec.name]
+        assert spec.room and not twin.room
+        assert asdict(replace(spec, room=False)) == asdict(twin), spec.name
+
+
+def test_the_room_stands_behind_the_body_and_clear_of_it() -> None:
+    """The furniture is on the far side of the body from the camera, at least 0.5 m behind its centre
+    and in front of the wall, drawn the same way again from the same generator seed; about a third
+    of the sofas take the top's colour."""
+    from tools.synth.scene import CLOTH, WALL_TO_BODY_M, Camera, random_look, room_props
+
+    center = np.array([0.0, 0.1, 0.6])
+    like_top = 0
+    for i, (yaw, on_left) in enumerate([(0.0, True), (20.0, False), (-15.0, True)] * 20):
+        cam = Camera(yaw, 10.0, 3.0, tuple(center), on_left)
+        look = random_look(np.random.default_rng(i))
+        props = room_props(cam, center, look, np.random.default_rng(100 + i))
+        assert props == room_props(cam, center, look, np.random.default_rng(100 + i))
+        away = center[:2] - cam.position()[:2]
+        away /= np.linalg.norm(away)
+        for p in props:
+            near_x = np.asarray(p.center)[0] - np.sign(away[0]) * p.size[0] / 2  # the face towards the body
+            depth = np.sign(away[0]) * (near_x - center[0])
+            assert depth >= 0.5 and depth + p.size[0] <= WALL_TO_BODY_M + 1e-9, p
+        sofa = props[0]
+        assert sofa.size == (0.9, 2.0, 0.44)
+        like_top += sofa.rgb == CLOTH[look.top_color]
+    assert 12 <= like_top <= 28
 
 
 def test_breathing_moves_only_the_upper_back_and_shoulders() -> None:

@@ -1,8 +1,8 @@
 """Clips judged beside their twins: the same clip rendered again with one thing about the scene changed.
 
-A study of this kind (tools/backrest_study.py) holds a set whose clips are rendered exactly as
-their twins of the same name (same body, camera, light and movement) with something added behind
-the person. It runs each clip and its twin through MediaPipe and the
+The backrest and room studies (tools/backrest_study.py, tools/room_study.py) each hold a set whose
+clips are rendered exactly as their twins of the same name (same body, camera, light and movement)
+with something added behind the person. Both run each clip and its twin through MediaPipe and the
 checker from their videos, score them as `posecheck regress` scores a clip, and tabulate the pairs:
 whether the stretch's lumbar check flagged each, the false-alarm seconds, the onset after the
 labelled angle passed 15 deg, when the person's own neutral was learned, and the median change

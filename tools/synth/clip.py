@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import zlib
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -12,7 +13,7 @@ import numpy as np
 from tools.synth import body as B
 from tools.synth.poses import PRONE_OVER, STRETCHES, SUPINE, Built
 from tools.synth.reps import Reps
-from tools.synth.scene import Camera, Look, Prop, frame_camera, random_look, vertex_colors
+from tools.synth.scene import Camera, Look, Prop, frame_camera, random_look, room_props, vertex_colors
 
 FPS = 15
 WIDTH, HEIGHT = 640, 480
@@ -181,6 +182,7 @@ class ClipSpec:
     view: str | None = None  # "side" or "front"; None: the stretch's own view
     reps: Reps | None = None  # repeated movement (its cycles set the duration)
     backrest_gap_m: float | None = None  # seated: a chair back this far behind the pelvis (None: a stool)
+    room: bool = False  # furniture between the body and the wall (scene.room_props), drawn from the name
 
 
 def activation(timing: str, t: float, dur: float) -> float:
@@ -464,6 +466,9 @@ def render_clip(spec: ClipSpec, renderer) -> Rendered:
     # camera on the body's left (+X) when the left side faces it (front view: offset that way)
     cam = frame_camera(allv, yaw, elev, spec.camera_side == "left", height_jitter)
     props = make_props(body, posed_all[0][1], posed_all[0][0], mirror, look, spec.backrest_gap_m)
+    if spec.room:
+        room_rng = np.random.default_rng(zlib.crc32(f"room:{spec.name}".encode()))
+        props += room_props(cam, allv.mean(0), look, room_rng)
     renderer.setup(cam, look, props, allv.mean(0), key_light)
     frames, kp2d, measured = [], [], []
     names = [*B.COCO_NAMES_17, *B.COCO_FOOT_NAMES]

@@ -84,6 +84,8 @@ def build_labels(spec: ClipSpec, r: Rendered, file_name: str) -> dict:
         del spec_d["wobbles"]
     if spec_d["backrest_gap_m"] is None:  # only the backrest set's clips have one
         del spec_d["backrest_gap_m"]
+    if not spec_d["room"]:  # only the room set's clips have furniture behind the body
+        del spec_d["room"]
     view = {
         "kind": r.view,
         # from side-on, for every view (what posecheck.labels reads: >= 45 is a front view)

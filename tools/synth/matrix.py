@@ -497,12 +497,33 @@ def with_backrest(specs: list[ClipSpec]) -> list[ClipSpec]:
     return out
 
 
+# The room set (51 clips): the lumbar stretches in a furnished room, for whether furniture behind
+# the person changes how the back's outline reads. Every other correct hold of the restless set
+# (10 bodies of 20 per stretch) and the sessions set's 21 mistakes, each exactly as rendered there
+# (same name, body, camera and light) but with a sofa, a bookcase, a picture and a lamp between the
+# person and the wall (scene.room_props, drawn per clip from its name). Not committed; rendered to
+# build/ on demand and compared with its twin.
+def with_room(specs: list[ClipSpec]) -> list[ClipSpec]:
+    """The lumbar stretches' clips of `specs` (every other correct hold of each), in a furnished room."""
+    out, holds = [], {}
+    for s in specs:
+        if s.pose not in ("hamstring_stretch", "hip_flexor_stretch", "glute_stretch"):
+            continue
+        if s.mistake is None:
+            holds[s.pose] = holds.get(s.pose, 0) + 1
+            if holds[s.pose] % 2 == 0:
+                continue
+        s.room = True
+        out.append(s)
+    return out
+
+
 # the drawn-bodies and restless sets by name: the seed their bodies (and by default the rest) are drawn with
 BODIES_SEEDS = {"bodies-a": BODIES_A_SEED, "bodies-b": BODIES_B_SEED, "bodies-c": BODIES_C_SEED}
 RESTLESS_SEEDS = {"restless": RESTLESS_SEED, "restless-b": RESTLESS_B_SEED, "restless-c": RESTLESS_C_SEED}
 SETS = ("curated", "heldout", "recognition", "sessions", "sessions-b", "sessions-c", "creep",
         "sessions-settled", "bodies-a", "bodies-b", "bodies-c", "restless", "restless-b", "restless-c",
-        "backrest")
+        "backrest", "room")
 
 
 def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
@@ -542,4 +563,6 @@ def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
                       camera_phase=1)
     if which == "backrest":  # each clip as its twin in the restless and sessions sets, with a chair back
         return with_backrest(clips(None, "restless") + clips(None, "sessions"))
+    if which == "room":  # each clip as its twin in the restless and sessions sets, in a furnished room
+        return with_room(clips(None, "restless") + clips(None, "sessions"))
     raise ValueError(f"unknown clip set {which!r} (one of {', '.join(SETS)})")

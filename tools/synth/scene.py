@@ -221,3 +221,61 @@ def frame_camera(
         tgt = np.asarray(cam.target) + pose[:3, 0] * off[0] - pose[:3, 1] * off[1]
         cam = Camera(yaw, elev, cam.distance_m * max(span_u, span_v) / fill, tuple(tgt), on_left)
     return cam
+
+
+# A furnished room behind the person (the `room` set, tools/synth/matrix.py): furniture between the
+# person and the wall, so that the back's outline is seen against a sofa, a bookcase and a lamp
+# instead of a plain wall. Upholstery and book colours; a third of the sofas take the colour of the
+# person's top (the hardest case for the mask's edge).
+UPHOLSTERY = [(70, 70, 75), (120, 85, 60), (150, 148, 138), (40, 50, 80), (110, 40, 40), (60, 80, 60)]
+BOOKS = [(160, 40, 40), (40, 70, 130), (200, 180, 120), (30, 30, 30), (90, 120, 70), (220, 220, 210),
+         (150, 90, 40)]
+WALL_TO_BODY_M = 2.2  # how far the wall stands behind the body's centre (tools/synth/render.py)
+
+
+def room_props(camera: Camera, center: np.ndarray, look: Look, rng: np.random.Generator) -> list[Prop]:
+    """A sofa 0.8 to 1.2 m behind the body (from the camera), a bookcase and a framed picture on the
+    wall, and a floor lamp, each placed and coloured from `rng`. Furniture is axis-aligned: in the
+    side views it stands square to the camera's line of sight, give or take the camera's yaw."""
+    away = np.asarray(center, float) - camera.position()
+    away[2] = 0.0
+    away /= np.linalg.norm(away)
+    sx = 1.0 if away[0] >= 0 else -1.0  # the room goes on in this X direction, behind the body
+    cx, cy = float(center[0]), float(center[1])
+
+    def behind(d: float) -> float:
+        return cx + sx * d
+
+    def lateral(lo: float, hi: float) -> float:
+        return cy + float(rng.choice([-1.0, 1.0])) * float(rng.uniform(lo, hi))
+
+    def colour(palette: list[tuple[int, int, int]]) -> tuple[int, int, int]:
+        return tuple(int(c) for c in palette[int(rng.integers(len(palette)))])
+
+    props: list[Prop] = []
+    near = float(rng.uniform(0.8, 1.2))  # the sofa's front
+    sofa_y = cy + float(rng.uniform(-0.5, 0.5))
+    sofa = CLOTH[look.top_color] if rng.uniform() < 1 / 3 else colour(UPHOLSTERY)
+    props.append(Prop("box", (behind(near + 0.45), sofa_y, 0.22), (0.9, 2.0, 0.44), sofa))
+    props.append(Prop("box", (behind(near + 0.8), sofa_y, 0.45), (0.2, 2.0, 0.9), sofa))
+    for end in (-1.0, 1.0):  # the arms
+        props.append(Prop("box", (behind(near + 0.45), sofa_y + end * 0.95, 0.32), (0.9, 0.12, 0.64), sofa))
+    shelf_x = WALL_TO_BODY_M - 0.2
+    shelf_y = lateral(0.3, 1.2)
+    wood = colour([(150, 110, 70), (90, 60, 40), (200, 190, 170), (40, 35, 30)])
+    props.append(Prop("box", (behind(shelf_x), shelf_y, 0.95), (0.3, 0.8, 1.9), wood))
+    for z in (0.3, 0.75, 1.2, 1.65):  # a row of books on each shelf, in front of the case
+        y = shelf_y - 0.38
+        while y < shelf_y + 0.34:
+            w = float(rng.uniform(0.04, 0.12))
+            h = float(rng.uniform(0.2, 0.3))
+            props.append(Prop("box", (behind(shelf_x - 0.16), y + w / 2, z + h / 2), (0.04, w, h),
+                              colour(BOOKS)))
+            y += w + 0.005
+    pic_y, pic_z = lateral(0.0, 1.0), float(rng.uniform(1.3, 1.7))
+    props.append(Prop("box", (behind(WALL_TO_BODY_M - 0.04), pic_y, pic_z), (0.03, 0.7, 0.5), (35, 30, 28)))
+    props.append(Prop("box", (behind(WALL_TO_BODY_M - 0.06), pic_y, pic_z), (0.02, 0.6, 0.4), colour(BOOKS)))
+    lamp_d, lamp_y = float(rng.uniform(0.7, 1.6)), lateral(1.1, 1.5)
+    props.append(Prop("box", (behind(lamp_d), lamp_y, 0.75), (0.03, 0.03, 1.5), (40, 40, 40)))
+    props.append(Prop("box", (behind(lamp_d), lamp_y, 1.62), (0.35, 0.35, 0.3), (235, 225, 200)))
+    return props
