@@ -7,6 +7,7 @@ import json
 import math
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -16,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 from posecheck.labels import labels_beside  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from tools import backrest_study as study  # noqa: E402
-from tools import twin_study  # noqa: E402
+from tools import room_study, twin_study  # noqa: E402
 from tools.camera_quality_study import Run, readings_of  # noqa: E402
 
 SESSIONS = ROOT / "samples" / "sessions"
@@ -75,11 +76,13 @@ def test_the_gap_is_read_from_the_generators_labels(tmp_path: Path) -> None:
     assert study.backrest_gap_m(labels_beside(video)) == 0.031
 
 
-def test_a_chair_clip_without_a_twin_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    chairs, twins = tmp_path / "chairs", tmp_path / "twins"
-    chairs.mkdir()
+@pytest.mark.parametrize("study_module", [study, room_study], ids=["backrest", "room"])
+def test_a_clip_without_a_twin_is_an_error(study_module: ModuleType, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    dressed, twins = tmp_path / "dressed", tmp_path / "twins"
+    dressed.mkdir()
     twins.mkdir()
-    (chairs / "lonely.mp4").write_bytes(b"")
+    (dressed / "lonely.mp4").write_bytes(b"")
     with pytest.raises(SystemExit) as exc:
-        study.main([str(chairs), "--twins", str(twins)])
+        study_module.main([str(dressed), "--twins", str(twins)])
     assert exc.value.code == 2 and "no twin for lonely.mp4" in capsys.readouterr().err

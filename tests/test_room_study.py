@@ -57,12 +57,3 @@ def test_the_overview_counts_each_stretch_by_the_wall_and_in_the_room() -> None:
     assert ham[1:] == ["0 / 1 of 2", "2 / 1 of 2", "1 of 2 |"]
     assert glute[1:] == ["1 / 0 of 1", "0 / 0 of 0", "0 of 0 |"]
 
-
-def test_a_room_clip_without_a_twin_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rooms, twins = tmp_path / "rooms", tmp_path / "twins"
-    rooms.mkdir()
-    twins.mkdir()
-    (rooms / "lonely.mp4").write_bytes(b"")
-    with pytest.raises(SystemExit) as exc:
-        study.main([str(rooms), "--twins", str(twins)])
-    assert exc.value.code == 2 and "no twin for lonely.mp4" in capsys.readouterr().err

@@ -20,7 +20,6 @@ frames both runs judged in position.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from posecheck.estimators.base import quiet_native_logs  # noqa: E402
 from posecheck.labels import ClipLabels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from tools.study_output import emit, heading  # noqa: E402
-from tools.twin_study import Wording, judge_pairs, tables  # noqa: E402
+from tools.twin_study import Wording, judge_pairs, parse_args, tables  # noqa: E402
 
 # the two readings the glute stretch's lumbar check judges, as camera_quality_study.run_clip keeps
 # them (readings_of: its fixed level's feature, then its own neutral's; a test keeps them equal)
@@ -46,16 +45,12 @@ def backrest_gap_m(labels: ClipLabels) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    ap.add_argument("chairs", type=Path, help="the backrest set's folder")
-    ap.add_argument("--twins", nargs="+", type=Path, required=True, help="folders holding each clip's twin")
-    ap.add_argument("--out", type=Path)
-    args = ap.parse_args(argv)
+    args = parse_args(__doc__, "backrest", argv)
     quiet_native_logs()
-    pairs = judge_pairs(ap, args.chairs, args.twins, load_catalogue(),
+    pairs = judge_pairs(args.backrest, args.twins, load_catalogue(),
                         lambda labels: f"{100 * backrest_gap_m(labels):.1f}")
     assert all(p.dressed.stretch == "glute_stretch" for p in pairs), "the backrest set is seated glute clips"
-    command = (f"python tools/backrest_study.py {args.chairs} --twins "
+    command = (f"python tools/backrest_study.py {args.backrest} --twins "
                + " ".join(map(str, args.twins)))
     lines = heading("A chair back behind the seated glute stretch", command, args.out)
     lines += [(__doc__ or "").split("\n\n", 1)[1].strip(), ""]

@@ -23,7 +23,6 @@ in position.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -37,7 +36,7 @@ from tools.camera_quality_study import readings_of  # noqa: E402
 from tools.spine_study import STUDIED  # noqa: E402
 from tools.study_output import emit, heading  # noqa: E402
 from tools.synth.scene import CLOTH  # noqa: E402
-from tools.twin_study import Pair, Wording, judge_pairs, tables  # noqa: E402
+from tools.twin_study import Pair, Wording, judge_pairs, parse_args, tables  # noqa: E402
 
 WORDS = Wording("by the plain wall", "in the room", "the room", "sofa in the top's colour")
 SOFA_SEAT_SIZE = (0.9, 2.0, 0.44)  # the sofa's seat, as scene.room_props makes it
@@ -73,16 +72,12 @@ def overview(pairs: list[Pair], catalogue: dict) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    ap.add_argument("rooms", type=Path, help="the room set's folder")
-    ap.add_argument("--twins", nargs="+", type=Path, required=True, help="folders holding each clip's twin")
-    ap.add_argument("--out", type=Path)
-    args = ap.parse_args(argv)
+    args = parse_args(__doc__, "room", argv)
     quiet_native_logs()
     catalogue = load_catalogue()
-    pairs = judge_pairs(ap, args.rooms, args.twins, catalogue,
+    pairs = judge_pairs(args.room, args.twins, catalogue,
                         lambda labels: "yes" if sofa_like_top(labels) else "no")
-    command = f"python tools/room_study.py {args.rooms} --twins " + " ".join(map(str, args.twins))
+    command = f"python tools/room_study.py {args.room} --twins " + " ".join(map(str, args.twins))
     lines = heading("A furnished room behind the lumbar stretches", command, args.out)
     lines += [(__doc__ or "").split("\n\n", 1)[1].strip(), "", *overview(pairs, catalogue), ""]
     for stretch in STUDIED:

@@ -102,15 +102,28 @@ def summary(pairs: list[Pair], correct: bool, words: Wording, readings: tuple[st
             f"{readings[1]} {med[1]:+.2f} deg (largest {worst[1]:+.2f})."]
 
 
-def judge_pairs(ap: argparse.ArgumentParser, dressed_dir: Path, twin_dirs: list[Path], catalogue: dict,
-                setting_of: Callable[[ClipLabels], str]) -> list[Pair]:
-    """Every clip of `dressed_dir` judged beside its twin of the same name in `twin_dirs` (an
-    argument error when one has none); `setting_of` writes a clip's setting cell from its labels."""
-    twins = {v.name: v for d in twin_dirs for v in d.glob("*.mp4")}
-    videos = sorted(dressed_dir.glob("*.mp4"))
+def parse_args(doc: str | None, dressed: str, argv: list[str] | None) -> argparse.Namespace:
+    """A twin study's command line: the folder of the set named `dressed` (the attribute of that
+    name), the --twins folders and --out. An argument error when a clip has no twin."""
+    ap = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    ap.add_argument(dressed, type=Path, help=f"the {dressed} set's folder")
+    ap.add_argument("--twins", nargs="+", type=Path, required=True, help="folders holding each clip's twin")
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args(argv)
+    videos = sorted(getattr(args, dressed).glob("*.mp4"))
+    twins = {v.name: v for d in args.twins for v in d.glob("*.mp4")}
     missing = [v.name for v in videos if v.name not in twins]
     if missing:
-        ap.error(f"no twin for {', '.join(missing)} in {', '.join(map(str, twin_dirs))}")
+        ap.error(f"no twin for {', '.join(missing)} in {', '.join(map(str, args.twins))}")
+    return args
+
+
+def judge_pairs(dressed_dir: Path, twin_dirs: list[Path], catalogue: dict,
+                setting_of: Callable[[ClipLabels], str]) -> list[Pair]:
+    """Every clip of `dressed_dir` judged beside its twin of the same name in `twin_dirs` (each has
+    one: `parse_args` made sure); `setting_of` writes a clip's setting cell from its labels."""
+    twins = {v.name: v for d in twin_dirs for v in d.glob("*.mp4")}
+    videos = sorted(dressed_dir.glob("*.mp4"))
     pairs = []
     for video in tqdm(videos, desc="clip pairs", unit="pair"):
         labels = labels_beside(video)

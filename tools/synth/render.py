@@ -10,7 +10,7 @@ import numpy as np
 import pyrender
 import trimesh
 
-from tools.synth.scene import Camera, Look, Prop
+from tools.synth.scene import WALL_TO_BODY_M, Camera, Look, Prop
 
 
 def _material(rgb: tuple[int, int, int], rough: float = 0.85) -> pyrender.MetallicRoughnessMaterial:
@@ -58,7 +58,7 @@ class Renderer:
         wall = trimesh.creation.box(extents=(12.0, 0.05, 6.0))
         ang = np.arctan2(away[0], -away[1])
         wall.apply_transform(trimesh.transformations.rotation_matrix(ang, [0, 0, 1]))
-        wall.apply_translation(center + away * 2.2 + np.array([0, 0, 3.0 - center[2]]))
+        wall.apply_translation(center + away * WALL_TO_BODY_M + np.array([0, 0, 3.0 - center[2]]))
         s.add(pyrender.Mesh.from_trimesh(wall, material=_material(look.wall_rgb)))
         for p in props:
             s.add(_prop_mesh(p))

@@ -230,7 +230,7 @@ def frame_camera(
 UPHOLSTERY = [(70, 70, 75), (120, 85, 60), (150, 148, 138), (40, 50, 80), (110, 40, 40), (60, 80, 60)]
 BOOKS = [(160, 40, 40), (40, 70, 130), (200, 180, 120), (30, 30, 30), (90, 120, 70), (220, 220, 210),
          (150, 90, 40)]
-WALL_TO_BODY_M = 2.2  # how far the wall stands behind the body's centre (tools/synth/render.py)
+WALL_TO_BODY_M = 2.2  # how far the wall stands behind the body's centre, away from the camera (render.py)
 
 
 def room_props(camera: Camera, center: np.ndarray, look: Look, rng: np.random.Generator) -> list[Prop]:
