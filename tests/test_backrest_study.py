@@ -86,3 +86,17 @@ def test_a_clip_without_a_twin_is_an_error(study_module: ModuleType, tmp_path: P
     with pytest.raises(SystemExit) as exc:
         study_module.main([str(dressed), "--twins", str(twins)])
     assert exc.value.code == 2 and "no twin for lonely.mp4" in capsys.readouterr().err
+
+
+def test_each_clip_is_paired_with_its_twin_by_name(tmp_path: Path) -> None:
+    dressed, a, b = tmp_path / "dressed", tmp_path / "a", tmp_path / "b"
+    for d in (dressed, a, b):
+        d.mkdir()
+    for name in ("x.mp4", "y.mp4", "z.mp4", "notes.txt"):
+        (dressed / name).write_bytes(b"")
+    (a / "x.mp4").write_bytes(b"")
+    (b / "z.mp4").write_bytes(b"")
+    (b / "other.mp4").write_bytes(b"")
+    videos, missing = twin_study.twins_of(dressed, [a, b])
+    assert videos == [(dressed / "x.mp4", a / "x.mp4"), (dressed / "z.mp4", b / "z.mp4")]
+    assert missing == ["y.mp4"]

@@ -45,9 +45,9 @@ def backrest_gap_m(labels: ClipLabels) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(__doc__, "backrest", argv)
+    args, videos = parse_args(__doc__, "backrest", argv)
     quiet_native_logs()
-    pairs = judge_pairs(args.backrest, args.twins, load_catalogue(),
+    pairs = judge_pairs(videos, load_catalogue(),
                         lambda labels: f"{100 * backrest_gap_m(labels):.1f}")
     assert all(p.dressed.stretch == "glute_stretch" for p in pairs), "the backrest set is seated glute clips"
     command = (f"python tools/backrest_study.py {args.backrest} --twins "

@@ -42,6 +42,7 @@ from posecheck.sources.video import VideoFileSource  # noqa: E402
 from tools.camera_quality_study import Run, readings_of, run_clip  # noqa: E402
 from tools.spine_study import STUDIED  # noqa: E402
 from tools.study_output import cell, emit, heading  # noqa: E402
+from tools.twin_study import differences, twins_of  # noqa: E402
 
 CHANGED_LEVELS = 8  # a pixel counts as changed past this many levels in any channel
 
@@ -67,11 +68,9 @@ def picture_change(first: Path, again: Path) -> tuple[float, float, float]:
 def reading_change(first: Run, again: Run) -> tuple[tuple[float, float], tuple[float, float]]:
     """For each reading (fixed, own-neutral): the median and the largest absolute change between
     the renders over the frames both judged with a value ((NaN, NaN) where none did)."""
-    both = sorted(set(first.readings) & set(again.readings))
     out = []
-    for k in range(2):
-        d = [abs(again.readings[t][k] - first.readings[t][k]) for t in both
-             if math.isfinite(first.readings[t][k]) and math.isfinite(again.readings[t][k])]
+    for d in differences(first, again):
+        d = [abs(x) for x in d]
         out.append((statistics.median(d), max(d)) if d else (math.nan, math.nan))
     return out[0], out[1]
 
@@ -134,16 +133,16 @@ def folder_pair(text: str) -> tuple[Path, Path]:
     return Path(first), Path(again)
 
 
-def compare(first_dir: Path, again_dir: Path, catalogue: dict) -> list[Pair]:
-    """Every lumbar clip of `again_dir` beside its first render in `first_dir`."""
+def compare(videos: list[tuple[Path, Path]], desc: str, catalogue: dict) -> list[Pair]:
+    """Every lumbar clip rendered again beside its first render, from (again, first) pairs."""
     pairs = []
-    for video in tqdm(sorted(again_dir.glob("*.mp4")), desc=again_dir.name, unit="pair"):
+    for video, first_video in tqdm(videos, desc=desc, unit="pair"):
         again = run_clip(video, "as rendered", catalogue)
-        first = run_clip(first_dir / video.name, "as rendered", catalogue)
+        first = run_clip(first_video, "as rendered", catalogue)
         if again is None or first is None:  # a stretch without a lumbar check
             continue
-        pairs.append(Pair(video.name.removesuffix(".mp4"), again.stretch,
-                          picture_change(first_dir / video.name, video), first, again))
+        pairs.append(Pair(video.name.removesuffix(".mp4"), again.stretch, picture_change(first_video, video),
+                          first, again))
     return pairs
 
 
@@ -153,20 +152,21 @@ def main(argv: list[str] | None = None) -> int:
                     help="a folder of first renders and one of the same clips rendered again")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args(argv)
+    folders = []
     for first_dir, again_dir in args.pairs:
-        videos = sorted(again_dir.glob("*.mp4"))
-        if not videos:
+        videos, missing = twins_of(again_dir, [first_dir])
+        if not videos and not missing:
             ap.error(f"no rendered clips (*.mp4) in {again_dir}")
-        missing = [v.name for v in videos if not (first_dir / v.name).exists()]
         if missing:
             ap.error(f"no first render of {', '.join(missing)} in {first_dir}")
+        folders.append((first_dir, again_dir, videos))
     quiet_native_logs()
     catalogue = load_catalogue()
     command = "python tools/render_repeat_study.py " + " ".join(f"{a}={b}" for a, b in args.pairs)
     lines = heading("The same clips rendered twice", command, args.out)
     lines += [(__doc__ or "").split("\n\n", 1)[1].strip(), ""]
-    for first_dir, again_dir in args.pairs:
-        pairs = compare(first_dir, again_dir, catalogue)
+    for first_dir, again_dir, videos in folders:
+        pairs = compare(videos, again_dir.name, catalogue)
         lines += [f"## {again_dir} against {first_dir}", "", *summary(pairs, catalogue), "",
                   *HEADER, *(pair_row(p) for p in pairs), ""]
     return emit(lines, args.out)

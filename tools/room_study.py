@@ -72,10 +72,10 @@ def overview(pairs: list[Pair], catalogue: dict) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(__doc__, "room", argv)
+    args, videos = parse_args(__doc__, "room", argv)
     quiet_native_logs()
     catalogue = load_catalogue()
-    pairs = judge_pairs(args.room, args.twins, catalogue,
+    pairs = judge_pairs(videos, catalogue,
                         lambda labels: "yes" if sofa_like_top(labels) else "no")
     command = f"python tools/room_study.py {args.room} --twins " + " ".join(map(str, args.twins))
     lines = heading("A furnished room behind the lumbar stretches", command, args.out)

@@ -57,15 +57,20 @@ def judge(video: Path, catalogue: dict, labels: ClipLabels | None = None) -> Run
     return run
 
 
-def change(dressed: Run, twin: Run) -> tuple[float, ...]:
-    """The median of (dressed - twin) of each reading over the frames both judged with a value."""
-    both = sorted(set(dressed.readings) & set(twin.readings))
+def differences(before: Run, after: Run) -> tuple[list[float], list[float]]:
+    """For each of the two readings: (after - before) on every frame both runs judged with a value
+    of it, in time order."""
+    both = sorted(set(before.readings) & set(after.readings))
     out = []
     for k in range(2):
-        d = [dressed.readings[t][k] - twin.readings[t][k] for t in both
-             if math.isfinite(dressed.readings[t][k]) and math.isfinite(twin.readings[t][k])]
-        out.append(float(np.median(d)) if d else math.nan)
-    return tuple(out)
+        out.append([after.readings[t][k] - before.readings[t][k] for t in both
+                    if math.isfinite(before.readings[t][k]) and math.isfinite(after.readings[t][k])])
+    return out[0], out[1]
+
+
+def change(dressed: Run, twin: Run) -> tuple[float, ...]:
+    """The median of (dressed - twin) of each reading over the frames both judged with a value."""
+    return tuple(float(np.median(d)) if d else math.nan for d in differences(twin, dressed))
 
 
 def pair_row(pair: Pair) -> str:
@@ -102,33 +107,39 @@ def summary(pairs: list[Pair], correct: bool, words: Wording, readings: tuple[st
             f"{readings[1]} {med[1]:+.2f} deg (largest {worst[1]:+.2f})."]
 
 
-def parse_args(doc: str | None, dressed: str, argv: list[str] | None) -> argparse.Namespace:
+def twins_of(videos_dir: Path, twin_dirs: list[Path]) -> tuple[list[tuple[Path, Path]], list[str]]:
+    """Each video of `videos_dir` with its twin of the same name in `twin_dirs` (sorted by name),
+    and the names of those that have none."""
+    twins = {v.name: v for d in twin_dirs for v in d.glob("*.mp4")}
+    videos = sorted(videos_dir.glob("*.mp4"))
+    return ([(v, twins[v.name]) for v in videos if v.name in twins],
+            [v.name for v in videos if v.name not in twins])
+
+
+def parse_args(doc: str | None, dressed: str,
+               argv: list[str] | None) -> tuple[argparse.Namespace, list[tuple[Path, Path]]]:
     """A twin study's command line: the folder of the set named `dressed` (the attribute of that
-    name), the --twins folders and --out. An argument error when a clip has no twin."""
+    name), the --twins folders and --out; with each clip of that folder and its twin. An argument
+    error when a clip has no twin."""
     ap = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
     ap.add_argument(dressed, type=Path, help=f"the {dressed} set's folder")
     ap.add_argument("--twins", nargs="+", type=Path, required=True, help="folders holding each clip's twin")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args(argv)
-    videos = sorted(getattr(args, dressed).glob("*.mp4"))
-    twins = {v.name: v for d in args.twins for v in d.glob("*.mp4")}
-    missing = [v.name for v in videos if v.name not in twins]
+    videos, missing = twins_of(getattr(args, dressed), args.twins)
     if missing:
         ap.error(f"no twin for {', '.join(missing)} in {', '.join(map(str, args.twins))}")
-    return args
+    return args, videos
 
 
-def judge_pairs(dressed_dir: Path, twin_dirs: list[Path], catalogue: dict,
+def judge_pairs(videos: list[tuple[Path, Path]], catalogue: dict,
                 setting_of: Callable[[ClipLabels], str]) -> list[Pair]:
-    """Every clip of `dressed_dir` judged beside its twin of the same name in `twin_dirs` (each has
-    one: `parse_args` made sure); `setting_of` writes a clip's setting cell from its labels."""
-    twins = {v.name: v for d in twin_dirs for v in d.glob("*.mp4")}
-    videos = sorted(dressed_dir.glob("*.mp4"))
+    """Each (clip, twin) of `videos` judged; `setting_of` writes a clip's setting cell from its labels."""
     pairs = []
-    for video in tqdm(videos, desc="clip pairs", unit="pair"):
+    for video, twin in tqdm(videos, desc="clip pairs", unit="pair"):
         labels = labels_beside(video)
         pairs.append(Pair(video.name.removesuffix(".mp4"), setting_of(labels),
-                          judge(video, catalogue, labels), judge(twins[video.name], catalogue)))
+                          judge(video, catalogue, labels), judge(twin, catalogue)))
     return pairs
 
 

@@ -504,11 +504,10 @@ def with_backrest(specs: list[ClipSpec]) -> list[ClipSpec]:
 # person and the wall (scene.room_props, drawn per clip from its name). Not committed; rendered to
 # build/ on demand and compared with its twin.
 def with_room(specs: list[ClipSpec]) -> list[ClipSpec]:
-    """The lumbar stretches' clips of `specs` (every other correct hold of each), in a furnished room."""
+    """The clips of `specs` (the restless and sessions sets: the lumbar stretches alone), every
+    other correct hold of each stretch, in a furnished room."""
     out, holds = [], {}
     for s in specs:
-        if s.pose not in ("hamstring_stretch", "hip_flexor_stretch", "glute_stretch"):
-            continue
         if s.mistake is None:
             holds[s.pose] = holds.get(s.pose, 0) + 1
             if holds[s.pose] % 2 == 0:
