@@ -841,6 +841,28 @@ def test_a_back_that_never_reads_steady_is_asked_again_after_the_patience_runs_o
     assert not any(v.neutral_note == "still_learning" for v in steady)
 
 
+def test_time_spent_flagged_does_not_count_towards_the_patience_with_learning() -> None:
+    """A back the fixed level flags for longer than the patience, and which then straightens and holds
+    still: the coach is learning it, not asking again why it cannot (nothing was in the way)."""
+    pose = pose_by_id("hamstring_stretch")
+    check = pose.check("lumbar_rounding")
+    own = check.from_own_neutral
+    assert own is not None and own.adopt_after_s is not None
+    bent_s = NEUTRAL_PATIENCE_S + 2.0  # flagged past the patience, not yet long enough to be adopted
+    assert bent_s < own.adopt_after_s
+    hinge = heel_on_step("left", lean=40.0)
+    times = regular_times(0.0, bent_s + 4.0, 10.0)
+    checker, verdicts = run(pose, frames(times, lambda t: hinge.with_back(
+        check.enter + 10.0 if t < bent_s else check.enter - 11.0)))
+    assert [m.check for m in checker.books.mistakes] == ["lumbar_rounding"]
+    straight = [v for v in verdicts if v.timestamp > bent_s and v.status == "good"]
+    assert straight and straight[0].message == LEARNING_NEUTRAL
+    assert not any(v.neutral_note == "still_learning" for v in verdicts)
+    assert STILL_LEARNING_NEUTRAL not in checker.books.guidance_s
+    assert checker.own_neutral("lumbar_rounding") is not None  # learned from the straight back
+    assert straight[-1].message.startswith("Good form, hold it")
+
+
 def test_a_back_the_fixed_level_flags_from_the_start_and_that_holds_still_is_taken_as_the_neutral() -> None:
     """A body whose correct back reads past the fixed level: told once, then judged against itself."""
     pose = pose_by_id("hamstring_stretch")

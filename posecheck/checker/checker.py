@@ -37,6 +37,8 @@ STILL_LEARNING_NEUTRAL = ("Keep still with your back long so I can learn how it 
 # in good light seldom hears it, while a dim room's noise can keep the reading from ever holding
 # steady for the second it needs (2 of 20 hamstring holds there, dim; far away but well lit, every
 # hold that came into position learned one within 4.6 s: docs/measurements/camera_distance.md).
+# Only time the check was clear counts: a person told to straighten a bent back and who then does
+# has not been failing to keep still, and hears the learning message first, as anyone does.
 NEUTRAL_PATIENCE_S = 5.0
 ADOPTED_NEUTRAL = "OK: that is taken as how your back looks. Keep it there."
 # how long the form message says so after a flagged back was taken as the neutral: the coach
@@ -275,8 +277,8 @@ class PoseChecker:
                 message = self._reps_message()
             elif side_book.hold_complete_at is not None:
                 message = "Hold complete. Well done."
-            elif (since := self._learning_since(statuses)) is not None:
-                if t - since >= NEUTRAL_PATIENCE_S - 1e-9:
+            elif (trying_s := self._learning_for(statuses)) is not None:
+                if trying_s >= NEUTRAL_PATIENCE_S - 1e-9:
                     message, note = STILL_LEARNING_NEUTRAL, "still_learning"
                     b.add_guidance(message, dt)  # the report says how long, beside the other advice
                 else:
@@ -484,10 +486,11 @@ class PoseChecker:
         return any(rt.told_adopted_at is not None and t - rt.told_adopted_at < ADOPTED_SHOW_S - 1e-9
                    for rt in self._checks)
 
-    def _learning_since(self, statuses: list[CheckStatus]) -> float | None:
-        """Since when a check that learns the person's neutral, judged now, has been trying to learn
-        it (the earliest such check; None when no check is learning one)."""
-        return min((rt.neutral.waiting_since for rt, s in zip(self._checks, statuses, strict=True)
+    def _learning_for(self, statuses: list[CheckStatus]) -> float | None:
+        """How long a check that learns the person's neutral, judged now, has been trying to learn
+        it: the seconds it was clear since it started waiting (a back the fixed level flagged was
+        not one to learn from), the longest of such checks; None when no check is learning one."""
+        return max((rt.neutral.clear_s for rt, s in zip(self._checks, statuses, strict=True)
                     if rt.neutral is not None and rt.neutral.value is None and not math.isnan(s.value)
                     and rt.neutral.waiting_since is not None), default=None)
 
