@@ -53,6 +53,25 @@ def clip_frames(clip: Path, fps: int, hold_last_s: float = 0.0) -> Iterator[np.n
         yield rgb
 
 
+def fidget_then_clip(clip: Path, fps: int, fidget: tuple[float, float], fidget_s: float, still_s: float,
+                     hold_last_s: float = 0.0) -> Iterator[np.ndarray]:
+    """A person who cannot keep still, then settles and plays the clip: the clip's frames up to
+    `fidget[0]` s, then its stretch from `fidget[0]` to `fidget[1]` s played forwards and backwards
+    for `fidget_s` seconds, then the frame at `fidget[0]` held for `still_s`, then the clip from
+    there to its end, its last frame held for `hold_last_s`."""
+    frames = list(clip_frames(clip, fps, hold_last_s))
+    start, end = (int(round(s * fps)) for s in fidget)
+    if not 0 <= start < end <= len(frames):
+        raise ValueError(f"fidget {fidget} lies outside {clip.name}")
+    swing = frames[start:end] + frames[start:end][::-1]
+    yield from frames[:start]
+    for k in range(int(round(fidget_s * fps))):
+        yield swing[k % len(swing)]
+    for _ in range(int(round(still_s * fps))):
+        yield frames[start]
+    yield from frames[start:]
+
+
 def write_y4m(frames: Iterable[np.ndarray], out: Path, fps: int, counter: bool = True) -> int:
     """Write 640x480 RGB frames as a Y4M file for Chromium's fake camera; returns the frame count."""
     n = 0

@@ -7,7 +7,8 @@ Meant to run inside a loopback-only network namespace (tests/browser/test_live_b
 2. launches /usr/bin/chromium through Playwright (never a downloaded browser) with a fake camera that
    plays the given Y4M file;
 3. opens the live page, accepts the safety notice, presses START in the streamlit-webrtc iframe;
-4. waits for the processed <video> to play, then for the expected cue text to show up in the page;
+4. waits for the processed <video> to play, then for the expected cue text to show up in the page
+   (for each of several, in the order given);
 5. takes a full-page screenshot and prints one line `DRIVE_LIVE_RESULT {json}` on stdout.
 
 Streamlit and the browser are always stopped, also on failure, and a failure prints Streamlit's log tail
@@ -141,7 +142,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--app", type=Path, required=True, help="the Streamlit script (app.py)")
     p.add_argument("--y4m", type=Path, required=True, help="fake camera video (Y4M)")
-    p.add_argument("--expect", required=True, help="cue text that must appear in the page")
+    p.add_argument("--expect", required=True, action="append",
+                   help="cue text that must appear in the page; repeat it for texts that must appear in "
+                        "this order (each is waited for from when the one before it showed)")
     p.add_argument("--screenshot", type=Path, required=True)
     p.add_argument("--path", default="live?stretch=hip_flexor_stretch", help="page path and query")
     p.add_argument("--port", type=int, default=8599)
@@ -149,7 +152,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--log", type=Path, help="Streamlit's log file (default: a temp file)")
     p.add_argument("--startup-timeout", type=float, default=60.0, help="seconds for health + page")
     p.add_argument("--video-timeout", type=float, default=30.0, help="seconds from START to video")
-    p.add_argument("--cue-timeout", type=float, default=60.0, help="seconds from video to cue")
+    p.add_argument("--cue-timeout", type=float, default=60.0,
+                   help="seconds from video to the first cue, and from each cue to the next")
     p.add_argument("--viewport", default="1280x1600", help="WIDTHxHEIGHT; tall so nothing scrolls")
     p.add_argument("--measure-s", type=float, default=0.0,
                    help="after the cue, read the burned-in frame counter for this many seconds and report "
@@ -262,7 +266,8 @@ def _session(page: Any, args: argparse.Namespace, base: str, result: dict[str, A
     start = frame.get_by_role("button", name=re.compile(r"^\s*start\s*$", re.I))
     start.wait_for(state="visible", timeout=args.startup_timeout * 1000)
     page.wait_for_timeout(500)  # let the page settle: anything shown before START is the baseline
-    baseline = page.locator("body").inner_text().count(args.expect)
+    text = page.locator("body").inner_text()
+    baseline = {expect: text.count(expect) for expect in args.expect}
     result["expect_count_before_start"] = baseline
     start.click()
     t_start = time.monotonic()
@@ -285,19 +290,26 @@ def _session(page: Any, args: argparse.Namespace, base: str, result: dict[str, A
     result.update(video_seen=True, video_width=state["w"], video_height=state["h"],
                   seconds_to_first_video=round(t_video - t_start, 2))
 
-    result["phase"] = "cue"
-    seen: list[str] = []
-    while time.monotonic() - t_video < args.cue_timeout:
-        text = page.locator("body").inner_text()
-        if text.count(args.expect) > baseline:
-            seen = cue_lines(text, args.expect)
-            break
-        time.sleep(0.25)
-    else:
-        result["page_text_tail"] = page.locator("body").inner_text()[-1500:]
-        raise TimeoutError(f"cue {args.expect!r} not shown within {args.cue_timeout:.0f} s of video")
-    t_cue = time.monotonic()
-    result.update(cue_seen=True, cue_text=seen[-1] if seen else "", cue_lines=seen,
+    cues: list[dict[str, Any]] = []
+    result["cues"] = cues
+    t_cue = t_video
+    for expect in args.expect:
+        result["phase"] = f"cue {len(cues) + 1} of {len(args.expect)}"
+        seen: list[str] = []
+        while time.monotonic() - t_cue < args.cue_timeout:
+            text = page.locator("body").inner_text()
+            if text.count(expect) > baseline[expect]:
+                seen = cue_lines(text, expect)
+                break
+            time.sleep(0.25)
+        else:
+            result["page_text_tail"] = page.locator("body").inner_text()[-1500:]
+            raise TimeoutError(f"cue {expect!r} not shown within {args.cue_timeout:.0f} s of "
+                               + ("video" if not cues else f"cue {cues[-1]['expect']!r}"))
+        t_cue = time.monotonic()
+        cues.append({"expect": expect, "text": seen[-1] if seen else "",
+                     "seconds_after_start": round(t_cue - t_start, 2)})
+    result.update(cue_seen=True, cue_text=cues[-1]["text"], cue_lines=seen,
                   seconds_to_cue=round(t_cue - t_start, 2))
 
     end = video.evaluate(VIDEO_STATE_JS, timeout=5000)
