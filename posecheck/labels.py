@@ -1,18 +1,22 @@
-"""Read known-truth label files: the generator's `posecheck-labels/1` and the older starter format.
+"""Read known-truth label files: the generator's `posecheck-labels/1`, the older starter format, and
+`posecheck-labels/hand-1`, written by hand for real footage (docs/own-footage.md).
 
-Both become a `ClipLabels`: the pose, the working side, the camera's placement, per-frame
-severities in degrees, the joint angles set and ground-truth keypoints, so calibration and
-regression runs, and the studies in tools/, can compare what posecheck saw with the truth.
+Each becomes a `ClipLabels`: the pose, the working side, the camera's placement, per-frame
+severities in degrees and, for rendered clips, the joint angles set and ground-truth keypoints, so
+calibration and regression runs, and the studies in tools/, can compare what posecheck saw with
+the truth.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from posecheck.errors import UnreadableInput
+from posecheck.sources.video import VIDEO_SUFFIXES
 
 # The starter clips name mistakes differently from the pose files' check ids.
 _STARTER_NAMES = {"lumbar_rounding": "lumbar_rounding", "lumbar_hyperextension": "arched_lower_back"}
@@ -41,6 +45,7 @@ class ClipLabels:
     frame_params: list[dict[str, float]] = field(default_factory=list)  # per frame: joint angles set
     mistake_parameters: dict[str, str] = field(default_factory=dict)  # check id -> the angle it sets
     raw: dict[str, Any] = field(default_factory=dict, repr=False)  # the file as read (generator details)
+    video: Path | None = None  # the clip's video, where the labels name one (hand labels)
 
     def severity_at(self, i: int, check: str) -> float:
         return self.frame_severity[i].get(check, 0.0)
@@ -54,6 +59,8 @@ def load_labels(path: str | Path) -> ClipLabels:
         raise UnreadableInput(f"{path.name}: not a readable label file ({exc.__class__.__name__}).") from exc
     if data.get("format") == "posecheck-labels/1":
         return _from_v1(path, data)
+    if data.get("format") == HAND_FORMAT:
+        return _from_hand(path, data)
     if "frames" in data and "fps" in data:
         return _from_starter(path, data)
     raise UnreadableInput(f"{path.name}: unknown label format.")
@@ -96,3 +103,90 @@ def _from_starter(path: Path, d: dict[str, Any]) -> ClipLabels:
     return ClipLabels(path=path, pose=pose, side=None, yaw_deg=0.0, compensated=False,
                       frame_times=[f["frame"] / fps for f in frames], frame_severity=sev,
                       keypoints=[f.get("gt_kp2d", {}) for f in frames], raw=d)
+
+
+HAND_FORMAT = "posecheck-labels/hand-1"
+HAND_STEP_S = 1.0 / 15.0  # hand labels are spans of time: severities are laid on a 15 fps grid
+HAND_MISTAKE_DEG = 30.0  # a mistake marked by hand without a size: a clear one
+_HAND_VIEWS = {"side": 0.0, "front": 90.0}  # the yaw regress tells side from front views by
+
+
+def is_hand(labels: ClipLabels) -> bool:
+    """Whether the labels were written by hand (for real footage)."""
+    return labels.raw.get("format") == HAND_FORMAT
+
+
+def _from_hand(path: Path, d: dict[str, Any]) -> ClipLabels:
+    """Labels written by hand for a real clip: the stretch, the view, the working side, and the
+    spans of time a mistake was made (none: the whole clip is correct form)."""
+    def bad(why: str) -> UnreadableInput:
+        return UnreadableInput(f"{path.name}: {why} (docs/own-footage.md shows the format).")
+
+    if not isinstance(d.get("pose"), str):
+        raise bad('"pose" must name a stretch, e.g. "hamstring_stretch"')
+    view = d.get("view", "side")
+    if view not in _HAND_VIEWS:
+        raise bad(f'"view" must be "side" or "front", not {view!r}')
+    for key in ("side", "camera_side"):
+        if d.get(key) not in (None, "left", "right"):
+            raise bad(f'"{key}" must be "left" or "right", or left out')
+    video = _hand_video(path, d, bad)
+    duration = d.get("duration_s")
+    if duration is None:
+        if video is None:
+            raise bad('give "duration_s", or put the video beside the labels')
+        duration = _video_seconds(video, bad)
+    if not isinstance(duration, int | float) or not 0 < duration < 24 * 3600:
+        raise bad('"duration_s" must be the clip\'s length in seconds')
+    spans = []
+    for m in d.get("mistakes", []):
+        try:
+            span = (str(m["check"]), float(m["start_s"]), float(m["end_s"]),
+                    float(m.get("severity_deg", HAND_MISTAKE_DEG)))
+        except (KeyError, TypeError, ValueError):
+            raise bad('each mistake needs "check", "start_s" and "end_s" (and may give "severity_deg")'
+                      ) from None
+        if not 0 <= span[1] < span[2] or span[3] < 0:
+            raise bad(f"mistake {span[0]!r}: start_s must come before end_s, both from 0 s, and its "
+                      "severity_deg must not be negative")
+        spans.append(span)
+    held = d.get("in_position")
+    try:
+        in_position = None if held is None else sum(float(b) - float(a) for a, b in held)
+    except (TypeError, ValueError):
+        raise bad('"in_position" must be a list of [start_s, end_s] pairs') from None
+    times = [k * HAND_STEP_S for k in range(int(duration / HAND_STEP_S) + 1)]
+    severity = [{check: size for check, a, b, size in spans if a <= t <= b} for t in times]
+    return ClipLabels(path=path, pose=d["pose"], side=d.get("side"), yaw_deg=_HAND_VIEWS[view],
+                      compensated=bool(d.get("compensated", False)), frame_times=times,
+                      frame_severity=severity, in_position_s=in_position, camera_side=d.get("camera_side"),
+                      view_kind=view, raw=d, video=video)
+
+
+def _hand_video(path: Path, d: dict[str, Any], bad: Callable[[str], UnreadableInput]) -> Path | None:
+    """The video the hand labels are for: "video" (beside the labels unless a full path), else
+    NAME.mp4 (or another video suffix) beside NAME.labels.json; None when there is none."""
+    if "video" in d:
+        video = path.parent / str(d["video"])
+        if not video.is_file():
+            raise bad(f'"video" names {video}, which is not there')
+        return video
+    stem = path.name.removesuffix(".labels.json")
+    beside = (path.with_name(stem + suffix) for suffix in VIDEO_SUFFIXES)
+    return next((video for video in beside if video.is_file()), None)
+
+
+def _video_seconds(video: Path, bad: Callable[[str], UnreadableInput]) -> float:
+    """The video's length, from its container or its stream."""
+    import av
+
+    try:
+        with av.open(str(video)) as container:
+            if container.duration:
+                return float(container.duration / av.time_base)
+            stream = container.streams.video[0]
+            if stream.duration and stream.time_base:
+                return float(stream.duration * stream.time_base)
+    except (av.error.FFmpegError, IndexError, OSError):
+        raise bad(f"{video.name} cannot be read as a video") from None
+    raise bad(f'{video.name} does not say how long it is: give "duration_s"')

@@ -25,7 +25,7 @@ from posecheck.checker.checker import PoseChecker
 from posecheck.checker.events import Verdict
 from posecheck.errors import PosecheckError, PoseDefinitionError
 from posecheck.frames import ImageFrame, PoseFrame
-from posecheck.labels import ClipLabels, load_labels
+from posecheck.labels import ClipLabels, is_hand, load_labels
 from posecheck.poses import load_catalogue
 from posecheck.poses.schema import PoseDefinition
 
@@ -89,7 +89,7 @@ def _frames(clip_labels: ClipLabels, from_landmarks: bool, max_side: int | None 
 
         yield from RecordingSource(rec)
         return
-    video = rec.with_name(rec.name.replace(".landmarks.npz", ".mp4"))
+    video = clip_labels.video or rec.with_name(rec.name.replace(".landmarks.npz", ".mp4"))
     from posecheck.analysis import estimate_frames
     from posecheck.estimators import make_estimator
     from posecheck.sources.video import VideoFileSource
@@ -180,12 +180,23 @@ def run(root: Path, from_landmarks: bool = True, progress: Any = None, stride: i
             labels = load_labels(path)
             if labels.pose not in catalogue:
                 raise PoseDefinitionError(f"Unknown pose {labels.pose!r}.")
+            if is_hand(labels):
+                _known_checks(labels, catalogue[labels.pose])
             outcomes.append(run_clip(labels, catalogue[labels.pose], from_landmarks, stride, max_side))
         except PosecheckError as exc:
             outcomes.append(ClipOutcome(path.name, "?", None, None, 0.0, 0.0, error=str(exc)))
         if progress:
             progress(n, len(paths))
     return outcomes
+
+
+def _known_checks(labels: ClipLabels, pose: PoseDefinition) -> None:
+    """Hand labels may mark only the stretch's own checks: a misspelt one would score as correct form."""
+    ids = [c.id for c in pose.checks]
+    unknown = sorted({check for frame in labels.frame_severity for check in frame} - set(ids))
+    if unknown:
+        raise PoseDefinitionError(f"{labels.path.name}: {pose.id} has no check "
+                                  f"{', '.join(map(repr, unknown))}; its checks are {', '.join(ids)}.")
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -276,6 +287,14 @@ def markdown(outcomes: list[ClipOutcome], m: dict[str, dict[str, Any]]) -> str:
                   f"{o.direction_found or '-'} |" for o in reps]
         exact = sum(o.reps_counted == o.reps_expected for o in reps)
         lines += ["", f"Exact counts: {exact} of {len(reps)} clips."]
+    wrong = [(o.clip, c) for o in outcomes for c in o.checks
+             if (c.expected == "flag" and not c.flagged) or (c.expected == "silent" and c.flagged)]
+    if wrong:
+        lines += ["", "Clips judged wrong (flagged where the check must stay silent, or missed where it "
+                  "must flag):", "", "| clip | check | labelled | judged | false alarm (s) |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| {clip} | {c.check} | {'mistake' if c.expected == 'flag' else 'correct'} | "
+                  f"{'flagged' if c.flagged else 'silent'} | {c.false_alarm_s:.1f} |" for clip, c in wrong]
     errors = [o for o in outcomes if o.error]
     if errors:
         lines += ["", "Clips that could not be run:", ""] + [f"- {o.clip}: {o.error}" for o in errors]
