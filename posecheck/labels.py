@@ -165,15 +165,16 @@ def _from_hand(path: Path, d: dict[str, Any]) -> ClipLabels:
 
 def _hand_video(path: Path, d: dict[str, Any], bad: Callable[[str], UnreadableInput]) -> Path | None:
     """The video the hand labels are for: "video" (beside the labels unless a full path), else
-    NAME.mp4 (or another video suffix) beside NAME.labels.json; None when there is none."""
+    NAME.mp4 (or another video suffix, in either case) beside NAME.labels.json; None when there is none."""
     if "video" in d:
         video = path.parent / str(d["video"])
         if not video.is_file():
             raise bad(f'"video" names {video}, which is not there')
         return video
     stem = path.name.removesuffix(".labels.json")
-    beside = (path.with_name(stem + suffix) for suffix in VIDEO_SUFFIXES)
-    return next((video for video in beside if video.is_file()), None)
+    beside = sorted(p for p in path.parent.iterdir() if p.is_file() and p.name[:len(stem)] == stem
+                    and p.name[len(stem):].lower() in VIDEO_SUFFIXES)  # a phone's NAME.MOV too
+    return beside[0] if beside else None
 
 
 def _video_seconds(video: Path, bad: Callable[[str], UnreadableInput]) -> float:

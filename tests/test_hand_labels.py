@@ -60,6 +60,9 @@ def test_the_length_is_read_from_the_video_beside_the_labels(tmp_path: Path) -> 
     assert labels.frame_times[-1] == pytest.approx(truth, abs=0.1)
     named = load_labels(_write(tmp_path, "other", {"pose": "hamstring_stretch", "video": "mine.mov"}))
     assert named.video == tmp_path / "mine.mov"
+    shutil.copy(SYNTH / f"{FLAT}.mp4", tmp_path / "phone.MOV")  # a phone's capitals
+    phone = load_labels(_write(tmp_path, "phone", {"pose": "hamstring_stretch"}))
+    assert phone.video == tmp_path / "phone.MOV"
 
 
 @pytest.mark.parametrize(("labels", "said"), [
