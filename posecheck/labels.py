@@ -57,6 +57,9 @@ def load_labels(path: str | Path) -> ClipLabels:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise UnreadableInput(f"{path.name}: not a readable label file ({exc.__class__.__name__}).") from exc
+    if not isinstance(data, dict):
+        raise UnreadableInput(f"{path.name}: a label file holds one JSON object, "
+                              f"not a {type(data).__name__}.")
     if data.get("format") == "posecheck-labels/1":
         return _from_v1(path, data)
     if data.get("format") == HAND_FORMAT:
@@ -139,6 +142,8 @@ def _from_hand(path: Path, d: dict[str, Any]) -> ClipLabels:
     if not isinstance(duration, int | float) or not 0 < duration < 24 * 3600:
         raise bad('"duration_s" must be the clip\'s length in seconds')
     spans = []
+    if not isinstance(d.get("mistakes", []), list):
+        raise bad('"mistakes" must be a list of spans (leave it out for correct form)')
     for m in d.get("mistakes", []):
         try:
             span = (str(m["check"]), float(m["start_s"]), float(m["end_s"]),

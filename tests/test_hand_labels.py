@@ -78,11 +78,19 @@ def test_the_length_is_read_from_the_video_beside_the_labels(tmp_path: Path) -> 
       "mistakes": [{"check": "lumbar_rounding", "start_s": 2, "end_s": 1}]},
      "start_s must come before end_s"),
     ({"pose": "hamstring_stretch", "duration_s": 3, "in_position": [[0]]}, '"in_position" must be a list'),
+    ({"pose": "hamstring_stretch", "duration_s": 3, "mistakes": None}, '"mistakes" must be a list'),
 ])
 def test_a_malformed_hand_label_says_what_to_fix(tmp_path: Path, labels: dict, said: str) -> None:
     with pytest.raises(UnreadableInput, match=r"docs/own-footage\.md") as raised:
         load_labels(_write(tmp_path, "bad", labels))
     assert said in str(raised.value) and "bad.labels.json" in str(raised.value)
+
+
+def test_a_label_file_that_is_not_an_object_is_said_plainly(tmp_path: Path) -> None:
+    path = tmp_path / "list.labels.json"
+    path.write_text("[1, 2]")
+    with pytest.raises(UnreadableInput, match="holds one JSON object, not a list"):
+        load_labels(path)
 
 
 def test_an_unreadable_video_is_said_plainly(tmp_path: Path) -> None:
