@@ -13,6 +13,7 @@ from posecheck.poses import load_catalogue
 from posecheck.routines import load_routines, stretch_order
 from posecheck.sinks.report import fmt_time, text_summary
 from posecheck.sinks.timeline import mistake_rows, stretch_timelines
+from posecheck.sources.video import VIDEO_SUFFIXES
 from posecheck.webui.charts import measure_chart
 from posecheck.webui.panels import describe_stretch
 from posecheck.webui.safety import DISCLAIMER
@@ -30,7 +31,7 @@ pose = None if pose_id == AUTO else catalogue[pose_id]
 if pose is not None:
     describe_stretch(pose)
 
-upload = st.file_uploader("Video file", type=["mp4", "mov", "webm", "avi", "mkv"],
+upload = st.file_uploader("Video file", type=[suffix.lstrip(".") for suffix in VIDEO_SUFFIXES],
                           help="Filmed as the stretch's camera advice says; up to a few minutes long.")
 side = st.radio("Working side", ["auto", "left", "right"], horizontal=True,
                 help="Auto detects the side you are working, and notices when you switch.")
