@@ -10,6 +10,7 @@ the truth.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +112,7 @@ def _from_starter(path: Path, d: dict[str, Any]) -> ClipLabels:
 HAND_FORMAT = "posecheck-labels/hand-1"
 HAND_STEP_S = 1.0 / 15.0  # hand labels are spans of time: severities are laid on a 15 fps grid
 HAND_MISTAKE_DEG = 30.0  # a mistake marked by hand without a size: a clear one
+HAND_END_SLACK_S = 0.5  # a span may end this far past the clip's end (a length read by eye)
 _HAND_VIEWS = {"side": 0.0, "front": 90.0}  # the yaw regress tells side from front views by
 
 
@@ -133,46 +135,76 @@ def _from_hand(path: Path, d: dict[str, Any]) -> ClipLabels:
     for key in ("side", "camera_side"):
         if d.get(key) not in (None, "left", "right"):
             raise bad(f'"{key}" must be "left" or "right", or left out')
+    if not isinstance(d.get("compensated", False), bool):
+        raise bad('"compensated" must be true or false')
     video = _hand_video(path, d, bad)
     duration = d.get("duration_s")
     if duration is None:
         if video is None:
             raise bad('give "duration_s", or put the video beside the labels')
         duration = _video_seconds(video, bad)
-    if not isinstance(duration, int | float) or not 0 < duration < 24 * 3600:
+    if not _seconds(duration) or not 0 < duration < 24 * 3600:
         raise bad('"duration_s" must be the clip\'s length in seconds')
-    spans = []
-    if not isinstance(d.get("mistakes", []), list):
-        raise bad('"mistakes" must be a list of spans (leave it out for correct form)')
-    for m in d.get("mistakes", []):
-        try:
-            span = (str(m["check"]), float(m["start_s"]), float(m["end_s"]),
-                    float(m.get("severity_deg", HAND_MISTAKE_DEG)))
-        except (KeyError, TypeError, ValueError):
-            raise bad('each mistake needs "check", "start_s" and "end_s" (and may give "severity_deg")'
-                      ) from None
-        if not 0 <= span[1] < span[2] or span[3] < 0:
-            raise bad(f"mistake {span[0]!r}: start_s must come before end_s, both from 0 s, and its "
-                      "severity_deg must not be negative")
-        spans.append(span)
-    held = d.get("in_position")
-    try:
-        in_position = None if held is None else sum(float(b) - float(a) for a, b in held)
-    except (TypeError, ValueError):
-        raise bad('"in_position" must be a list of [start_s, end_s] pairs') from None
-    times = [k * HAND_STEP_S for k in range(int(duration / HAND_STEP_S) + 1)]
-    severity = [{check: size for check, a, b, size in spans if a <= t <= b} for t in times]
+    spans = _hand_spans(d.get("mistakes", []), duration, bad)
+    in_position = _hand_in_position(d.get("in_position"), duration, bad)
+    times = [k * HAND_STEP_S for k in range(round(duration / HAND_STEP_S) + 1)]
+    severity: list[dict[str, float]] = [{} for _ in times]
+    for check, start, end, size in spans:
+        # every grid point the span covers, and at least the one nearest its middle
+        covered = [k for k, t in enumerate(times) if start <= t <= end]
+        for k in covered or [min(range(len(times)), key=lambda k: abs(times[k] - (start + end) / 2))]:
+            severity[k][check] = max(size, severity[k].get(check, 0.0))  # overlapping spans: the larger
     return ClipLabels(path=path, pose=d["pose"], side=d.get("side"), yaw_deg=_HAND_VIEWS[view],
-                      compensated=bool(d.get("compensated", False)), frame_times=times,
+                      compensated=d.get("compensated", False), frame_times=times,
                       frame_severity=severity, in_position_s=in_position, camera_side=d.get("camera_side"),
                       view_kind=view, raw=d, video=video)
+
+
+def _seconds(x: object) -> bool:
+    """A finite number of seconds (JSON's true/false are not)."""
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _hand_spans(marked: object, duration: float, bad: Callable[[str], UnreadableInput]
+                ) -> list[tuple[str, float, float, float]]:
+    """The hand labels' mistake spans as (check, start_s, end_s, severity_deg), checked."""
+    if not isinstance(marked, list):
+        raise bad('"mistakes" must be a list of spans (leave it out for correct form)')
+    spans = []
+    for m in marked:
+        if not isinstance(m, dict) or not {"check", "start_s", "end_s"} <= set(m):
+            raise bad('each mistake needs "check", "start_s" and "end_s" (and may give "severity_deg")')
+        check, start, end = m["check"], m["start_s"], m["end_s"]
+        size = m.get("severity_deg", HAND_MISTAKE_DEG)
+        if not isinstance(check, str) or not all(_seconds(x) for x in (start, end, size)):
+            raise bad(f"mistake {check!r}: check must be a check's id, and start_s, end_s and "
+                      "severity_deg numbers")
+        if not 0 <= start < end <= duration + HAND_END_SLACK_S or size < 0:
+            raise bad(f"mistake {check!r}: start_s must come before end_s, both within the clip's "
+                      f"{duration:.1f} s, and its severity_deg must not be negative")
+        spans.append((check, float(start), float(end), float(size)))
+    return spans
+
+
+def _hand_in_position(held: object, duration: float, bad: Callable[[str], UnreadableInput]) -> float | None:
+    """Seconds in position from the hand labels' [start_s, end_s] pairs (None when not given)."""
+    if held is None:
+        return None
+    pairs = held if isinstance(held, list) else [held]
+    if not all(isinstance(p, list) and len(p) == 2 and all(_seconds(x) for x in p) for p in pairs) or \
+            not all(0 <= a < b <= duration + HAND_END_SLACK_S for a, b in pairs):
+        raise bad('"in_position" must be a list of [start_s, end_s] pairs within the clip, each start '
+                  "before its end")
+    return float(sum(b - a for a, b in pairs))
 
 
 def _hand_video(path: Path, d: dict[str, Any], bad: Callable[[str], UnreadableInput]) -> Path | None:
     """The video the hand labels are for: "video" (beside the labels unless a full path), else
     NAME.mp4 (or another video suffix, in either case) beside NAME.labels.json; None when there is none."""
     if "video" in d:
-        video = path.parent / str(d["video"])
+        if not isinstance(d["video"], str) or not d["video"]:
+            raise bad('"video" must be the video\'s file name, or left out')
+        video = path.parent / d["video"]
         if not video.is_file():
             raise bad(f'"video" names {video}, which is not there')
         return video
@@ -183,16 +215,13 @@ def _hand_video(path: Path, d: dict[str, Any], bad: Callable[[str], UnreadableIn
 
 
 def _video_seconds(video: Path, bad: Callable[[str], UnreadableInput]) -> float:
-    """The video's length, from its container or its stream."""
-    import av
+    """The video's length, as the decoder reads it (its video stream's, else its container's)."""
+    from posecheck.sources.video import VideoFileSource
 
     try:
-        with av.open(str(video)) as container:
-            if container.duration:
-                return float(container.duration / av.time_base)
-            stream = container.streams.video[0]
-            if stream.duration and stream.time_base:
-                return float(stream.duration * stream.time_base)
-    except (av.error.FFmpegError, IndexError, OSError):
+        seconds = VideoFileSource(video).info.duration_s
+    except UnreadableInput:
         raise bad(f"{video.name} cannot be read as a video") from None
-    raise bad(f'{video.name} does not say how long it is: give "duration_s"')
+    if not seconds > 0:
+        raise bad(f'{video.name} does not say how long it is: give "duration_s"')
+    return float(seconds)

@@ -23,7 +23,7 @@ import numpy as np
 
 from posecheck.checker.checker import PoseChecker
 from posecheck.checker.events import Verdict
-from posecheck.errors import PosecheckError, PoseDefinitionError
+from posecheck.errors import PosecheckError, PoseDefinitionError, UnreadableInput
 from posecheck.frames import ImageFrame, PoseFrame
 from posecheck.labels import ClipLabels, is_hand, load_labels
 from posecheck.poses import load_catalogue
@@ -146,10 +146,10 @@ def run_clip(clip_labels: ClipLabels, pose: PoseDefinition, from_landmarks: bool
         expected = "flag" if worst >= MUST_FLAG_DEG else "silent" if worst <= SILENT_DEG else "grey"
         flagged_t = flags.get(check.id, [])
         if must:
-            lo, hi = min(must) - TOLERANCE_S, max(must) + TOLERANCE_S
-            hits = [t for t in flagged_t if lo <= t <= hi]
+            windows = _must_windows(label_t, sev)
+            hits = [t for t in flagged_t if any(lo <= t <= hi for lo, hi in windows)]
             flagged = bool(hits)
-            outside = [t for t in flagged_t if not lo <= t <= hi]
+            outside = [t for t in flagged_t if not any(lo <= t <= hi for lo, hi in windows)]
             onset = (min(hits) - min(must)) if hits else None
         else:
             flagged, outside, onset = bool(flagged_t), flagged_t, None
@@ -167,6 +167,22 @@ def run_clip(clip_labels: ClipLabels, pose: PoseDefinition, from_landmarks: bool
             found = [r.direction for r in checker.reps.reps if r.counted and r.direction]
             outcome.direction_found = max(set(found), key=found.count) if found else None
     return outcome
+
+
+def _must_windows(label_t: list[float], sev: list[float]) -> list[tuple[float, float]]:
+    """Each unbroken run of frames labelled at MUST_FLAG_DEG or more, widened by TOLERANCE_S either
+    side: a flag inside one is a catch, a flag between two (form was right there) a false alarm."""
+    windows: list[tuple[float, float]] = []
+    start = end = None
+    for t, s in zip(label_t, sev, strict=False):
+        if s >= MUST_FLAG_DEG:
+            start, end = (t if start is None else start), t
+        elif start is not None and end is not None:
+            windows.append((start - TOLERANCE_S, end + TOLERANCE_S))
+            start = end = None
+    if start is not None and end is not None:
+        windows.append((start - TOLERANCE_S, end + TOLERANCE_S))
+    return windows
 
 
 def run(root: Path, from_landmarks: bool = True, progress: Any = None, stride: int = 1,
@@ -193,9 +209,9 @@ def run(root: Path, from_landmarks: bool = True, progress: Any = None, stride: i
 def _known_checks(labels: ClipLabels, pose: PoseDefinition) -> None:
     """Hand labels may mark only the stretch's own checks: a misspelt one would score as correct form."""
     ids = [c.id for c in pose.checks]
-    unknown = sorted({check for frame in labels.frame_severity for check in frame} - set(ids))
+    unknown = sorted({m["check"] for m in labels.raw.get("mistakes", [])} - set(ids))
     if unknown:
-        raise PoseDefinitionError(f"{labels.path.name}: {pose.id} has no check "
+        raise UnreadableInput(f"{labels.path.name}: {pose.id} has no check "
                                   f"{', '.join(map(repr, unknown))}; its checks are {', '.join(ids)}.")
 
 

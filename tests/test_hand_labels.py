@@ -12,6 +12,7 @@ import pytest
 from posecheck import regress
 from posecheck.errors import UnreadableInput
 from posecheck.labels import HAND_FORMAT, HAND_MISTAKE_DEG, HAND_STEP_S, is_hand, load_labels
+from posecheck.poses import load_catalogue
 
 SYNTH = Path(__file__).resolve().parents[1] / "samples" / "synth"
 FLAT = "hamstring_stretch__correct_2__rl"
@@ -52,6 +53,21 @@ def test_spans_are_laid_on_a_grid_and_the_view_sets_the_yaw(tmp_path: Path) -> N
     assert labels.in_position_s is None and labels.video is None
 
 
+def test_a_short_span_marks_its_nearest_point_and_overlaps_keep_the_larger(tmp_path: Path) -> None:
+    labels = load_labels(_write(tmp_path, "x", {
+        "pose": "hamstring_stretch", "duration_s": 2.0,
+        "mistakes": [{"check": "lumbar_rounding", "start_s": 1.01, "end_s": 1.05},  # between two points
+                     {"check": "lumbar_rounding", "start_s": 0.2, "end_s": 0.6, "severity_deg": 30},
+                     {"check": "lumbar_rounding", "start_s": 0.4, "end_s": 0.8, "severity_deg": 10}]}))
+    marked = {round(t, 3): sev["lumbar_rounding"]
+              for t, sev in zip(labels.frame_times, labels.frame_severity, strict=True) if sev}
+    assert marked[round(1.0, 3)] == HAND_MISTAKE_DEG  # 1.0 s is the nearest point to 1.03 s
+    assert round(16 * HAND_STEP_S, 3) not in marked  # 1.067 s is not
+    assert marked[round(6 * HAND_STEP_S, 3)] == 30.0 and marked[round(9 * HAND_STEP_S, 3)] == 30.0  # 0.4, 0.6
+    assert marked[round(12 * HAND_STEP_S, 3)] == 10.0  # 0.8 s: the second span alone
+    assert labels.frame_times[-1] == pytest.approx(2.0)  # the grid reaches the clip's end
+
+
 def test_the_length_is_read_from_the_video_beside_the_labels(tmp_path: Path) -> None:
     shutil.copy(SYNTH / f"{FLAT}.mp4", tmp_path / "mine.mov")
     labels = load_labels(_write(tmp_path, "mine", {"pose": "hamstring_stretch"}))
@@ -74,11 +90,23 @@ def test_the_length_is_read_from_the_video_beside_the_labels(tmp_path: Path) -> 
     ({"pose": "hamstring_stretch", "duration_s": -2}, '"duration_s" must be'),
     ({"pose": "hamstring_stretch", "duration_s": 3, "mistakes": [{"check": "lumbar_rounding"}]},
      'each mistake needs "check", "start_s" and "end_s"'),
+    ({"pose": "hamstring_stretch", "duration_s": 3, "mistakes": ["lumbar_rounding"]},
+     'each mistake needs "check", "start_s" and "end_s"'),
     ({"pose": "hamstring_stretch", "duration_s": 3,
       "mistakes": [{"check": "lumbar_rounding", "start_s": 2, "end_s": 1}]},
      "start_s must come before end_s"),
     ({"pose": "hamstring_stretch", "duration_s": 3, "in_position": [[0]]}, '"in_position" must be a list'),
+    ({"pose": "hamstring_stretch", "duration_s": 3, "in_position": [[2, 1]]}, "each start before its end"),
     ({"pose": "hamstring_stretch", "duration_s": 3, "mistakes": None}, '"mistakes" must be a list'),
+    ({"pose": "hamstring_stretch", "duration_s": True}, '"duration_s" must be'),
+    ({"pose": "hamstring_stretch", "duration_s": 3, "compensated": "false"},
+     '"compensated" must be true or false'),
+    ({"pose": "hamstring_stretch", "video": None}, '"video" must be the video'),
+    ({"pose": "hamstring_stretch", "duration_s": 3,
+      "mistakes": [{"check": "lumbar_rounding", "start_s": 1, "end_s": 2, "severity_deg": float("nan")}]},
+     "start_s, end_s and severity_deg numbers"),
+    ({"pose": "hamstring_stretch", "duration_s": 3,
+      "mistakes": [{"check": "lumbar_rounding", "start_s": 2, "end_s": 5}]}, "both within the clip's 3.0 s"),
 ])
 def test_a_malformed_hand_label_says_what_to_fix(tmp_path: Path, labels: dict, said: str) -> None:
     with pytest.raises(UnreadableInput, match=r"docs/own-footage\.md") as raised:
@@ -147,3 +175,37 @@ def test_the_report_names_each_clip_judged_wrong(tmp_path: Path) -> None:
     _hand_from_generated(right, FLAT)
     outcomes = regress.run(right)
     assert "Clips judged wrong" not in regress.markdown(outcomes, regress.metrics(outcomes))
+
+
+def test_a_flag_between_two_marked_spans_is_a_false_alarm(tmp_path: Path) -> None:
+    """Form was right between the spans: a flag there is not a catch of either."""
+    shutil.copy(SYNTH / f"{RAMP}.landmarks.npz", tmp_path / f"{RAMP}.landmarks.npz")
+    spans = [(0.0, 0.1), (2.9, 3.0)]
+    labels = load_labels(_write(tmp_path, RAMP, {
+        "pose": "hamstring_stretch", "duration_s": 3.0,
+        "mistakes": [{"check": "lumbar_rounding", "start_s": a, "end_s": b} for a, b in spans]}))
+    flagged: list[float] = []
+    outcome = regress.run_clip(labels, load_catalogue()["hamstring_stretch"], watch=lambda frame, v: (
+        flagged.append(frame.timestamp) if "lumbar_rounding" in v.active_mistakes else None))
+    [check] = [c for c in outcome.checks if c.check == "lumbar_rounding"]
+    step = 1.0 / 15.0  # the recording's frame interval
+    # the windows: each span's grid points (the recording starts at 0 s), widened by the tolerance
+    first_ends = max(t for t in labels.frame_times if t <= spans[0][1]) + regress.TOLERANCE_S
+    last_starts = min(t for t in labels.frame_times if t >= spans[1][0]) - regress.TOLERANCE_S
+    between = [t for t in flagged if first_ends < t < last_starts]
+    assert between, "the ramp is flagged before its last span: the case this test is about"
+    assert check.expected == "flag" and check.flagged
+    assert check.false_alarm_s == pytest.approx(len(between) * step, abs=1e-6)
+
+
+def test_hand_labels_run_from_the_video_itself(tmp_path: Path) -> None:
+    """The CLI's default: the pose model run on the video the labels name (here, a copy with a
+    phone's suffix), not a recording."""
+    shutil.copy(SYNTH / f"{RAMP}.mp4", tmp_path / "rounding.MOV")
+    _write(tmp_path, "rounding", {"pose": "hamstring_stretch", "side": "right",
+                                  "mistakes": [{"check": "lumbar_rounding", "start_s": 2.0, "end_s": 3.0,
+                                                "severity_deg": 35}]})
+    [outcome] = regress.run(tmp_path, from_landmarks=False)
+    assert not outcome.error and outcome.side_found == "right"
+    rounding = [(c.expected, c.flagged) for c in outcome.checks if c.check == "lumbar_rounding"]
+    assert rounding == [("flag", True)]

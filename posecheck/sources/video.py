@@ -13,6 +13,7 @@ from posecheck.errors import UnreadableInput
 from posecheck.frames import ImageFrame
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv")
+_KINDS = ", ".join(s.lstrip(".") for s in VIDEO_SUFFIXES[:-1]) + " or " + VIDEO_SUFFIXES[-1].lstrip(".")
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class VideoFileSource:
         except (av.error.FFmpegError, OSError, ValueError) as exc:
             raise UnreadableInput(
                 f"Cannot open {self.path.name} as a video ({exc.__class__.__name__}).",
-                "Use an mp4, mov, webm, avi or mkv file that plays in a media player.",
+                f"Use an {_KINDS} file that plays in a media player.",
             ) from exc
         try:
             if not container.streams.video:
