@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from posecheck.checker.checker import LEARNING_NEUTRAL, PoseChecker  # noqa: E402
-from posecheck.checker.neutral import NeutralReading, level_units  # noqa: E402
+from posecheck.checker.neutral import MAX_FRAME_GAP_S, NeutralReading, level_units  # noqa: E402
 from posecheck.frames import PoseFrame  # noqa: E402
 from posecheck.labels import load_labels  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
@@ -69,6 +69,24 @@ def test_the_wait_for_a_neutral_runs_from_the_first_frame_since_the_last_reset()
     assert n.waiting_since is None
     assert feed(n, [-20.0] * 12) == pytest.approx(1.0)
     assert n.waiting_since == 0.0
+
+
+def test_the_time_spent_trying_counts_clear_frames_only() -> None:
+    """`clear_s`, which the coach's patience reads: flagged or pending frames add nothing, a clear
+    frame without a reading (a dim picture) does, and a stalled camera adds at most MAX_FRAME_GAP_S."""
+    n = NeutralReading(SPEC)
+    swinging = [-20.0, math.nan, -26.0, math.nan] * 5  # never steady, every other frame unread: 2 s
+    feed(n, swinging)
+    assert n.value is None and n.clear_s == pytest.approx(1.9)  # 19 intervals between 20 clear frames
+    for k in range(10):  # 1 s flagged: nothing added, and the frame after it starts a new count
+        n.update(2.0 + 0.1 * k, -5.0, may_learn=False)
+    n.update(3.0, -20.0, True)
+    n.update(3.1, -26.0, True)
+    assert n.clear_s == pytest.approx(2.0)
+    n.update(8.0, -20.0, True)  # the camera stalled for 4.9 s
+    assert n.clear_s == pytest.approx(2.0 + MAX_FRAME_GAP_S)
+    n.reset()
+    assert n.clear_s == 0.0
 
 
 def test_an_unsteady_or_interrupted_reading_starts_the_second_again() -> None:

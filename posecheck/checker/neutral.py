@@ -16,6 +16,8 @@ import numpy as np
 
 from posecheck.poses.schema import OwnNeutral
 
+MAX_FRAME_GAP_S = 0.5  # the most one frame adds to the time spent trying to learn the neutral
+
 
 @dataclass
 class NeutralReading:
@@ -33,13 +35,13 @@ class NeutralReading:
     value: float | None = None  # the learned neutral, None while learning
     learned_at: float | None = None
     waiting_since: float | None = None  # the first frame fed since the last reset, while none is learned
-    clear_s: float = 0.0  # while none is learned: seconds the check was clear and its back measured
+    clear_s: float = 0.0  # while none is learned: seconds the check was clear (not flagged or pending)
     adopted: bool = False  # the neutral is a back the fixed level flagged: judge against it alone
     _window: deque[tuple[float, float]] = field(default_factory=deque)  # clear and steady so far
     _held: deque[tuple[float, float]] = field(default_factory=deque)  # flagged without a break so far
     _settling: list[float] = field(default_factory=list)  # what a learned neutral is the median of
     _first: float = math.nan  # the neutral as first learned, which settling stays near
-    _clear_t: float | None = None  # the last frame fed, when it was clear with a reading
+    _clear_t: float | None = None  # the last frame fed, when the check was clear
 
     def update(self, t: float, reading: float, may_learn: bool, flagged: bool = False) -> bool:
         """Feed one frame's smoothed reading; True on the frame the neutral is learned. `may_learn`:
@@ -49,7 +51,7 @@ class NeutralReading:
             return False
         if self.waiting_since is None:
             self.waiting_since = t
-        self._count_clear(t, may_learn and not math.isnan(reading))
+        self._count_clear(t, may_learn)
         adopting = flagged and self.spec.adopt_after_s is not None
         if math.isnan(reading) or not (may_learn or adopting):
             self._window.clear()  # a steady stretch, or an unbroken flag, starts again
@@ -77,10 +79,12 @@ class NeutralReading:
         return True
 
     def _count_clear(self, t: float, clear: bool) -> None:
-        """Add the time since the last frame to `clear_s` when both were clear with a reading: time
-        spent flagged, pending or unmeasured is not time spent trying to learn a steady back."""
+        """Add the time since the frame before to `clear_s` when both were clear: time spent
+        flagged or pending is not time spent trying to learn a steady back. A clear frame without a
+        reading (a dim picture drops some) still counts, and a gap longer than MAX_FRAME_GAP_S (a
+        stalled camera) counts as that much."""
         if clear and self._clear_t is not None:
-            self.clear_s += t - self._clear_t
+            self.clear_s += min(t - self._clear_t, MAX_FRAME_GAP_S)
         self._clear_t = t if clear else None
 
     def _take(self, t: float, neutral: float, settling: list[float]) -> None:
