@@ -8,7 +8,7 @@ Meant to run inside a loopback-only network namespace (tests/browser/test_live_b
    plays the given Y4M file;
 3. opens the live page, accepts the safety notice, presses START in the streamlit-webrtc iframe;
 4. waits for the processed <video> to play, then for the expected cue text to show up in the page
-   (for each of several, in the order given);
+   (for several, noting when each first showed);
 5. takes a full-page screenshot and prints one line `DRIVE_LIVE_RESULT {json}` on stdout.
 
 Streamlit and the browser are always stopped, also on failure, and a failure prints Streamlit's log tail
@@ -143,8 +143,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--app", type=Path, required=True, help="the Streamlit script (app.py)")
     p.add_argument("--y4m", type=Path, required=True, help="fake camera video (Y4M)")
     p.add_argument("--expect", required=True, action="append",
-                   help="cue text that must appear in the page; repeat it for texts that must appear in "
-                        "this order (each is waited for from when the one before it showed)")
+                   help="cue text that must appear in the page; repeat it for several (the result says when "
+                        "each first showed, so a caller can check their order)")
     p.add_argument("--screenshot", type=Path, required=True)
     p.add_argument("--path", default="live?stretch=hip_flexor_stretch", help="page path and query")
     p.add_argument("--port", type=int, default=8599)
@@ -153,7 +153,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--startup-timeout", type=float, default=60.0, help="seconds for health + page")
     p.add_argument("--video-timeout", type=float, default=30.0, help="seconds from START to video")
     p.add_argument("--cue-timeout", type=float, default=60.0,
-                   help="seconds from video to the first cue, and from each cue to the next")
+                   help="seconds from video to the cue, per --expect given")
     p.add_argument("--viewport", default="1280x1600", help="WIDTHxHEIGHT; tall so nothing scrolls")
     p.add_argument("--measure-s", type=float, default=0.0,
                    help="after the cue, read the burned-in frame counter for this many seconds and report "
@@ -290,26 +290,31 @@ def _session(page: Any, args: argparse.Namespace, base: str, result: dict[str, A
     result.update(video_seen=True, video_width=state["w"], video_height=state["h"],
                   seconds_to_first_video=round(t_video - t_start, 2))
 
-    cues: list[dict[str, Any]] = []
+    # every expected text is watched in one loop, each noted when it first shows: the test can then
+    # tell the order they came in (a text still on the page from before does not count twice)
+    first_seen: dict[str, float] = {}
+    lines_seen: dict[str, list[str]] = {}
+    result["phase"] = "cues"
+    deadline = t_video + args.cue_timeout * len(args.expect)
+    while len(first_seen) < len(args.expect) and time.monotonic() < deadline:
+        text = page.locator("body").inner_text()
+        now = time.monotonic()
+        for expect in args.expect:
+            if expect not in first_seen and text.count(expect) > baseline[expect]:
+                first_seen[expect], lines_seen[expect] = now, cue_lines(text, expect)
+        time.sleep(0.25)
+    cues = [{"expect": e, "text": (lines_seen.get(e) or [""])[-1],
+             "seconds_after_start": round(first_seen[e] - t_start, 2) if e in first_seen else None}
+            for e in args.expect]
     result["cues"] = cues
-    t_cue = t_video
-    for expect in args.expect:
-        result["phase"] = f"cue {len(cues) + 1} of {len(args.expect)}"
-        seen: list[str] = []
-        while time.monotonic() - t_cue < args.cue_timeout:
-            text = page.locator("body").inner_text()
-            if text.count(expect) > baseline[expect]:
-                seen = cue_lines(text, expect)
-                break
-            time.sleep(0.25)
-        else:
-            result["page_text_tail"] = page.locator("body").inner_text()[-1500:]
-            raise TimeoutError(f"cue {expect!r} not shown within {args.cue_timeout:.0f} s of "
-                               + ("video" if not cues else f"cue {cues[-1]['expect']!r}"))
-        t_cue = time.monotonic()
-        cues.append({"expect": expect, "text": seen[-1] if seen else "",
-                     "seconds_after_start": round(t_cue - t_start, 2)})
-    result.update(cue_seen=True, cue_text=cues[-1]["text"], cue_lines=seen,
+    missing = [e for e in args.expect if e not in first_seen]
+    if missing:
+        result["page_text_tail"] = page.locator("body").inner_text()[-1500:]
+        raise TimeoutError(f"cue {missing[0]!r} not shown within {args.cue_timeout * len(args.expect):.0f} s "
+                           "of video")
+    t_cue = max(first_seen.values())
+    last = max(first_seen, key=lambda e: first_seen[e])
+    result.update(cue_seen=True, cue_text=cues[args.expect.index(last)]["text"], cue_lines=lines_seen[last],
                   seconds_to_cue=round(t_cue - t_start, 2))
 
     end = video.evaluate(VIDEO_STATE_JS, timeout=5000)

@@ -166,7 +166,9 @@ def test_live_lumbar_check_learns_the_back_from_the_mask_then_catches_rounding(t
     assert result is not None, f"the driver printed no result line\n{detail}"
     print(json.dumps(result, indent=2))
     assert result["video_seen"], f"processed video never played: {result.get('error')}\n{detail}"
-    assert [c["expect"] for c in result["cues"]] == expects, f"{result.get('error')}\n{detail}"
-    assert all(c["expect"] in c["text"] for c in result["cues"])
+    shown = [c["seconds_after_start"] for c in result["cues"]]
+    assert None not in shown, f"{result['cues']}: {result.get('error')}\n{detail}"
+    assert shown == sorted(shown) and len(set(shown)) == len(shown), f"not in order: {result['cues']}"
+    assert all(c["expect"] in c["text"] for c in result["cues"])  # the page's line holding each
     assert result["ok"] and returncode == 0 and result["server_tracebacks"] == 0, detail
     assert LUMBAR_ARTIFACT.exists(), "no screenshot was kept"
