@@ -195,7 +195,7 @@ def separation(pairs: list[tuple[str, bool, ClipReadings, ClipReadings]], worst:
     fine = [r for _, _, r, _ in pairs if r.right]
     for name in READINGS:
         spec = ".2f" if name == "dull edge" else ".3f"
-        top = max(w.reading(name, worst) for _, _, _, w in pairs)
+        top = float(np.nanmax([w.reading(name, worst) for _, _, _, w in pairs]))  # a clip unread: NaN
         each = ", ".join(("**{}**" if r.reading(name, worst) > top else "{}").format(
             cell(r.reading(name, worst), spec)) for r in wrong)
         past = sum(r.reading(name, worst) > top for r in fine)
