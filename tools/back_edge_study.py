@@ -44,6 +44,7 @@ from posecheck.features.silhouette import (  # noqa: E402
     EDGE_LEVEL,
     SEARCH_RADIUS,
     TrunkOutline,
+    ray_profiles,
     working_mask,
 )
 from posecheck.features.skeleton import Skeleton, Unseen  # noqa: E402
@@ -86,9 +87,7 @@ def soft_edge(mask: np.ndarray, outline: TrunkOutline, hip: np.ndarray, shoulder
     radii = np.arange(0.0, SEARCH_RADIUS * length, STEP_PX, dtype=np.float32)
     ok = np.isfinite(outline.back)
     base = hip[None, :] + outline.stations[ok][:, None] * chord[None, :]
-    xs = (base[:, 0:1] + radii[None, :] * posterior[0]).astype(np.float32)
-    ys = (base[:, 1:2] + radii[None, :] * posterior[1]).astype(np.float32)
-    prof = cv2.remap(mask, xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0.0)
+    prof, _, _ = ray_profiles(mask, base, posterior[None, :], radii)
     widths = []
     for row in prof:
         fall = np.flatnonzero(row < EDGE_LEVEL)

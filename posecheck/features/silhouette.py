@@ -105,15 +105,7 @@ def _edge_distances(mask: np.ndarray, base: np.ndarray, directions: np.ndarray,
     there the picture ends, not the body (a back cut off by the frame edge is not a back).
     """
     n_dir, n_base = len(directions), len(base)
-    # rows: every base point for direction 0, then for direction 1, ... (x and y kept apart: numpy
-    # is slow on arrays whose last axis is only 2 long)
-    origins = np.tile(base, (n_dir, 1))  # (D*K, 2)
-    steps = np.repeat(directions, n_base, axis=0)  # (D*K, 2)
-    steps32 = steps.astype(np.float32)  # radius times direction in float32, as the maps are
-    xs = (origins[:, 0:1] + radii[None, :] * steps32[:, 0:1]).astype(np.float32)  # (D*K, R)
-    ys = (origins[:, 1:2] + radii[None, :] * steps32[:, 1:2]).astype(np.float32)
-    prof = cv2.remap(mask.astype(np.float32, copy=False), xs, ys, cv2.INTER_LINEAR,
-                     borderMode=cv2.BORDER_CONSTANT, borderValue=0.0)
+    prof, origins, steps = ray_profiles(mask, base, directions, radii)
     out = np.full(n_dir * n_base, np.nan)
     inside = prof >= EDGE_LEVEL
     first_out = np.argmax(~inside, axis=1)  # the first step outside (0 when the ray never leaves)
@@ -129,6 +121,22 @@ def _edge_distances(mask: np.ndarray, base: np.ndarray, directions: np.ndarray,
         in_picture = (x >= BORDER_PX) & (x <= w - 1 - BORDER_PX) & (y >= BORDER_PX) & (y <= h - 1 - BORDER_PX)
         out[k[in_picture]] = r[in_picture]
     return out.reshape(n_dir, n_base)
+
+
+def ray_profiles(mask: np.ndarray, base: np.ndarray, directions: np.ndarray,
+                 radii: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The mask sampled along rays from each base point (K, 2) in each of `directions` (D, 2), at
+    `radii` (R,) pixels out: a (D*K, R) array, rows every base point for direction 0, then for
+    direction 1, ...; with each row's origin and direction, (D*K, 2) each. Outside the mask reads 0."""
+    # x and y kept apart: numpy is slow on arrays whose last axis is only 2 long
+    origins = np.tile(base, (len(directions), 1))  # (D*K, 2)
+    steps = np.repeat(directions, len(base), axis=0)  # (D*K, 2)
+    steps32 = steps.astype(np.float32)  # radius times direction in float32, as the maps are
+    xs = (origins[:, 0:1] + radii[None, :] * steps32[:, 0:1]).astype(np.float32)  # (D*K, R)
+    ys = (origins[:, 1:2] + radii[None, :] * steps32[:, 1:2]).astype(np.float32)
+    prof = cv2.remap(mask.astype(np.float32, copy=False), xs, ys, cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_CONSTANT, borderValue=0.0)
+    return prof, origins, steps
 
 
 @functools.lru_cache(maxsize=64)
