@@ -54,6 +54,30 @@ def _stem(path: Path) -> str:
     return path.name.removesuffix(".landmarks.npz").rsplit(".", 1)[0]
 
 
+def report_names(paths: list[Path]) -> dict[Path, str]:
+    """Each file's JSON report name in --out-dir: NAME.json, or, where two files share a NAME (a
+    video and its recording, or clip.mp4 in two subfolders), NAME.mp4.json and the like, with the
+    folders above it where even that is shared: no report overwrites another."""
+    def name(path: Path, parents: int) -> str:
+        folders = [p.name for p in reversed(path.parents[:parents]) if p.name] if parents else []
+        return "__".join([*folders, path.name]) + ".json"
+
+    by_stem: dict[str, list[Path]] = {}
+    for path in paths:
+        by_stem.setdefault(_stem(path), []).append(path)
+    names: dict[Path, str] = {}
+    for stem, same in by_stem.items():
+        if len(same) == 1:
+            names[same[0]] = f"{stem}.json"
+            continue
+        for parents in range(max(len(p.parents) for p in same) + 1):
+            tried = {p: name(p, parents) for p in same}
+            if len(set(tried.values())) == len(same):
+                break
+        names.update(tried)
+    return names
+
+
 def _describe(report: dict[str, Any]) -> tuple[str, int]:
     """A one-line summary of a report and its number of mistake spans."""
     ones = report["stretches"].values() if "stretches" in report else [report]
@@ -70,13 +94,13 @@ def _describe(report: dict[str, Any]) -> tuple[str, int]:
 
 
 def analyse_one(path: Path, pose: PoseDefinition | None, catalogue: dict[str, PoseDefinition] | None,
-                out_dir: Path | None, options: dict[str, Any] | None = None) -> BatchRow:
-    """Analyse one file (in a worker process); errors become the row's message. `options` are passed
-    on to `analyze` (backend, task_file, stride, max_side)."""
+                report: Path | None, options: dict[str, Any] | None = None) -> BatchRow:
+    """Analyse one file (in a worker process), writing its JSON `report` when given; errors become
+    the row's message. `options` are passed on to `analyze` (backend, task_file, stride, max_side)."""
     from posecheck.analysis import Outputs, analyze
 
     t0 = time.perf_counter()
-    outputs = Outputs(json=out_dir / f"{_stem(path)}.json" if out_dir else None)
+    outputs = Outputs(json=report)
     try:
         result = analyze(path, pose, outputs=outputs, keep_verdicts=False, catalogue=catalogue,
                          **(options or {}))
@@ -97,9 +121,11 @@ def run_batch(paths: list[Path], pose: PoseDefinition | None,
         out_dir.mkdir(parents=True, exist_ok=True)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
     rows: dict[Path, BatchRow] = {}
+    names = report_names(paths)
     context = multiprocessing.get_context("spawn")  # a fresh interpreter per worker: no model state copied
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = {pool.submit(analyse_one, p, pose, catalogue, out_dir, options): p for p in paths}
+        futures = {pool.submit(analyse_one, p, pose, catalogue, out_dir / names[p] if out_dir else None,
+                               options): p for p in paths}
         for done, future in enumerate(as_completed(futures), start=1):
             rows[futures[future]] = future.result()
             if progress:
@@ -107,8 +133,9 @@ def run_batch(paths: list[Path], pose: PoseDefinition | None,
     ordered = [rows[p] for p in paths]
     if out_dir is not None:
         (out_dir / "summary.json").write_text(json.dumps(
-            [{"file": str(r.path), "exit_code": r.exit_code, "summary": r.summary,
-              "mistakes": r.mistakes, "seconds": round(r.seconds, 3)} for r in ordered], indent=1),
+            [{"file": str(r.path), "report": names[r.path] if r.exit_code == 0 else None,
+              "exit_code": r.exit_code, "summary": r.summary, "mistakes": r.mistakes,
+              "seconds": round(r.seconds, 3)} for r in ordered], indent=1),
             encoding="utf-8")
     return ordered
 

@@ -81,3 +81,33 @@ def test_a_batch_passes_the_speed_options_to_every_file(tmp_path: Path) -> None:
     for clip in clips:
         report = json.loads((out / clip.name.replace(".landmarks.npz", ".json")).read_text())
         assert report["frames"] == (len(RecordingSource(clip)) + 2) // 3
+
+
+def test_report_names_are_the_clip_names_and_never_collide() -> None:
+    from posecheck.batch import report_names
+
+    names = report_names([Path("a/clip.mp4"), Path("a/clip.landmarks.npz"), Path("a/other.mov"),
+                          Path("b/x/take.mp4"), Path("c/x/take.mp4"), Path("d/take.MOV")])
+    assert names[Path("a/other.mov")] == "other.json"
+    assert names[Path("a/clip.mp4")] == "clip.mp4.json"
+    assert names[Path("a/clip.landmarks.npz")] == "clip.landmarks.npz.json"
+    assert len(set(names.values())) == len(names) == 6
+    assert names[Path("d/take.MOV")] != names[Path("b/x/take.mp4")] != names[Path("c/x/take.mp4")]
+    assert names[Path("b/x/take.mp4")].endswith("take.mp4.json") and "b" in names[Path("b/x/take.mp4")]
+
+
+def test_two_recordings_of_one_name_in_two_folders_keep_both_reports(tmp_path: Path) -> None:
+    """A folder is searched with its subfolders: two sessions' clip.landmarks.npz must not share a report."""
+    clips = sorted(HELDOUT.glob("knee_to_chest__correct_*.landmarks.npz"))
+    for folder, clip in zip(("monday", "tuesday"), clips, strict=False):
+        (tmp_path / "in" / folder).mkdir(parents=True)
+        (tmp_path / "in" / folder / "clip.landmarks.npz").write_bytes(clip.read_bytes())
+    out = tmp_path / "reports"
+    assert main(["analyze", str(tmp_path / "in"), "--pose", "knee_to_chest", "--jobs", "1",
+                 "--out-dir", str(out), "-q"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert [Path(r["file"]).parent.name for r in summary] == ["monday", "tuesday"]
+    reports = [r["report"] for r in summary]
+    assert len(set(reports)) == 2 and all((out / name).exists() for name in reports)
+    sides = [json.loads((out / name).read_text())["sides"] for name in reports]
+    assert sides[0] != sides[1]  # each report is its own clip's (one left side, one right)
