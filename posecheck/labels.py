@@ -190,12 +190,12 @@ def _hand_in_position(held: object, duration: float, bad: Callable[[str], Unread
     """Seconds in position from the hand labels' [start_s, end_s] pairs (None when not given)."""
     if held is None:
         return None
-    pairs = held if isinstance(held, list) else [held]
-    if not all(isinstance(p, list) and len(p) == 2 and all(_seconds(x) for x in p) for p in pairs) or \
-            not all(0 <= a < b <= duration + HAND_END_SLACK_S for a, b in pairs):
+    if not isinstance(held, list) or \
+            not all(isinstance(p, list) and len(p) == 2 and all(_seconds(x) for x in p) for p in held) or \
+            not all(0 <= a < b <= duration + HAND_END_SLACK_S for a, b in held):
         raise bad('"in_position" must be a list of [start_s, end_s] pairs within the clip, each start '
                   "before its end")
-    return float(sum(b - a for a, b in pairs))
+    return float(sum(b - a for a, b in held))
 
 
 def _hand_video(path: Path, d: dict[str, Any], bad: Callable[[str], UnreadableInput]) -> Path | None:
@@ -209,7 +209,7 @@ def _hand_video(path: Path, d: dict[str, Any], bad: Callable[[str], UnreadableIn
             raise bad(f'"video" names {video}, which is not there')
         return video
     stem = path.name.removesuffix(".labels.json")
-    beside = sorted(p for p in path.parent.iterdir() if p.is_file() and p.name[:len(stem)] == stem
+    beside = sorted(p for p in path.parent.iterdir() if p.is_file() and p.name.startswith(stem)
                     and p.name[len(stem):].lower() in VIDEO_SUFFIXES)  # a phone's NAME.MOV too
     return beside[0] if beside else None
 

@@ -57,6 +57,11 @@ class CheckOutcome:
     false_alarm_s: float
     onset_error_s: float | None
 
+    @property
+    def wrong(self) -> bool:
+        """Flagged where the check must stay silent, or silent where it must flag (never in the grey zone)."""
+        return self.expected != "grey" and self.flagged != (self.expected == "flag")
+
 
 @dataclass
 class ClipOutcome:
@@ -147,9 +152,10 @@ def run_clip(clip_labels: ClipLabels, pose: PoseDefinition, from_landmarks: bool
         flagged_t = flags.get(check.id, [])
         if must:
             windows = _must_windows(label_t, sev)
-            hits = [t for t in flagged_t if any(lo <= t <= hi for lo, hi in windows)]
+            caught = [any(lo <= t <= hi for lo, hi in windows) for t in flagged_t]
+            hits = [t for t, c in zip(flagged_t, caught, strict=True) if c]
             flagged = bool(hits)
-            outside = [t for t in flagged_t if not any(lo <= t <= hi for lo, hi in windows)]
+            outside = [t for t, c in zip(flagged_t, caught, strict=True) if not c]
             onset = (min(hits) - min(must)) if hits else None
         else:
             flagged, outside, onset = bool(flagged_t), flagged_t, None
@@ -212,7 +218,7 @@ def _known_checks(labels: ClipLabels, pose: PoseDefinition) -> None:
     unknown = sorted({m["check"] for m in labels.raw.get("mistakes", [])} - set(ids))
     if unknown:
         raise UnreadableInput(f"{labels.path.name}: {pose.id} has no check "
-                                  f"{', '.join(map(repr, unknown))}; its checks are {', '.join(ids)}.")
+                              f"{', '.join(map(repr, unknown))}; its checks are {', '.join(ids)}.")
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -291,7 +297,7 @@ def markdown(outcomes: list[ClipOutcome], m: dict[str, dict[str, Any]]) -> str:
             cells.append(f"{sum(c.flagged for c in b)}/{len(b)}" if b else "-")
         for _, lo, hi in YAW_BUCKETS:
             b = [c for c in cs if lo <= c.yaw_deg < hi and c.expected != "grey"]
-            ok = sum((c.flagged if c.expected == "flag" else not c.flagged) for c in b)
+            ok = sum(not c.wrong for c in b)
             cells.append(f"{ok}/{len(b)} right" if b else "-")
         lines.append(f"| {key} | " + " | ".join(cells) + " |")
     reps = [o for o in outcomes if o.reps_expected is not None and not o.error]
@@ -303,8 +309,7 @@ def markdown(outcomes: list[ClipOutcome], m: dict[str, dict[str, Any]]) -> str:
                   f"{o.direction_found or '-'} |" for o in reps]
         exact = sum(o.reps_counted == o.reps_expected for o in reps)
         lines += ["", f"Exact counts: {exact} of {len(reps)} clips."]
-    wrong = [(o.clip, c) for o in outcomes for c in o.checks
-             if (c.expected == "flag" and not c.flagged) or (c.expected == "silent" and c.flagged)]
+    wrong = [(o.clip, c) for o in outcomes for c in o.checks if c.wrong]
     if wrong:
         lines += ["", "Clips judged wrong (flagged where the check must stay silent, or missed where it "
                   "must flag):", "", "| clip | check | labelled | judged | false alarm (s) |",

@@ -141,9 +141,8 @@ def frame_readings(frame: PoseFrame, camera_side: str, rgb: np.ndarray) -> tuple
     except Unseen:
         return None
     mask = working_mask(frame.mask)
-    kx, ky = mask.shape[1] / frame.width, mask.shape[0] / frame.height
+    k = np.array([mask.shape[1] / frame.width, mask.shape[0] / frame.height])  # frame to mask pixels
     hip, shoulder = np.array(sk.mid_pt("hip")), np.array(sk.mid_pt("shoulder"))
-    k = np.array([kx, ky])
     ok = np.isfinite(outline.back)
     if not ok.any():
         return None
@@ -178,7 +177,7 @@ def measure(video: Path, catalogue: dict) -> ClipReadings:
 
     outcome = run_clip(labels, pose, from_landmarks=False, picture=keep, watch=watch)
     scored = [c for c in outcome.checks if c.check == check]
-    right = all((c.flagged == (c.expected == "flag")) for c in scored if c.expected != "grey")
+    right = not any(c.wrong for c in scored)
     values = np.array(rows) if rows else np.full((1, 3), math.nan)
     return ClipReadings(tuple(float(v) for v in np.nanmedian(values, axis=0)),
                         tuple(float(v) for v in np.nanpercentile(values, 90, axis=0)), right)
