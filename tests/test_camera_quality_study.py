@@ -82,9 +82,9 @@ def test_blur_and_jitter_smears_a_step_across_two_frames_and_compresses_each_dif
     assert len({o.tobytes() for o in outs}) > 1
 
 
-def test_a_sessions_mistake_is_flagged_through_the_estimator_after_its_labelled_onset() -> None:
+def test_a_sessions_mistake_is_flagged_through_the_estimator_after_its_labelled_onset(tmp_path: Path) -> None:
     video = sorted(SESSIONS.glob("hamstring_stretch__lumbar_rounding_30deg_session_*.mp4"))[0]
-    run = study.run_clip(video, "as rendered", load_catalogue())
+    run = study.run_clip(video, "as rendered", load_catalogue(), keep=tmp_path)
     assert run is not None and run.stretch == "hamstring_stretch" and run.condition == "as rendered"
     # the labels: 1.8 s of neutral back, then 30 deg over 1.5 s (15 deg after 0.75 s), held 1 s, in
     # a 4.3 s clip; flagged within a second of passing 15 deg, and in position most of the clip
@@ -102,6 +102,11 @@ def test_a_sessions_mistake_is_flagged_through_the_estimator_after_its_labelled_
 
     true_torso = [0.5 * float(np.hypot(*(mid(k, "shoulder") - mid(k, "hip")))) for k in labels.keypoints]
     assert run.found_share == 1.0 and run.torso_px == pytest.approx(float(np.median(true_torso)), rel=0.1)
+    # the run was kept: its recording, beside a copy of the labels, replays to the same verdict
+    kept = labels_beside(tmp_path / "as-rendered" / video.name)
+    replayed = regress.run_clip(kept, load_catalogue()["hamstring_stretch"])
+    check = next(c for c in replayed.checks if c.check == "lumbar_rounding")
+    assert check.flagged and check.onset_error_s == pytest.approx(run.onset_s, abs=0.07)
 
 
 def test_a_picture_change_reaches_the_model_through_regress() -> None:

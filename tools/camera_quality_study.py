@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import copy
 import math
+import shutil
 import statistics
 import sys
 import zlib
@@ -49,6 +50,7 @@ from posecheck.labels import ClipLabels, labels_beside  # noqa: E402
 from posecheck.landmarks import INDEX  # noqa: E402
 from posecheck.poses import load_catalogue  # noqa: E402
 from posecheck.poses.schema import PoseDefinition  # noqa: E402
+from posecheck.sources.recording import write_recording  # noqa: E402
 from tools.spine_study import STUDIED  # noqa: E402
 from tools.study_output import cell, emit, heading  # noqa: E402
 
@@ -187,10 +189,13 @@ def readings_of(pose: PoseDefinition) -> tuple[str, str]:
 
 
 def run_clip(video: Path, condition: str, catalogue: dict,
-             conditions: dict[str, Condition] = CONDITIONS, labels: ClipLabels | None = None) -> Run | None:
+             conditions: dict[str, Condition] = CONDITIONS, labels: ClipLabels | None = None,
+             keep: Path | None = None) -> Run | None:
     """Run one clip through the estimator and the checker under `condition` (a name in
     `conditions`) and score it; None for a clip that is not of a lumbar stretch. `labels`: the
-    clip's labels, for a caller that has read them already."""
+    clip's labels, for a caller that has read them already. `keep`: a folder to save the pose
+    frames in, as a landmark recording beside a copy of the labels (`kept_recording`), so a later
+    study can replay this run without the estimator."""
     labels = labels_beside(video) if labels is None else labels
     if labels.pose not in STUDIED:
         return None
@@ -203,7 +208,11 @@ def run_clip(video: Path, condition: str, catalogue: dict,
     torsos: list[float | None] = []  # per frame; None where no one was found
     readings: dict[float, tuple[float, float]] = {}
 
+    frames: list[PoseFrame] = []
+
     def watch(frame: PoseFrame, verdict: Verdict) -> None:
+        if keep is not None:
+            frames.append(frame)
         torsos.append(traced_torso_px(frame))
         if verdict.in_position and verdict.status in ("good", "mistake"):
             readings[round(verdict.timestamp, 3)] = (verdict.features.get(features[0], math.nan),
@@ -211,6 +220,8 @@ def run_clip(video: Path, condition: str, catalogue: dict,
 
     outcome = regress.run_clip(labels, pose, from_landmarks=False, picture=lambda rgb: change(rgb, rng),
                                checker=checker, watch=watch)
+    if keep is not None:
+        kept_recording(keep, condition, labels, frames)
     c = next(c for c in outcome.checks if c.check == check)
     seen = [t for t in torsos if t is not None]
     found = len(seen) / len(torsos) if torsos else 0.0
@@ -218,6 +229,17 @@ def run_clip(video: Path, condition: str, catalogue: dict,
     neutral = neutral_learned_at(checker, check)
     return Run(video.name, labels.pose, condition, c.flagged, c.false_alarm_s, c.onset_error_s,
                outcome.in_position_s, neutral, found, torso, entered_at(checker.events, neutral), readings)
+
+
+def kept_recording(keep: Path, condition: str, labels: ClipLabels, frames: list[PoseFrame]) -> Path:
+    """Save one run's pose frames as `keep/<condition>/<clip>.landmarks.npz` (the condition's name
+    with dashes for spaces), with the clip's labels copied beside them; returns the folder."""
+    folder = keep / condition.replace(" ", "-")
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(labels.path, folder / labels.path.name)
+    rec = folder / labels.path.name.replace(".labels.json", ".landmarks.npz")
+    write_recording(rec, frames, {"source": f"{labels.path.name} under {condition}"})
+    return folder
 
 
 def neutral_learned_at(checker: PoseChecker, check: str) -> float | None:
@@ -338,6 +360,8 @@ def study(argv: list[str] | None, conditions: dict[str, Condition], title: str, 
     ap.add_argument("sets", nargs="*", type=Path, help="folders of correct holds (mp4 + labels)")
     ap.add_argument("--sessions", nargs="*", type=Path, default=[], help="folders of sessions-style clips")
     ap.add_argument("--only", help="one stretch id (hamstring_stretch, hip_flexor_stretch, glute_stretch)")
+    ap.add_argument("--keep", type=Path, help="save every run's pose frames here, one folder "
+                    "per condition, as landmark recordings beside the clips' labels")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args(argv)
     quiet_native_logs()
@@ -349,7 +373,7 @@ def study(argv: list[str] | None, conditions: dict[str, Condition], title: str, 
         jobs = [(v, c) for v in videos for c in conditions]
         out = []
         for video, condition in tqdm(jobs, desc=what, unit="run"):
-            r = run_clip(video, condition, catalogue, conditions)
+            r = run_clip(video, condition, catalogue, conditions, keep=args.keep)
             if r is not None:
                 out.append(r)
         return out
