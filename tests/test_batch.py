@@ -12,6 +12,7 @@ from posecheck.batch import expand
 from posecheck.cli import main
 
 HELDOUT = Path(__file__).resolve().parents[1] / "samples" / "heldout"
+SESSIONS = HELDOUT.parent / "sessions"
 
 
 def test_folders_and_globs_expand_to_recordings_once(tmp_path: Path) -> None:
@@ -58,7 +59,8 @@ def test_nothing_matched_says_so(capsys: pytest.CaptureFixture[str]) -> None:
 def test_stride_judges_every_nth_frame_and_keeps_the_verdict(tmp_path: Path) -> None:
     from posecheck.analysis import analyze
 
-    clip = HELDOUT / "hamstring_stretch__lumbar_rounding_30deg_ramp__rr.landmarks.npz"
+    # a neutral start, then a rounding held to the clip's end
+    clip = SESSIONS / "hamstring_stretch__lumbar_rounding_30deg_session_male_average__rr.landmarks.npz"
     full = analyze(clip, None, stride=1).report
     half = analyze(clip, None, stride=2).report
     assert half["frames"] == (full["frames"] + 1) // 2

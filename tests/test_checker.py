@@ -933,7 +933,10 @@ def _holds_after_an_adoption(later: Callable[[float], Figure | None], start: flo
     own = check.from_own_neutral
     assert own is not None and own.adopt_after_s is not None
     first_hold = heel_on_step("left", lean=40.0).with_back(check.enter + 10.0)
-    times = regular_times(0.0, start + 12.0, 10.0)
+    # the later hold lasts long enough for a flag (after the position's settling and the check's
+    # wait) to be held for adopt_after_s and then some
+    later_s = pose.position.settle_s + check.min_duration_s + own.adopt_after_s + 2.0
+    times = regular_times(0.0, start + later_s, 10.0)
     checker, verdicts = run(pose, frames(times, lambda t: first_hold if t < start - 2.0 - 1e-9
                                          else None if t < start - 1e-9 else later(t)))
     (taken,) = [e for e in checker.events if e.kind == "neutral_learned" and e.timestamp < start]

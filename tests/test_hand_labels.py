@@ -17,6 +17,9 @@ from posecheck.poses import load_catalogue
 SYNTH = Path(__file__).resolve().parents[1] / "samples" / "synth"
 FLAT = "hamstring_stretch__correct_2__rl"
 RAMP = "hamstring_stretch__lumbar_rounding_35deg_ramp__rr"
+SESSIONS = SYNTH.parent / "sessions"
+# a neutral start, then rounding 30 deg that is held to the clip's end (4.3 s)
+SESSION = "hamstring_stretch__lumbar_rounding_30deg_session_male_average__rr"
 
 
 def _write(folder: Path, name: str, labels: dict) -> Path:
@@ -179,10 +182,10 @@ def test_the_report_names_each_clip_judged_wrong(tmp_path: Path) -> None:
 
 def test_a_flag_between_two_marked_spans_is_a_false_alarm(tmp_path: Path) -> None:
     """Form was right between the spans: a flag there is not a catch of either."""
-    shutil.copy(SYNTH / f"{RAMP}.landmarks.npz", tmp_path / f"{RAMP}.landmarks.npz")
-    spans = [(0.0, 0.1), (2.9, 3.0)]
-    labels = load_labels(_write(tmp_path, RAMP, {
-        "pose": "hamstring_stretch", "duration_s": 3.0,
+    shutil.copy(SESSIONS / f"{SESSION}.landmarks.npz", tmp_path / f"{SESSION}.landmarks.npz")
+    spans = [(0.0, 0.1), (4.2, 4.3)]
+    labels = load_labels(_write(tmp_path, SESSION, {
+        "pose": "hamstring_stretch", "duration_s": 4.3,
         "mistakes": [{"check": "lumbar_rounding", "start_s": a, "end_s": b} for a, b in spans]}))
     flagged: list[float] = []
     outcome = regress.run_clip(labels, load_catalogue()["hamstring_stretch"], watch=lambda frame, v: (
@@ -193,7 +196,7 @@ def test_a_flag_between_two_marked_spans_is_a_false_alarm(tmp_path: Path) -> Non
     first_ends = max(t for t in labels.frame_times if t <= spans[0][1]) + regress.TOLERANCE_S
     last_starts = min(t for t in labels.frame_times if t >= spans[1][0]) - regress.TOLERANCE_S
     between = [t for t in flagged if first_ends < t < last_starts]
-    assert between, "the ramp is flagged before its last span: the case this test is about"
+    assert between, "the rounding is flagged before its last span: the case this test is about"
     assert check.expected == "flag" and check.flagged
     assert check.false_alarm_s == pytest.approx(len(between) * step, abs=1e-6)
 

@@ -37,7 +37,7 @@ def test_starter_ramps_are_scored_against_their_labels() -> None:
     assert arch.expected == "flag" and arch.flagged and arch.onset_error_s == pytest.approx(1.0, abs=0.15)
     # The hamstring ramp starts rounding at once, so no own neutral is learned, and the fixed level
     # only catches gross rounding (it clears every rendered body's flat back, docs/spine.md): the
-    # outline crosses it 0.4 s before the clip ends, inside the check's 0.5 s minimum duration.
+    # outline crosses it 0.4 s before the clip ends, inside the check's 1 s minimum duration.
     rounding = by_check[("hamstring_stretch", "lumbar_rounding")]
     assert rounding.expected == "flag" and not rounding.flagged
     pose = load_catalogue()["hamstring_stretch"]

@@ -2,9 +2,8 @@
 shipped beside shorter and longer ones.
 
     python tools/min_duration_study.py --flat build/restless build/room build/backrest
-        --start-neutral samples/sessions build/sessions-b build/sessions-c build/bodies-a build/bodies-b
-        build/bodies-c --start-bent samples/synth samples/heldout [--blind build/camera/dim ...]
-        [--out FILE]
+        --start-neutral samples/sessions build/sessions-b --start-bent samples/synth samples/heldout
+        [--blind build/camera/dim ... build/sessions-c build/bodies-c] [--out FILE]
 
 A flag needs the reading past its level (fixed or own-neutral) for the check's `min_duration_s`
 (the pose file says how long). A longer wait lets a short swing of the mask's edge
@@ -20,7 +19,13 @@ recording) through `posecheck regress`'s scoring with each wait, and prints per 
   only the fixed level can judge), and the onset after the 15 deg point (median and latest) on the
   first group;
 - the same for `--blind` folders, in a table of their own: sets looked at only after the wait was
-  chosen (the poor-camera runs kept by `tools/camera_quality_study.py --keep build/camera`).
+  chosen (the poor-camera runs kept by `tools/camera_quality_study.py --keep build/camera`, sets
+  rendered afterwards);
+- the wait a written rule picks per stretch on the choosing sets (`chosen_wait`).
+
+The build/ sets are rendered and extracted as tools/synth/README.md says (about an hour on two
+cores for restless, room, backrest and sessions-b; the camera runs another 30 minutes); the study
+itself replays landmark recordings and takes about two minutes.
 
 Nothing in poses/ is changed: each wait is set on a copy of the loaded pose.
 """
