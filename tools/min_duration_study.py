@@ -67,7 +67,7 @@ class Scored:
 
     pose: str
     wait_s: float
-    group: str  # "flat", "neutral" or "bent"
+    group: str  # "flat", "neutral", "bent" or "blind": the option its folder was given with
     folder: str
     clip: str
     expected: str
@@ -111,6 +111,11 @@ def _catalogue() -> dict[str, PoseDefinition]:
     return _CATALOGUE
 
 
+def shipped_wait(pose: str) -> float:
+    """The wait `pose`'s lumbar check has in its pose file."""
+    return _catalogue()[pose].check(STUDIED[pose][0]).min_duration_s
+
+
 def jobs(groups: dict[str, list[Path]], waits: Iterable[float]) -> list[tuple[str, str, ClipLabels, float]]:
     out = []
     for group, roots in groups.items():
@@ -147,7 +152,6 @@ def table(scored: list[Scored], flat_folders: list[str], neutral_groups: tuple[s
           bent: bool = True) -> str:
     """Per stretch and wait: flat holds flagged in each of `flat_folders`, mistakes caught on the
     clips of `neutral_groups` (and, with `bent`, on those that start in the mistake), and onset."""
-    shipped = {pose: _catalogue()[pose].check(check).min_duration_s for pose, (check, _) in STUDIED.items()}
     head = ["stretch", "wait (s)", *(f"flat holds flagged: {f}" for f in flat_folders),
             "mistakes caught, start neutral", *(["mistakes caught, start in the mistake"] if bent else []),
             "onset after 15 deg, start neutral: median / latest (s)"]
@@ -158,7 +162,7 @@ def table(scored: list[Scored], flat_folders: list[str], neutral_groups: tuple[s
             flat = [_flagged([r for r in mine if r.folder == f and r.group in neutral_groups])
                     for f in flat_folders]
             neutral = [r for r in mine if r.group in neutral_groups]
-            mark = " (shipped)" if wait == shipped[pose] else ""
+            mark = " (shipped)" if wait == shipped_wait(pose) else ""
             cells = [pose, f"{wait:g}{mark}", *flat, _caught(neutral)]
             if bent:
                 cells.append(_caught([r for r in mine if r.group == "bent"]))
@@ -196,8 +200,7 @@ def choice_table(scored: list[Scored]) -> str:
     for pose in sorted({r.pose for r in scored}):
         wait = chosen_wait(scored, pose)
         there = [r for r in scored if r.pose == pose and r.wait_s == wait and r.group in ("flat", "neutral")]
-        shipped = _catalogue()[pose].check(STUDIED[pose][0]).min_duration_s
-        rows.append(f"| {pose} | {shipped:g} | {wait:g} | {_flagged(there)} | "
+        rows.append(f"| {pose} | {shipped_wait(pose):g} | {wait:g} | {_flagged(there)} | "
                     f"{cell(_median_onset(there), '+.2f')} |")
     return "\n".join(rows)
 
@@ -224,14 +227,14 @@ def missed_table(scored: list[Scored]) -> str:
     rows = ["| stretch | start | folder | clip | caught at waits (s) | missed at waits (s) |",
             "|---|---|---|---|---|---|"]
     for (pose, group, folder, clip), rs in sorted(by_clip.items()):
-        missed = sorted(r.wait_s for r in rs if not r.flagged)
+        rs = sorted(rs, key=lambda r: r.wait_s)
+        missed = [r for r in rs if not r.flagged]
         if not missed or len(missed) == len(rs):
             continue  # caught with every wait, or with none: the wait does not decide it
-        caught = sorted(r.wait_s for r in rs if r.flagged)
-        missed_cells = [f"{r.wait_s:g}{' (still waiting at the end)' if r.pending_at_end else ''}"
-                        for r in sorted(rs, key=lambda r: r.wait_s) if not r.flagged]
-        rows.append(f"| {pose} | {GROUP_NAMES[group]} | {folder} | {clip} | "
-                    f"{', '.join(f'{w:g}' for w in caught)} | {', '.join(missed_cells)} |")
+        caught = ", ".join(f"{r.wait_s:g}" for r in rs if r.flagged)
+        missed_at = ", ".join(f"{r.wait_s:g}{' (still waiting at the end)' if r.pending_at_end else ''}"
+                              for r in missed)
+        rows.append(f"| {pose} | {GROUP_NAMES[group]} | {folder} | {clip} | {caught} | {missed_at} |")
     return "\n".join(rows) if len(rows) > 2 else "None."
 
 
