@@ -380,8 +380,9 @@ def test_a_session_is_flagged_earlier_against_the_persons_own_neutral(pose_id: s
     first_t, first = next((t, sev) for t, flagged, sev in frames if flagged)
     first_fixed = next((sev for _, flagged, sev in fixed if flagged), math.inf)
     assert first < first_fixed  # caught at a smaller angle than the fixed level
-    # the reading passes the person's own level while the rounding is still small, and the flag
-    # follows once it has stayed past for the check's wait (the angle then depends on the wait)
+    # the reading passes the person's own level while the rounding is still small (the level is 5 deg
+    # of reading past the neutral, and the outline turns about 0.5 deg per deg set: some 10 deg), and
+    # the flag follows once it has stayed past for the check's wait (the angle then depends on the wait)
     passed_t = checker.books.mistakes[0].start_s
     passed = next(sev for t, _, sev in frames if t == passed_t)
     assert passed <= 10.0
