@@ -47,7 +47,7 @@ def test_clip_names_are_unique_and_match_the_committed_samples(which: str) -> No
     assert len(names) == len(set(names))
     if which not in FOLDER:  # a validation set rendered on demand (samples/ size), not committed
         assert which in ("sessions-b", "sessions-c", "creep", "sessions-settled", "bodies-a", "bodies-b",
-                         "bodies-c", "restless", "restless-b", "restless-c", "backrest", "room")
+                         "bodies-c", "restless", "restless-b", "restless-c", "backrest", "room", "upright")
         return
     on_disk = {p.name.removesuffix(".labels.json") for p in FOLDER[which].glob("*.labels.json")}
     assert on_disk == set(names)
@@ -103,6 +103,30 @@ def test_the_restless_sets_keep_a_flat_back_while_everything_else_moves() -> Non
         assert 1.0 <= max(breath) <= 2.5 and -2.5 <= min(breath) <= -1.0, spec.name
         deepen = spec.moves[0]
         assert frames[-1][deepen.param] - q0[deepen.param] > 1.0, spec.name  # sank deeper (sway aside)
+
+
+def test_the_upright_set_stands_still_then_hinges_into_a_flat_back_stretch() -> None:
+    """Each restless and restless-b body, once per stretch: upright and still for the first second,
+    then at the stretch's usual depth by the last 1.5 s, the lower back never moved."""
+    from tools.synth.clip import FPS, frame_params
+    from tools.synth.matrix import SEATED, UPRIGHT_HINGE_S, UPRIGHT_STILL_S
+
+    specs = clips(which="upright")
+    restless = {s.body for s in (*clips(which="restless"), *clips(which="restless-b"))}
+    for pose in ("hamstring_stretch", "glute_stretch"):
+        assert {s.body for s in specs if s.pose == pose} == restless
+    for spec in specs:
+        usual = {**STRETCHES[spec.pose].defaults, **(SEATED if spec.pose == "glute_stretch" else {})}
+        depth = usual["hip_hinge_deg"]
+        assert depth >= 30.0  # a real hinge, from upright
+        times = [i / FPS for i in range(int(spec.duration_s * FPS))]
+        frames = [frame_params(spec, t)[0] for t in times]
+        still = [q["hip_hinge_deg"] for t, q in zip(times, frames, strict=True) if t <= UPRIGHT_STILL_S]
+        held = [q["hip_hinge_deg"] for t, q in zip(times, frames, strict=True)
+                if t >= UPRIGHT_STILL_S + UPRIGHT_HINGE_S]
+        assert max(map(abs, still)) < 1e-9 and held and min(held) == pytest.approx(depth), spec.name
+        assert all(q.get("lumbar_flexion_deg", 0.0) == 0.0 for q in frames), spec.name
+        assert spec.mistake is None and bool(spec.overrides.get("seated")) == (spec.pose == "glute_stretch")
 
 
 def test_the_backrest_set_is_its_twins_with_a_chair_back_alone() -> None:

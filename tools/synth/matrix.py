@@ -517,12 +517,38 @@ def with_room(specs: list[ClipSpec]) -> list[ClipSpec]:
     return out
 
 
+# The upright set (80 clips): whether the back read before the stretch, upright, tells how a person's
+# flat back will read in it (docs/measurements/upright.md). Each of the 40 restless and restless-b
+# bodies stands (hamstring, heel on the step) or sits up straight (seated figure-4) for 1 s with a
+# neutral lower back, then hinges into the stretch's usual depth over 1.5 s and holds it 1.5 s,
+# never rounding. Not committed; rendered to build/ on demand.
+UPRIGHT_SEED = 7074
+UPRIGHT_HOLDS: tuple[tuple[str, dict[str, float], str], ...] = (
+    ("hamstring_stretch", {}, ""),
+    ("glute_stretch", SEATED, "_seated"),
+)
+UPRIGHT_STILL_S, UPRIGHT_HINGE_S, UPRIGHT_HOLD_S = 1.0, 1.5, 1.5
+
+
+def upright() -> list[ClipSpec]:
+    """Each restless and restless-b body upright, then hinging into each stretch with a flat back."""
+    out: list[ClipSpec] = []
+    for pose, overrides, tag in UPRIGHT_HOLDS:
+        depth = {**STRETCHES[pose].defaults, **overrides}["hip_hinge_deg"]
+        for body in [*drawn_phenotypes(RESTLESS_SEED), *drawn_phenotypes(RESTLESS_B_SEED)]:
+            move = Move("hip_hinge_deg", depth, UPRIGHT_STILL_S, UPRIGHT_STILL_S + UPRIGHT_HINGE_S)
+            out.append(ClipSpec(f"{pose}{tag}__correct_upright_{body}", pose,
+                                overrides={**overrides, "hip_hinge_deg": 0.0}, moves=[move],
+                                duration_s=UPRIGHT_STILL_S + UPRIGHT_HINGE_S + UPRIGHT_HOLD_S, body=body))
+    return out
+
+
 # the drawn-bodies and restless sets by name: the seed their bodies (and by default the rest) are drawn with
 BODIES_SEEDS = {"bodies-a": BODIES_A_SEED, "bodies-b": BODIES_B_SEED, "bodies-c": BODIES_C_SEED}
 RESTLESS_SEEDS = {"restless": RESTLESS_SEED, "restless-b": RESTLESS_B_SEED, "restless-c": RESTLESS_C_SEED}
 SETS = ("curated", "heldout", "recognition", "sessions", "sessions-b", "sessions-c", "creep",
         "sessions-settled", "bodies-a", "bodies-b", "bodies-c", "restless", "restless-b", "restless-c",
-        "backrest", "room")
+        "backrest", "room", "upright")
 
 
 def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
@@ -564,4 +590,6 @@ def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
         return with_backrest(clips(None, "restless") + clips(None, "sessions"))
     if which == "room":  # each clip as its twin in the restless and sessions sets, in a furnished room
         return with_room(clips(None, "restless") + clips(None, "sessions"))
+    if which == "upright":
+        return assign(upright(), UPRIGHT_SEED if seed is None else seed, first_side="left", camera_phase=1)
     raise ValueError(f"unknown clip set {which!r} (one of {', '.join(SETS)})")
