@@ -113,9 +113,11 @@ def _frames(clip_labels: ClipLabels, from_landmarks: bool, max_side: int | None 
 def run_clip(clip_labels: ClipLabels, pose: PoseDefinition, from_landmarks: bool = True,
              stride: int = 1, max_side: int | None = None, picture: Picture | None = None,
              checker: PoseChecker | None = None,
-             watch: Callable[[PoseFrame, Verdict], None] | None = None) -> ClipOutcome:
+             watch: Callable[[PoseFrame, Verdict], None] | None = None,
+             alter: Callable[[PoseFrame], PoseFrame] | None = None) -> ClipOutcome:
     """Judge one labelled clip and score every check of its pose. From its video
     (`from_landmarks=False`), `picture` changes every decoded picture first (a poorer camera).
+    `alter` changes every pose frame before it is judged (a study's loose top over the back).
     `checker`: a new checker of `pose` to judge with (by default one is made), for a caller that
     reads its events afterwards; `watch` is shown each frame judged with its verdict."""
     checker = PoseChecker(pose) if checker is None else checker
@@ -124,6 +126,8 @@ def run_clip(clip_labels: ClipLabels, pose: PoseDefinition, from_landmarks: bool
     for n, frame in enumerate(_frames(clip_labels, from_landmarks, max_side, picture)):
         if n % stride:  # --stride: judge every Nth frame only, as a slow machine would
             continue
+        if alter is not None:
+            frame = alter(frame)
         verdict = checker.update(frame)
         if watch is not None:
             watch(frame, verdict)
