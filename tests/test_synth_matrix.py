@@ -47,7 +47,8 @@ def test_clip_names_are_unique_and_match_the_committed_samples(which: str) -> No
     assert len(names) == len(set(names))
     if which not in FOLDER:  # a validation set rendered on demand (samples/ size), not committed
         assert which in ("sessions-b", "sessions-c", "creep", "sessions-settled", "bodies-a", "bodies-b",
-                         "bodies-c", "restless", "restless-b", "restless-c", "backrest", "room", "upright")
+                         "bodies-c", "restless", "restless-b", "restless-c", "backrest", "room", "upright",
+                         "hands-hips", "hands-back", "hands-b")
         return
     on_disk = {p.name.removesuffix(".labels.json") for p in FOLDER[which].glob("*.labels.json")}
     assert on_disk == set(names)
@@ -127,6 +128,40 @@ def test_the_upright_set_stands_still_then_hinges_into_a_flat_back_stretch() -> 
         assert max(map(abs, still)) < 1e-9 and held and min(held) == pytest.approx(depth), spec.name
         assert all(q.get("lumbar_flexion_deg", 0.0) == 0.0 for q in frames), spec.name
         assert spec.mistake is None and bool(spec.overrides.get("seated")) == (spec.pose == "glute_stretch")
+
+
+@pytest.mark.parametrize(("which", "twin_set", "hands"), [("hands-hips", "restless", {1.0}),
+                                                        ("hands-back", "restless", {2.0}),
+                                                        ("hands-b", "restless-b", {3.0, 4.0})])
+def test_the_hands_sets_are_their_twins_with_the_hands_moved_alone(which: str, twin_set: str,
+                                                                   hands: set[float]) -> None:
+    """Each clip is every other correct hold of its stretch in a restless set, the same in all but
+    `hands`; and that parameter moves the arms alone (one arm alone, for the one-hand setting)."""
+    from tools.synth.poses import ONE_HAND
+
+    from dataclasses import asdict, replace
+
+    from tools.synth.body import Pose
+    from tools.synth.clip import frame_params
+
+    twins = {s.name: s for s in clips(which=twin_set)}
+    moved = clips(which=which)
+    assert {s.overrides["hands"] for s in moved} == hands
+    assert len(moved) == 30 and {s.pose for s in moved} == {"hamstring_stretch", "hip_flexor_stretch",
+                                                            "glute_stretch"}
+    for spec in moved:
+        twin = twins[spec.name]
+        assert "hands" not in twin.overrides
+        assert asdict(replace(spec, overrides=twin.overrides)) == asdict(twin), spec.name
+        q, _ = frame_params(spec, 1.0)
+        q0, _ = frame_params(twin, 1.0)
+        built, plain = STRETCHES[spec.pose].build(q).pose, STRETCHES[spec.pose].build(q0).pose
+        assert isinstance(built, Pose)
+        changed = {b for b in {*built.bones, *plain.bones}
+                   if not np.allclose(built.matrix(b), plain.matrix(b))}
+        assert changed and all(b.startswith(("upperarm", "lowerarm")) for b in changed), spec.name
+        if spec.overrides["hands"] in ONE_HAND:
+            assert {b[-1] for b in changed} == {ONE_HAND[spec.overrides["hands"]]}, spec.name
 
 
 def test_the_backrest_set_is_its_twins_with_a_chair_back_alone() -> None:

@@ -517,6 +517,30 @@ def with_room(specs: list[ClipSpec]) -> list[ClipSpec]:
     return out
 
 
+# The hands sets (30 clips each): whether hands resting on the hips or holding the lower back, where
+# people often put them, reach into the back's outline. Every other correct hold of the restless set
+# (10 bodies of 20 per stretch), each exactly as rendered there (same name, body, camera, light and
+# movement) but with the hands on the hips (hands-hips) or on the lower back (hands-back): see
+# poses.HANDS. Not committed; rendered to build/ on demand and compared with its twin.
+# The hands-b set (30 clips) checks the guard blind: every other restless-b correct hold, its hands
+# at the waist with the elbows out to the sides (not behind the back: the guard must stay off), or
+# one hand alone on the lower back (near or far from the camera), in turn.
+HANDS_SETS = {"hands-hips": (1.0,), "hands-back": (2.0,), "hands-b": (3.0, 4.0)}
+
+
+def with_hands(specs: list[ClipSpec], hands: tuple[float, ...]) -> list[ClipSpec]:
+    """Every other correct hold of each stretch in `specs` (a restless set), its hands put where
+    poses.HANDS says for each of `hands` in turn."""
+    out, holds = [], {}
+    for s in specs:
+        holds[s.pose] = holds.get(s.pose, 0) + 1
+        if s.mistake is not None or holds[s.pose] % 2 == 0:
+            continue
+        s.overrides = {**s.overrides, "hands": hands[(holds[s.pose] // 2) % len(hands)]}
+        out.append(s)
+    return out
+
+
 # The upright set (80 clips): whether the back read before the stretch, upright, tells how a person's
 # flat back will read in it (docs/measurements/upright.md). Each of the 40 restless and restless-b
 # bodies stands (hamstring, heel on the step) or sits up straight (seated figure-4) for 1 s with a
@@ -548,7 +572,7 @@ BODIES_SEEDS = {"bodies-a": BODIES_A_SEED, "bodies-b": BODIES_B_SEED, "bodies-c"
 RESTLESS_SEEDS = {"restless": RESTLESS_SEED, "restless-b": RESTLESS_B_SEED, "restless-c": RESTLESS_C_SEED}
 SETS = ("curated", "heldout", "recognition", "sessions", "sessions-b", "sessions-c", "creep",
         "sessions-settled", "bodies-a", "bodies-b", "bodies-c", "restless", "restless-b", "restless-c",
-        "backrest", "room", "upright")
+        "backrest", "room", "upright", "hands-hips", "hands-back", "hands-b")
 
 
 def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
@@ -590,6 +614,8 @@ def clips(seed: int | None = None, which: str = "curated") -> list[ClipSpec]:
         return with_backrest(clips(None, "restless") + clips(None, "sessions"))
     if which == "room":  # each clip as its twin in the restless and sessions sets, in a furnished room
         return with_room(clips(None, "restless") + clips(None, "sessions"))
+    if which in HANDS_SETS:  # each clip as its twin in a restless set, the hands elsewhere
+        return with_hands(clips(None, "restless-b" if which == "hands-b" else "restless"), HANDS_SETS[which])
     if which == "upright":
         return assign(upright(), UPRIGHT_SEED if seed is None else seed, first_side="left", camera_phase=1)
     raise ValueError(f"unknown clip set {which!r} (one of {', '.join(SETS)})")

@@ -118,6 +118,34 @@ def arms_reach(p: Pose, flex: float, elbow: float, abd: float = 0.0) -> None:
         p.add(f"upperarm01.{s}", x=-flex, y=-sign * abd).add(f"lowerarm01.{s}", x=-elbow)
 
 
+# Where the hands rest instead of where the stretch puts them (the ``hands`` parameter): people
+# often rest them on the hips or hold the lower back, and an arm behind the trunk can reach into
+# the back's outline. (shoulder flexion, elbow bend, abduction) for arms_reach: negative flexion
+# takes the elbow back.
+HANDS = {
+    1.0: (-30.0, 75.0, 30.0),  # on the hips: elbows out and a little back, hands on the pelvis
+    2.0: (-55.0, 95.0, 15.0),  # on the lower back: elbows well back, hands behind the waist
+    3.0: (-15.0, 85.0, 45.0),  # at the waist, in front, elbows out to the sides
+    4.0: (-55.0, 95.0, 15.0),  # the right hand alone on the lower back; the left where the stretch puts it
+}
+ONE_HAND = {4.0: "R"}  # the settings that move one arm only, and which
+
+
+def place_arms(p: Pose, q: dict[str, float], flex: float, elbow: float, abd: float = 0.0) -> None:
+    """The stretch's own arms (``arms_reach(flex, elbow, abd)``), or where ``q["hands"]`` puts them."""
+    hands = q.get("hands", 0.0)
+    if not hands:
+        arms_reach(p, flex, elbow, abd)
+        return
+    if hands not in ONE_HAND:
+        arms_reach(p, *HANDS[hands])
+        return
+    moved = ONE_HAND[hands]
+    for s, sign in (("L", 1), ("R", -1)):
+        f, e, a = HANDS[hands] if s == moved else (flex, elbow, abd)
+        p.add(f"upperarm01.{s}", x=-f, y=-sign * a).add(f"lowerarm01.{s}", x=-e)
+
+
 # ---------------------------------------------------------------- standing / kneeling
 
 
@@ -141,7 +169,7 @@ def hamstring_stretch(q: dict[str, float]) -> Built:
     p.spread(LUMBAR, x=lumbar).spread(THORACIC, x=q["thoracic_flexion_deg"])
     lean = hinge + lumbar + q["thoracic_flexion_deg"]
     p.spread(NECK, x=-0.45 * lean)
-    arms_reach(p, 0.75 * lean + 5, 10)
+    place_arms(p, q, 0.75 * lean + 5, 10)
     breathe(p, q)
     return Built(p, Contact(["foot.R"], props={"step": "foot.L"}), STANDING)
 
@@ -160,7 +188,7 @@ def hip_flexor_stretch(q: dict[str, float]) -> Built:
     bh = q["back_hip_ext_deg"]
     p.add("upperleg01.L", x=bh).add("lowerleg01.L", x=75 - bh).add("foot.L", x=65)
     p.spread(NECK, x=0.3 * (tilt - q["lumbar_extension_deg"]))
-    arms_reach(p, 25, 60, abd=-12)
+    place_arms(p, q, 25, 60, abd=-12)
     drop_hip(p, q.get("pelvic_obliquity_deg", 0.0))
     breathe(p, q)
     return Built(p, Contact(["foot.R"], ["shin.L", "foot.L"]), STANDING)
@@ -187,7 +215,7 @@ def glute_stretch(q: dict[str, float]) -> Built:
         p.add("foot.R", x=0)
         p.spread(LUMBAR, x=lumbar, z=-twist * 0.4).spread(THORACIC, x=5, z=-twist * 0.6)
         p.spread(NECK, x=-0.4 * (hinge + lumbar))
-        arms_reach(p, 35 + 0.7 * (hinge + lumbar), 70)
+        place_arms(p, q, 35 + 0.7 * (hinge + lumbar), 70)
         breathe(p, q)
         return Built(p, Contact(["foot.R"], props={"seat": "pelvis"}), STANDING)
     _figure4(p, 95, {k: q[k] for k in "fark" if k in q})
