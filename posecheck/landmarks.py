@@ -66,17 +66,20 @@ def sided(side: Side, part: str) -> str:
 
 
 # Not landmarks, but things a feature can miss the way it misses a joint: the back's outline on the
-# person mask (hidden, or merged with an arm or a prop), the same outline on a person too small in
-# the picture to trace it, and the mask itself (not recorded).
+# person mask (hidden, or merged with a prop), the same outline with an arm or a hand along it, the
+# outline on a person too small in the picture to trace it, and the mask itself (not recorded).
 BACK_OUTLINE = "back_outline"
+ARM_ON_BACK = "arm_on_back"
 BACK_TOO_SMALL = "back_too_small"
 PERSON_MASK = "person_mask"
-_NOT_LANDMARKS = {BACK_OUTLINE: "back", BACK_TOO_SMALL: "closer", PERSON_MASK: "mask"}
+_NOT_LANDMARKS = {BACK_OUTLINE: "back", ARM_ON_BACK: "arm_on_back", BACK_TOO_SMALL: "closer",
+                  PERSON_MASK: "mask"}
 
 
 def region_of(name: str) -> str:
     """The body region a landmark belongs to ("feet", "head", ...); for the things in
-    _NOT_LANDMARKS, what was missed ("back", "closer": the person is too small, "mask")."""
+    _NOT_LANDMARKS, what was missed ("back", "arm_on_back": an arm along the back's edge,
+    "closer": the person is too small, "mask")."""
     if name in _NOT_LANDMARKS:
         return _NOT_LANDMARKS[name]
     for region, names in REGIONS.items():

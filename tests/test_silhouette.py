@@ -11,6 +11,7 @@ from builders import MASK_SCALE, Figure, heel_on_step, lunge, silhouette, standi
 
 from posecheck.checker import guidance
 from posecheck.features import silhouette as sil
+from posecheck.features import skeleton
 from posecheck.features.catalogue import measure
 from posecheck.features.skeleton import Skeleton
 
@@ -250,3 +251,41 @@ def test_working_mask_size_never_grows() -> None:
     assert sil.working_mask(np.zeros((480, 640), np.float32)).shape == (240, 320)
     assert sil.working_mask(np.zeros((120, 160), np.uint8)).shape == (120, 160)
     assert sil.working_scale(480, 640) == 0.5 and sil.working_scale(120, 160) == 1.0
+
+
+def _behind_the_back(fig: Figure, depth: float, station: float = 0.25) -> Figure:
+    """`fig` with both hands (wrist and fingers) `depth` torso lengths behind the hip-shoulder chord,
+    `station` of the way up it: resting on the lower back."""
+    sk = fig.skeleton()
+    hip, shoulder = sk.mid("hip"), sk.mid("shoulder")
+    length = float(np.hypot(*(shoulder - hip)))
+    x, y = hip + station * (shoulder - hip) - depth * length * sk.anterior
+    return fig.moved(**{f"{s}_{p}": (float(x), float(y)) for s in SIDES for p in ("wrist", "index", "pinky")})
+
+
+@pytest.mark.parametrize("camera_side", SIDES)
+def test_a_hand_behind_the_back_hides_its_outline_and_asks_to_move_it(camera_side: str) -> None:
+    """A hand on the lower back becomes the outline's edge (docs/measurements/hands.md): the back is
+    not read, and the person hears why rather than a verdict on the hand."""
+    fig = hinge(camera_side)
+    assert fig.skeleton().arm_depth < 0.0  # the drawn arms hang in front of the trunk
+    assert math.isfinite(measure("back_curve", fig.skeleton())[0])
+    on_back = _behind_the_back(fig, 0.35)
+    assert on_back.skeleton().arm_depth == pytest.approx(0.35, abs=1e-6)
+    for feature in ("back_curve", "lower_back_bend", "sacrum_back_bend"):
+        value, missing = measure(feature, on_back.skeleton())
+        assert math.isnan(value) and missing == ("arm_on_back",), feature
+    hint = guidance.framing_hint(guidance.missing_regions(("arm_on_back",)))
+    assert hint.startswith("Move your hands and arms away from your back")
+
+
+@pytest.mark.parametrize("camera_side", SIDES)
+def test_the_arm_guard_turns_at_its_level_and_counts_points_beside_the_trunk_only(camera_side: str) -> None:
+    fig = hinge(camera_side)
+    level = skeleton.ARM_BEHIND_BACK
+    assert math.isfinite(measure("back_curve", _behind_the_back(fig, level - 0.02).skeleton())[0])
+    assert measure("back_curve", _behind_the_back(fig, level + 0.02).skeleton())[1] == ("arm_on_back",)
+    # as deep behind, but below the hips (a hand by the back of the thigh): not beside the back
+    low = _behind_the_back(fig, 0.35, station=-0.5)
+    assert low.skeleton().arm_depth < level
+    assert math.isfinite(measure("back_curve", low.skeleton())[0])

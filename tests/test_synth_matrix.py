@@ -137,12 +137,11 @@ def test_the_hands_sets_are_their_twins_with_the_hands_moved_alone(which: str, t
                                                                    hands: set[float]) -> None:
     """Each clip is every other correct hold of its stretch in a restless set, the same in all but
     `hands`; and that parameter moves the arms alone (one arm alone, for the one-hand setting)."""
-    from tools.synth.poses import ONE_HAND
-
     from dataclasses import asdict, replace
 
     from tools.synth.body import Pose
     from tools.synth.clip import frame_params
+    from tools.synth.poses import ONE_HAND
 
     twins = {s.name: s for s in clips(which=twin_set)}
     moved = clips(which=which)

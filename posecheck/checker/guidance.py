@@ -20,6 +20,8 @@ _REGION_HINTS = {
     "hands": "Keep your hands in the picture.",
     "closer": "Move closer to the camera: you are too small in the picture for me to see the shape "
               "of your back.",
+    "arm_on_back": "Move your hands and arms away from your back (rest them on your legs) so I can "
+                   "see its outline.",
     "back": "Keep your back in clear view: nothing between it and the camera, and clothes that "
             "stand out from the background.",
     "mask": "This recording has no person mask, so the lower back cannot be checked: record it "
@@ -39,7 +41,7 @@ def missing_regions(names: tuple[str, ...]) -> tuple[str, ...]:
 
 def framing_hint(regions: tuple[str, ...]) -> str:
     """What to do when some body regions are not in view."""
-    for region in ("mask", "feet", "head", "knees", "hands", "closer", "back"):
+    for region in ("mask", "feet", "head", "knees", "hands", "closer", "arm_on_back", "back"):
         if region in regions:
             return _REGION_HINTS[region]
     return "Move back so your whole body is in the picture, with your side to the camera."

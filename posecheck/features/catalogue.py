@@ -339,7 +339,8 @@ _PLAIN: dict[str, tuple[str, str, Callable[[Skeleton], float]]] = {
     "back_curve": ("deg", "Person mask: bend of the back's outline between the lumbar stretch "
                    "(hip level to a third of the way up) and the upper back, side view. 0 a flat "
                    "back, positive rounded (flexed), negative arched (hollow). A neutral back reads "
-                   "about -20 (see docs/spine.md). Unseen when the outline cannot be traced.",
+                   "about -20 (see docs/spine.md). Unseen when the outline cannot be traced, and "
+                   "while an elbow or a hand is behind the back (docs/measurements/hands.md).",
                    back_curve),
     "lower_back_bend": ("deg", "Person mask: bend of the back's outline between the lumbar stretch "
                         "and the middle of the back (0.2 to 0.8 of the way up), side view. Signs "

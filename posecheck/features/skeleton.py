@@ -23,7 +23,16 @@ from posecheck.features.geometry import (
 )
 from posecheck.features.silhouette import STATIONS, TrunkOutline, trace, working_mask
 from posecheck.frames import Landmarks
-from posecheck.landmarks import BACK_OUTLINE, BACK_TOO_SMALL, INDEX, N_LANDMARKS, PERSON_MASK, Side
+from posecheck.landmarks import (
+    ARM_ON_BACK,
+    BACK_OUTLINE,
+    BACK_TOO_SMALL,
+    INDEX,
+    N_LANDMARKS,
+    PERSON_MASK,
+    SIDES,
+    Side,
+)
 
 # Trust rules. MediaPipe's visibility stays high for hidden joints, so a landmark must also sit
 # inside the picture and be attached to a plausible skeleton (see `Skeleton.trusted`).
@@ -31,6 +40,15 @@ MIN_VISIBILITY = 0.3  # far-side joints in side views score 0.4-0.6 yet are plac
 FRAME_MARGIN = 0.01  # fraction of the frame: points this close to the edge are guesses
 MAX_BONE_TO_TORSO = 1.6  # a thigh or shank longer than 1.6 torso lengths is a bad fit
 MASK_ASPECT_TOLERANCE = 0.02  # a person mask must have the frame's shape to within 2%
+# An elbow, wrist or hand this many torso lengths behind the hip-shoulder chord, level with the trunk,
+# is behind the back (the back's outline runs about 0.2 to 0.3 behind it): the outline there may be
+# the arm's. Over rendered holds with the hands where each stretch puts them the deepest such point
+# lies 0.10 behind the chord at most (the starter lunge's arms hanging by the sides; 0.001 on the
+# restless holds); with the hands on the hips or the lower back, 0.248 or more. The level sits
+# halfway between, rounded (docs/measurements/hands.md).
+ARM_BEHIND_BACK = 0.17
+_ARM_POINTS = ("elbow", "wrist", "index", "pinky")
+_ARM_LEVEL = (-0.3, 1.0)  # stations (0 hip, 1 shoulder) an arm point must lie between to count
 
 _BONES_FOR_TRUST = {
     "knee": "hip", "ankle": "knee", "heel": "ankle", "foot_index": "ankle",
@@ -312,6 +330,8 @@ class Skeleton:
         same_shape = abs((mh / mw) / (self.height / self.width) - 1.0) <= MASK_ASPECT_TOLERANCE
         if not self.side_known or not same_shape or hypot(sx - hx, sy - hy) < 1.0:
             raise Unseen((BACK_OUTLINE,))
+        if self.arm_behind_back:
+            raise Unseen((ARM_ON_BACK,))
         mask = working_mask(self.mask)
         kx, ky = mask.shape[1] / self.width, mask.shape[0] / self.height  # frame to mask pixels
         outline = trace(mask, np.array([hx * kx, hy * ky]), np.array([sx * kx, sy * ky]), self.anterior,
@@ -319,6 +339,33 @@ class Skeleton:
         if outline is None:  # the torso is too short in the mask to trace
             raise Unseen((BACK_TOO_SMALL,))
         return outline
+
+    @per_frame
+    def arm_depth(self) -> float:
+        """How far behind the hip-shoulder chord the deepest trusted elbow, wrist or hand point lies,
+        level with the trunk, in torso lengths (negative: in front of it; -inf: none to measure)."""
+        (hx, hy), (sx, sy) = self.mid_pt("hip"), self.mid_pt("shoulder")
+        length = hypot(sx - hx, sy - hy)
+        if length < 1.0:
+            return -math.inf
+        ux, uy = (sx - hx) / length, (sy - hy) / length  # superior along the chord
+        ax, ay = self.anterior_xy
+        deepest = -math.inf
+        for side in SIDES:
+            for part in _ARM_POINTS:
+                name = f"{side}_{part}"
+                if not self.trusted(name):
+                    continue
+                x, y = self.pt(name)
+                station = ((x - hx) * ux + (y - hy) * uy) / length
+                if _ARM_LEVEL[0] <= station <= _ARM_LEVEL[1]:
+                    deepest = max(deepest, -((x - hx) * ax + (y - hy) * ay) / length)
+        return deepest
+
+    @property
+    def arm_behind_back(self) -> bool:
+        """An elbow or a hand behind the back (see ARM_BEHIND_BACK): the back's outline is not read."""
+        return self.arm_depth > ARM_BEHIND_BACK
 
     @property
     def facing_x(self) -> int:

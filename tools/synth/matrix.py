@@ -523,8 +523,9 @@ def with_room(specs: list[ClipSpec]) -> list[ClipSpec]:
 # movement) but with the hands on the hips (hands-hips) or on the lower back (hands-back): see
 # poses.HANDS. Not committed; rendered to build/ on demand and compared with its twin.
 # The hands-b set (30 clips) checks the guard blind: every other restless-b correct hold, its hands
-# at the waist with the elbows out to the sides (not behind the back: the guard must stay off), or
-# one hand alone on the lower back (near or far from the camera), in turn.
+# at the waist with the elbows out to the sides (which, filmed a little off side-on, reach behind the
+# back's line in the picture), or one hand alone on the lower back (near or far from the camera), in
+# turn.
 HANDS_SETS = {"hands-hips": (1.0,), "hands-back": (2.0,), "hands-b": (3.0, 4.0)}
 
 
