@@ -49,33 +49,62 @@ def test_the_starter_clips_of_the_lumbar_stretches_are_found() -> None:
 
 
 def _run(folder: str, guard: str, expected: str, flagged: bool, judged: int, hint: int,
-         depths: tuple[float, ...] = ()) -> study.Run:
+         depths: tuple[float, ...] = (), lost: int = 0) -> study.Run:
     return study.Run(folder, "hamstring_stretch", f"{folder}_{expected}", guard, expected, flagged,
-                     3.0 if flagged else 0.0, judged, 10, hint, depths)
+                     3.0 if flagged else 0.0, judged, 10, hint, depths, lost)
 
 
 def test_the_tables_count_flat_holds_mistakes_frames_and_depths() -> None:
     runs = [_run("hands", "without the guard", "silent", True, 10, 0, (0.3, 0.5)),
             _run("hands", "as shipped", "silent", False, 0, 10, (0.3, 0.5)),
             _run("hands", "without the guard", "flag", True, 10, 0),
-            _run("hands", "as shipped", "flag", False, 4, 6, (0.1, 0.7))]
+            _run("hands", "as shipped", "flag", False, 4, 6, (0.1, 0.7), lost=5)]
     text = study.table(runs)
     assert "| hands | hamstring_stretch | without the guard | 1 of 1 (3.0 s) | 1 of 1 | 100% (20 of 20) | " \
            "0% (0 of 20) |" in text
     assert "| hands | hamstring_stretch | as shipped | 0 of 1 (0.0 s) | 0 of 1 | 20% (4 of 20) | " \
            "80% (16 of 20) |" in text
     depths = study.depth_table(runs)  # the shipped runs' depths: 0.1, 0.3, 0.5, 0.7
-    assert "| hands | 4 | +0.100 / " in depths and " / +0.700 |" in depths
+    assert "| hands | 4 | +0.100 / " in depths and " / +0.700 | 25% (5 of 20) |" in depths
     flagged = study.flagged_table(runs)
     assert flagged.splitlines()[2:] == ["| hands | hands_silent | 3.0 / silent |"]  # the flat hold only
     assert study.flagged_table([]) == "None."
 
 
 def test_every_hands_setting_has_words_and_a_clip_names_its_own() -> None:
-    from tools.synth.poses import HANDS
+    from tools.synth.poses import HANDS, ONE_HAND
 
     assert set(study.HANDS_WORDS) == set(HANDS)
-    labels = load_labels(SESSIONS / ROUNDING)
+    assert {k: v[0].upper() for k, v in study.ONE_HAND_SIDE.items()} == ONE_HAND
+    labels = load_labels(SESSIONS / ROUNDING)  # working the right side, its right side to the camera
+    assert (labels.side, labels.camera_side) == ("right", "right")
     assert study.hands_of(labels) is None  # the sessions clips keep the stretch's own hands
-    labels.raw["generator"]["params"]["spec"]["overrides"]["hands"] = 4.0
-    assert study.hands_of(labels) == "one hand on the lower back"
+    overrides = labels.raw["generator"]["params"]["spec"]["overrides"]
+    overrides["hands"] = 2.0
+    assert study.hands_of(labels) == "on the lower back"
+    # the pose is mirrored for a right working side: setting 4 (the right hand of a left-working
+    # body) moves the left hand here, the one away from the camera
+    overrides["hands"] = 4.0
+    assert study.hands_of(labels) == "one hand on the lower back, the far one"
+    overrides["hands"] = 5.0
+    assert study.hands_of(labels) == "one hand on the lower back, the near one"
+
+
+def test_the_far_arm_is_lost_when_both_its_elbow_and_wrist_score_under_the_trust_level() -> None:
+    from dataclasses import replace
+
+    from posecheck.landmarks import INDEX
+    from posecheck.sources.recording import RecordingSource
+
+    rec = SESSIONS / ROUNDING.replace(".labels.json", ".landmarks.npz")
+    frame = next(f for f in RecordingSource(rec) if f.landmarks is not None)
+    vis = frame.landmarks.visibility.copy()
+    vis[[INDEX["left_elbow"], INDEX["left_wrist"]]] = skeleton.MIN_VISIBILITY - 0.01
+    vis[[INDEX["right_elbow"], INDEX["right_wrist"]]] = 0.9
+    dim_left = replace(frame, landmarks=replace(frame.landmarks, visibility=vis))
+    assert study.far_arm_lost(dim_left, "right")  # the left arm is the far one
+    assert not study.far_arm_lost(dim_left, "left")
+    vis = vis.copy()
+    vis[INDEX["left_wrist"]] = skeleton.MIN_VISIBILITY
+    assert not study.far_arm_lost(replace(frame, landmarks=replace(frame.landmarks, visibility=vis)), "right")
+    assert not study.far_arm_lost(dim_left, None)

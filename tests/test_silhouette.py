@@ -285,7 +285,22 @@ def test_the_arm_guard_turns_at_its_level_and_counts_points_beside_the_trunk_onl
     level = skeleton.ARM_BEHIND_BACK
     assert math.isfinite(measure("back_curve", _behind_the_back(fig, level - 0.02).skeleton())[0])
     assert measure("back_curve", _behind_the_back(fig, level + 0.02).skeleton())[1] == ("arm_on_back",)
-    # as deep behind, but below the hips (a hand by the back of the thigh): not beside the back
-    low = _behind_the_back(fig, 0.35, station=-0.5)
-    assert low.skeleton().arm_depth < level
-    assert math.isfinite(measure("back_curve", low.skeleton())[0])
+    # as deep behind, but below the hips (a hand by the back of the thigh) or above the shoulders
+    # (hands above the head, pulled back): not beside the back
+    for station in (-0.5, 1.2):
+        beyond = _behind_the_back(fig, 0.35, station=station)
+        assert beyond.skeleton().arm_depth < level, station
+        assert math.isfinite(measure("back_curve", beyond.skeleton())[0]), station
+
+
+@pytest.mark.parametrize("camera_side", SIDES)
+def test_an_elbow_behind_the_back_turns_the_guard_as_a_hand_does(camera_side: str) -> None:
+    """Hands on the hips with the elbows back: the hands stay beside the trunk, the elbows go behind."""
+    fig = hinge(camera_side)
+    sk = fig.skeleton()
+    hip, shoulder = sk.mid("hip"), sk.mid("shoulder")
+    length = float(np.hypot(*(shoulder - hip)))
+    x, y = hip + 0.55 * (shoulder - hip) - 0.3 * length * sk.anterior
+    elbows_back = fig.moved(**{f"{s}_elbow": (float(x), float(y)) for s in SIDES})
+    assert elbows_back.skeleton().arm_depth == pytest.approx(0.3, abs=1e-6)
+    assert measure("lower_back_bend", elbows_back.skeleton())[1] == ("arm_on_back",)

@@ -44,15 +44,18 @@ from posecheck.features import skeleton
 from posecheck.features.skeleton import Skeleton, Unseen
 from posecheck.frames import PoseFrame
 from posecheck.labels import ClipLabels, load_labels
+from posecheck.landmarks import INDEX
 from posecheck.poses import load_catalogue
 from posecheck.regress import run_clip
 from tools.restless_study import studied_labels
 from tools.spine_study import STUDIED
 from tools.study_output import emit, heading
 
-# tools/synth/poses.py HANDS, in words: the `hands` setting a clip's labels give
+# tools/synth/poses.py HANDS, in words: the `hands` setting a clip's labels give (for the settings
+# that move one hand, hands_of says which, near the camera or far from it)
 HANDS_WORDS = {1.0: "on the hips", 2.0: "on the lower back", 3.0: "at the waist, elbows out",
-               4.0: "one hand on the lower back"}
+               4.0: "one hand on the lower back", 5.0: "one hand on the lower back"}
+ONE_HAND_SIDE = {4.0: "right", 5.0: "left"}  # poses.ONE_HAND, for a body working its left side
 SHIPPED_LEVEL = skeleton.ARM_BEHIND_BACK
 GUARDS = {"without the guard": math.inf, "as shipped": SHIPPED_LEVEL}
 
@@ -72,13 +75,22 @@ class Run:
     in_position: int
     arm_hint: int  # frames in position on which the check was unseen because of an arm
     depths: tuple[float, ...] = ()  # per frame in position: the deepest arm point behind the chord
+    far_arm_lost: int = 0  # frames in position whose far arm's elbow and wrist are both under MIN_VISIBILITY
 
 
 def hands_of(labels: ClipLabels) -> str | None:
     """Where the clip's generator put the hands, in words (None: where the stretch puts them)."""
     spec = labels.raw.get("generator", {}).get("params", {}).get("spec", {})
     hands = spec.get("overrides", {}).get("hands")
-    return None if not hands else HANDS_WORDS[float(hands)]
+    if not hands:
+        return None
+    words = HANDS_WORDS[float(hands)]
+    if float(hands) in ONE_HAND_SIDE:  # the pose is mirrored for a body working its right side
+        moved = ONE_HAND_SIDE[float(hands)]
+        if labels.side == "right":
+            moved = "left" if moved == "right" else "right"
+        words += ", the near one" if moved == labels.camera_side else ", the far one"
+    return words
 
 
 def _run(job: tuple[str, ClipLabels, str]) -> Run:
@@ -91,11 +103,13 @@ def _run(job: tuple[str, ClipLabels, str]) -> Run:
     counts = [0, 0, 0]
 
     depths: list[float] = []
+    lost = [0]
 
     def watch(frame: PoseFrame, verdict: Verdict) -> None:
         if not verdict.in_position:
             return
         depths.append(arm_depth(frame, verdict.camera_side))
+        lost[0] += far_arm_lost(frame, verdict.camera_side)
         counts[1] += 1
         (status,) = [c for c in verdict.checks if c.id == check_id]
         if status.state in ("ok", "pending", "mistake"):
@@ -109,7 +123,17 @@ def _run(job: tuple[str, ClipLabels, str]) -> Run:
         skeleton.ARM_BEHIND_BACK = SHIPPED_LEVEL
     c = next(c for c in outcome.checks if c.check == check_id)
     return Run(folder, labels.pose, c.clip, guard, c.expected, c.flagged, c.false_alarm_s, *counts,
-               depths=tuple(d for d in depths if math.isfinite(d)))
+               depths=tuple(d for d in depths if math.isfinite(d)), far_arm_lost=lost[0])
+
+
+def far_arm_lost(frame: PoseFrame, camera_side: str | None) -> bool:
+    """Whether MediaPipe scores both the elbow and the wrist of the arm away from the camera under
+    the visibility a landmark needs to be trusted (skeleton.MIN_VISIBILITY)."""
+    if frame.landmarks is None or camera_side not in ("left", "right"):
+        return False
+    far = "left" if camera_side == "right" else "right"
+    vis = frame.landmarks.visibility
+    return bool(max(vis[INDEX[f"{far}_elbow"]], vis[INDEX[f"{far}_wrist"]]) < skeleton.MIN_VISIBILITY)
 
 
 def arm_depth(frame: PoseFrame, camera_side: str | None) -> float:
@@ -126,13 +150,15 @@ def arm_depth(frame: PoseFrame, camera_side: str | None) -> float:
 def depth_table(runs: list[Run]) -> str:
     """Per folder: how far behind the hip-shoulder chord the deepest elbow, wrist or hand lies."""
     rows = ["| folder | frames in position | deepest arm point behind the chord: least / 1st pct / median / "
-            "99th pct / most (torso lengths) |", "|---|---|---|"]
+            "99th pct / most (torso lengths) | far arm lost |", "|---|---|---|---|"]
     for folder in dict.fromkeys(r.folder for r in runs):
         d = np.array([x for r in runs if r.folder == folder and r.guard == "as shipped" for x in r.depths])
         if not len(d):
             continue
         cells = " / ".join(f"{v:+.3f}" for v in (d.min(), *np.percentile(d, [1, 50, 99]), d.max()))
-        rows.append(f"| {folder} | {len(d)} | {cells} |")
+        mine = [r for r in runs if r.folder == folder and r.guard == "as shipped"]
+        lost = _share(sum(r.far_arm_lost for r in mine), sum(r.in_position for r in mine))
+        rows.append(f"| {folder} | {len(d)} | {cells} | {lost} |")
     return "\n".join(rows)
 
 
@@ -242,7 +268,9 @@ INTRO = (f"Each clip replayed from its landmark recording and scored as `poseche
 DEPTHS = ("Per frame in position, the elbow, wrist or hand (index and little finger landmarks), of either "
           "arm, that lies furthest behind the hip-shoulder chord while level with the trunk, in torso "
           "lengths (negative: in front of it): what `ARM_BEHIND_BACK` is set from. The back's outline runs "
-          "about 0.2 to 0.3 behind the chord.")
+          "about 0.2 to 0.3 behind the chord. Far arm lost: frames on which MediaPipe scores both the "
+          "elbow and the wrist of the arm away from the camera under the visibility a landmark needs to "
+          "be trusted, so the guard cannot place that arm.")
 
 
 if __name__ == "__main__":

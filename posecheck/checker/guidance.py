@@ -20,8 +20,7 @@ _REGION_HINTS = {
     "hands": "Keep your hands in the picture.",
     "closer": "Move closer to the camera: you are too small in the picture for me to see the shape "
               "of your back.",
-    "arm_on_back": "Move your hands and arms away from your back (rest them on your legs) so I can "
-                   "see its outline.",
+    "arm_on_back": "Move your hands and arms away from your back so I can see its outline.",
     "back": "Keep your back in clear view: nothing between it and the camera, and clothes that "
             "stand out from the background.",
     "mask": "This recording has no person mask, so the lower back cannot be checked: record it "

@@ -522,11 +522,12 @@ def with_room(specs: list[ClipSpec]) -> list[ClipSpec]:
 # (10 bodies of 20 per stretch), each exactly as rendered there (same name, body, camera, light and
 # movement) but with the hands on the hips (hands-hips) or on the lower back (hands-back): see
 # poses.HANDS. Not committed; rendered to build/ on demand and compared with its twin.
-# The hands-b set (30 clips) checks the guard blind: every other restless-b correct hold, its hands
-# at the waist with the elbows out to the sides (which, filmed a little off side-on, reach behind the
-# back's line in the picture), or one hand alone on the lower back (near or far from the camera), in
-# turn.
-HANDS_SETS = {"hands-hips": (1.0,), "hands-back": (2.0,), "hands-b": (3.0, 4.0)}
+# The hands-b set (30 clips) checks the guard blind: every other restless-b correct hold (10 bodies),
+# its hands at the waist with the elbows out to the sides (which, filmed a little off side-on, reach
+# behind the back's line in the picture), or one hand alone on the lower back, in turn. The camera
+# side alternates in step with the hold, so the one hand is the right one three times (the near one:
+# those holds face the camera with their right side) and the left one twice (the far one).
+HANDS_SETS = {"hands-hips": (1.0,), "hands-back": (2.0,), "hands-b": (3.0, 4.0, 3.0, 5.0)}
 
 
 def with_hands(specs: list[ClipSpec], hands: tuple[float, ...]) -> list[ClipSpec]:

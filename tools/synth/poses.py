@@ -127,8 +127,9 @@ HANDS = {
     2.0: (-55.0, 95.0, 15.0),  # on the lower back: elbows well back, hands behind the waist
     3.0: (-15.0, 85.0, 45.0),  # at the waist, in front, elbows out to the sides
     4.0: (-55.0, 95.0, 15.0),  # the right hand alone on the lower back; the left where the stretch puts it
+    5.0: (-55.0, 95.0, 15.0),  # the left hand alone on the lower back; the right where the stretch puts it
 }
-ONE_HAND = {4.0: "R"}  # the settings that move one arm only, and which
+ONE_HAND = {4.0: "R", 5.0: "L"}  # the settings that move one arm only, and which
 
 
 def place_arms(p: Pose, q: dict[str, float], flex: float, elbow: float, abd: float = 0.0) -> None:
