@@ -66,8 +66,9 @@ def sided(side: Side, part: str) -> str:
 
 
 # Not landmarks, but things a feature can miss the way it misses a joint: the back's outline on the
-# person mask (hidden, or merged with a prop), the same outline with an arm or a hand along it, the
-# outline on a person too small in the picture to trace it, and the mask itself (not recorded).
+# person mask (hidden, or merged with a prop or an arm), the same outline while an elbow or a hand is
+# behind the back, the outline on a person too small in the picture to trace it, and the mask itself
+# (not recorded).
 BACK_OUTLINE = "back_outline"
 ARM_ON_BACK = "arm_on_back"
 BACK_TOO_SMALL = "back_too_small"
