@@ -146,10 +146,8 @@ def frame_readings(frame: PoseFrame, camera_side: str, rgb: np.ndarray) -> tuple
     ok = np.isfinite(outline.back)
     if not ok.any():
         return None
-    length = float(np.hypot(*(shoulder - hip)))
-    base = hip[None, :] + outline.stations[ok][:, None] * (shoulder - hip)[None, :]
     # the trace runs in working-mask pixels; its distances are in torso lengths, the same in both
-    points = base - (outline.back[ok] * length)[:, None] * sk.anterior[None, :]
+    points = sk.outline_points(outline)[ok]
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
     # as the trace does: the frame's hip and shoulder scaled to the mask, the same unit directions
     # (a mask has the frame's shape to within 2%)

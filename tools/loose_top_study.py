@@ -47,7 +47,7 @@ from posecheck.poses import load_catalogue
 from posecheck.regress import run_clip
 from tools.restless_study import studied_labels
 from tools.spine_study import STUDIED
-from tools.study_output import cell, emit, heading
+from tools.study_output import cell, emit, finite_median, heading
 
 REACHES = (0.0, 0.25, 0.5, 0.75, 1.0)
 # the stretch of the back a top hangs over: from below the hip (the top of the buttocks, where a
@@ -87,23 +87,17 @@ def draped_mask(frame: PoseFrame, camera_side: str, reach: float) -> np.ndarray 
     sk = Skeleton(frame.landmarks, frame.width, frame.height, camera_side, frame.mask)  # type: ignore[arg-type]
     try:
         outline = sk.outline_at(SPAN)
-        hip, shoulder = sk.mid("hip"), sk.mid("shoulder")
     except Unseen:
         return None
     mask = frame.mask.astype(np.float32, copy=True)
-    kx, ky = mask.shape[1] / frame.width, mask.shape[0] / frame.height
-    hip_m, shoulder_m = hip * [kx, ky], shoulder * [kx, ky]
-    chord = shoulder_m - hip_m
-    length = float(np.hypot(*chord))
     cloth = cloth_line(SPAN, outline.back)
     draped = outline.back + reach * (cloth - outline.back)
     ok = np.isfinite(outline.back) & np.isfinite(draped)
     if ok.sum() < 2 or reach == 0.0:
         return mask
-    base = hip_m[None, :] + SPAN[ok, None] * chord[None, :]
-    out = -sk.anterior[None, :] * length
-    skin = base + outline.back[ok, None] * out
-    cloth_pts = base + draped[ok, None] * out
+    to_mask = np.array([mask.shape[1] / frame.width, mask.shape[0] / frame.height])  # frame to mask pixels
+    skin = sk.outline_points(outline)[ok] * to_mask
+    cloth_pts = sk.outline_points(outline, draped)[ok] * to_mask
     polygon = np.concatenate([cloth_pts, skin[::-1]])
     # drawn anti-aliased at 1/16 px: where the cloth lies on the skin the polygon has no area and
     # its edge pixels stay under the mask's edge level, so a back with no hollow is left as it is
@@ -153,12 +147,7 @@ def _run(job: tuple[str, ClipLabels, float]) -> Run:
     bc, own = (np.array(x, float) for x in zip(*readings, strict=True)) if readings else (
         np.array([math.nan]), np.array([math.nan]))
     return Run(labels.pose, reach, group, c.clip, c.expected, c.flagged, c.false_alarm_s, c.onset_error_s,
-               _median(bc), _median(own))
-
-
-def _median(x: np.ndarray) -> float:
-    x = x[np.isfinite(x)]
-    return float(np.median(x)) if len(x) else math.nan
+               finite_median(bc), finite_median(own))
 
 
 def shifts(runs: list[Run], pose: str, reach: float) -> tuple[float, float]:
@@ -170,7 +159,7 @@ def shifts(runs: list[Run], pose: str, reach: float) -> tuple[float, float]:
     if not moved:
         return math.nan, math.nan
     bc, own = np.array(moved).T
-    return _median(bc), _median(own)
+    return finite_median(bc), finite_median(own)
 
 
 def table(runs: list[Run]) -> str:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from pathlib import Path
+
+import numpy as np
 
 
 def heading(title: str, command: str, out: Path | None) -> list[str]:
@@ -24,3 +27,10 @@ def cell(x: float | None, spec: str) -> str:
     """A table cell for the number `x`, formatted by `spec` (".1f", "+.2f", ...), or "-" where there
     is none: None, NaN or infinite."""
     return "-" if x is None or not math.isfinite(x) else format(x, spec)
+
+
+def finite_median(xs: Iterable[float]) -> float:
+    """The median of the finite values among `xs` (readings unseen on some frames are NaN); NaN when
+    there are none."""
+    seen = [float(x) for x in xs if math.isfinite(x)]
+    return float(np.median(seen)) if seen else math.nan

@@ -43,7 +43,7 @@ from posecheck.frames import PoseFrame
 from posecheck.labels import load_labels
 from posecheck.poses import load_catalogue
 from posecheck.regress import run_clip
-from tools.study_output import cell, emit, heading
+from tools.study_output import cell, emit, finite_median, heading
 from tools.synth.matrix import UPRIGHT_HINGE_S, UPRIGHT_STILL_S
 
 FEATURES = ("back_curve", "lower_back_bend", "sacrum_back_bend")
@@ -66,11 +66,6 @@ class Body:
     held: dict[str, float]
 
 
-def _median(xs: list[float]) -> float:
-    seen = [x for x in xs if not math.isnan(x)]
-    return float(np.median(seen)) if seen else math.nan
-
-
 def read_clip(label_path: Path) -> Body:
     labels = load_labels(label_path)
     pose = load_catalogue()[labels.pose]
@@ -83,7 +78,7 @@ def read_clip(label_path: Path) -> Body:
     t0 = rows[0][0] if rows else 0.0
 
     def over(lo: float, hi: float, feature: str) -> float:
-        return _median([f.get(feature, math.nan) for t, f in rows if lo <= t - t0 < hi])
+        return finite_median([f.get(feature, math.nan) for t, f in rows if lo <= t - t0 < hi])
 
     return Body(labels.pose, label_path.name.removesuffix(".labels.json"),
                 {f: over(UPRIGHT_FROM_S, UPRIGHT_STILL_S, f) for f in FEATURES},

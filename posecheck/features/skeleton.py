@@ -320,6 +320,16 @@ class Skeleton:
         """The back and front outlines of the trunk traced on the person mask (mask pixels)."""
         return self.outline_at(STATIONS)
 
+    def outline_points(self, outline: TrunkOutline, back: np.ndarray | None = None) -> np.ndarray:
+        """The back outline's points in frame pixels, (K, 2), one per station of `outline` (NaN where
+        it has none); `back` puts them at other distances from the chord instead (torso lengths, as
+        `outline.back`)."""
+        hip, shoulder = self.mid("hip"), self.mid("shoulder")
+        chord = shoulder - hip
+        length = float(np.hypot(chord[0], chord[1]))
+        d = outline.back if back is None else back
+        return hip + outline.stations[:, None] * chord - (d * length)[:, None] * self.anterior
+
     def outline_at(self, stations: np.ndarray) -> TrunkOutline:
         """The trunk's outlines at other `stations` along the hip-to-shoulder chord (studies use
         this; below 0 is beyond the hip). Unseen exactly when `trunk_outline` would be."""

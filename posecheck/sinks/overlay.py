@@ -112,19 +112,14 @@ def back_dots(frame: PoseFrame, verdict: Verdict | None, pose: PoseDefinition | 
                   frame.mask)
     try:
         outline = sk.trunk_outline
-        hip, chord, back = sk.mid("hip"), sk.mid("shoulder") - sk.mid("hip"), -sk.anterior
+        traced = sk.outline_points(outline)
     except (Unseen, ZeroDivisionError):
         return None
     states = {c.id: c.state for c in verdict.checks}
     back_checks = [states.get(c.id) for c in pose.checks if c.feature in MASK_FEATURES]
     colour = (RED if "mistake" in back_checks else AMBER if "pending" in back_checks
               else GREEN if verdict.in_position else GREY)
-    length = float(np.hypot(chord[0], chord[1]))
-    points = []
-    for t, d in zip(outline.stations, outline.back, strict=True):
-        if np.isfinite(d):
-            p = hip + t * chord + back * d * length
-            points.append((int(p[0]), int(p[1])))
+    points = [(int(p[0]), int(p[1])) for p in traced[np.isfinite(outline.back)]]
     return points, colour
 
 
